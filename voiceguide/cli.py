@@ -1,0 +1,209 @@
+"""The command line: a thin layer that parses options, calls :mod:`voiceguide.api`, and prints.
+
+Errors: a :class:`VoiceguideError` becomes one line on stderr and exit code 2 (bad input) or 1
+(runtime failure); a traceback only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from voiceguide import __version__, api
+from voiceguide.errors import VoiceguideError
+from voiceguide.routine import DEFAULT_ROUTINE
+from voiceguide.routine.durations import format_duration
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _State:
+    debug = False
+    verbose = False
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="voiceguide")
+@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
+@click.option("-v", "--verbose", is_flag=True, help="Say which engine and voice were chosen, and why.")
+def cli(debug: bool, verbose: bool) -> None:
+    """Guided sessions from routine scripts: spoken, timed, and fully offline."""
+    _State.debug = debug
+    _State.verbose = verbose
+
+
+def session_options(command: F) -> F:
+    """The options that shape a session, shared by export, show and validate."""
+    options = [
+        click.option("--engine", type=click.Choice(["espeak", "pyttsx3"]), help="Speech engine (default: the routine's, else espeak)."),
+        click.option("--voice", help="Voice name, e.g. en-us+f3 (see 'voiceguide voices')."),
+        click.option("--rate", "rate_wpm", type=click.IntRange(80, 450), help="Speaking rate in words per minute."),
+        click.option("--pitch", type=click.IntRange(0, 99), help="Voice pitch, 0-99 (eSpeak NG)."),
+        click.option("--minutes", type=click.FloatRange(0, 360, min_open=True), help="Stretch or shrink the silences so the session lasts this long."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _options(engine: str | None, voice: str | None, rate_wpm: int | None, pitch: int | None, minutes: float | None) -> api.SessionOptions:
+    return api.SessionOptions(engine=engine, voice=voice, rate_wpm=rate_wpm, pitch=pitch, minutes=minutes)
+
+
+class _Bars:
+    """Progress bars on stderr for long work, shown only on a terminal."""
+
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if stage != self.stage:
+            self.close()
+            self.stage, self.shown = stage, 0
+            self.bar = click.progressbar(length=total, label=stage.capitalize().ljust(10), file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _prepare(routine_name: str, options: api.SessionOptions, bars: _Bars | None = None) -> api.Session:
+    routine = api.load(routine_name)
+    session = api.prepare(routine, options, progress=bars)
+    if _State.verbose:
+        why = "--engine" if options.engine else ("the routine" if routine.voice.engine else "the default")
+        _say(f"engine: {session.engine} (chosen by {why}); voice: {session.voice}")
+    return session
+
+
+@cli.command()
+@click.argument("routine", default=DEFAULT_ROUTINE)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (.wav or .flac); default ROUTINE.wav.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@session_options
+def export(routine: str, output: Path | None, force: bool, **options: Any) -> None:
+    """Render ROUTINE (a bundled name or a .yaml file) to an audio file."""
+    from voiceguide.export import check_format
+
+    target = output or Path(f"{Path(routine).stem}.wav")
+    check_format(target)
+    bars = _Bars()
+    try:
+        session = _prepare(routine, _options(**options), bars)
+        api.export(session, target, force=force, progress=bars)
+    finally:
+        bars.close()
+    timeline = session.timeline
+    click.echo(
+        f"wrote {target} ({format_duration(timeline.total_s)}, {len(timeline.chapters)} chapters, "
+        f"voice {session.voice} via {session.engine})"
+    )
+
+
+@cli.command()
+@click.argument("routine", default=DEFAULT_ROUTINE)
+@click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
+@session_options
+def show(routine: str, as_json: bool, **options: Any) -> None:
+    """Print the timed script of ROUTINE: start time, step, and what is said."""
+    from voiceguide.timeline import format_timeline
+
+    session = _prepare(routine, _options(**options))
+    if as_json:
+        click.echo(json.dumps(session.timeline.as_dict(), indent=2))
+    else:
+        click.echo(format_timeline(session.timeline))
+
+
+@cli.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def list_command(as_json: bool) -> None:
+    """List the bundled routines with their length and audience."""
+    summaries = api.list_routines()
+    if as_json:
+        click.echo(json.dumps([asdict(summary) for summary in summaries], indent=2))
+        return
+    width = max(len(summary.name) for summary in summaries)
+    for summary in summaries:
+        click.echo(
+            f"{summary.name:<{width}}  {format_duration(summary.length_s):>5}  {summary.audience:<7}  {summary.title}"
+        )
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--no-speech", is_flag=True, help="Check the file's structure only, without speaking it to time each step.")
+@session_options
+def validate(files: tuple[Path, ...], no_speech: bool, **options: Any) -> None:
+    """Check routine FILES; each problem is reported as file:line: field: message."""
+    failed = 0
+    for path in files:
+        try:
+            routine = api.load(str(path))
+            if not no_speech:
+                api.prepare(routine, _options(**options))
+        except VoiceguideError as error:
+            if error.exit_code != 2:
+                raise
+            _say(f"error: {error}")
+            failed += 1
+        else:
+            click.echo(f"ok: {path} ({routine.title}, {len(routine.steps)} steps)")
+    if failed:
+        sys.exit(2)
+
+
+@cli.command()
+@click.option("--engine", type=click.Choice(["espeak", "pyttsx3"]), default="espeak", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the voices as JSON.")
+def voices(engine: str, as_json: bool) -> None:
+    """List the voices an engine offers (for --voice or a routine's voice.name)."""
+    found = api.voices(engine)
+    if as_json:
+        click.echo(json.dumps([asdict(voice) for voice in found], indent=2))
+        return
+    for voice in found:
+        click.echo(f"{voice.name:<24} {voice.language:<12} {voice.description}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn errors into one line and an exit code."""
+    try:
+        cli.main(args=argv, prog_name="voiceguide", standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        _say("interrupted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        _say("interrupted")
+        sys.exit(130)
+    except VoiceguideError as error:
+        if _State.debug:
+            raise
+        _say(f"error: {error}")
+        sys.exit(error.exit_code)
+    except Exception as error:
+        if _State.debug:
+            raise
+        _say(f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)")
+        sys.exit(1)

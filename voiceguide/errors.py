@@ -1,0 +1,42 @@
+"""The one exception root. ``str(error)`` is the line a user reads; ``exit_code`` is what the CLI returns."""
+
+from __future__ import annotations
+
+
+class VoiceguideError(Exception):
+    """Root of every error voiceguide raises on purpose. Runtime failures exit with 1."""
+
+    exit_code = 1
+
+
+class InputError(VoiceguideError):
+    """The user gave something voiceguide cannot use (a routine, an option). Exits with 2."""
+
+    exit_code = 2
+
+
+class RoutineError(InputError):
+    """A routine file is wrong at a known place: ``file:line: field: what was expected``."""
+
+    def __init__(self, source: str, line: int | None, field: str, message: str) -> None:
+        self.source = source
+        self.line = line
+        self.field = field
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class OptionError(InputError):
+    """A command-line or API option is out of range or does not fit the routine."""
+
+
+class EngineError(VoiceguideError):
+    """A speech engine is missing, cannot start, or failed while speaking."""
+
+
+class ExportError(VoiceguideError):
+    """An audio file could not be written."""

@@ -1,0 +1,72 @@
+"""Safe YAML reading that keeps line numbers: bytes -> a checked PyYAML node tree.
+
+Aliases, anchors and explicit tags are refused before anything is built, so an alias bomb or an
+object-constructing tag never gets a chance to run. Values are converted by :mod:`.load`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import yaml
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 16
+
+Fail = Callable[[int | None, str], Exception]
+
+try:  # the C parser is much faster where PyYAML was built with libyaml
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+
+def read_nodes(data: bytes, fail: Fail) -> yaml.Node | None:
+    """Decode, scan and compose ``data``; ``fail(line, message)`` builds the error to raise."""
+    if len(data) > MAX_FILE_BYTES:
+        raise fail(None, f"expected a routine file under {MAX_FILE_BYTES // 1000} kB, got {len(data):,} bytes")
+    text = _decode(data, fail)
+    _scan(text, fail)
+    try:
+        return yaml.compose(text, Loader=_Loader)  # type: ignore[no-any-return]
+    except yaml.MarkedYAMLError as error:
+        raise _syntax_error(error, fail) from None
+    except yaml.YAMLError as error:  # pragma: no cover - PyYAML raises marked errors for text input
+        raise fail(None, f"expected YAML: {error}") from None
+
+
+def _decode(data: bytes, fail: Fail) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise fail(line, f"expected UTF-8 text, got the byte 0x{data[error.start]:02x}") from None
+
+
+def _scan(text: str, fail: Fail) -> None:
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent):
+                raise fail(line, "YAML aliases (*name) are not allowed in routine files")
+            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+                raise fail(line, "YAML anchors (&name) are not allowed in routine files")
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag != "!":
+                raise fail(line, f"YAML tags ({tag}) are not allowed in routine files")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise fail(line, f"expected at most {MAX_DEPTH} levels of nesting")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as error:
+        raise _syntax_error(error, fail) from None
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, fail: Fail) -> Exception:
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark is not None else None
+    problem = error.problem or error.context or "not valid YAML"
+    return fail(line, f"expected valid YAML, but {problem}")

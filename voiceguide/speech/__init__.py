@@ -1,0 +1,27 @@
+"""Speech: engines behind one interface, voice choice, the clip cache, and clip preparation."""
+
+from voiceguide.speech.base import Clip, Samples, SpeechEngine, Voice, VoiceInfo
+from voiceguide.speech.cache import ClipCache
+from voiceguide.speech.voicing import (
+    DEFAULT_ENGINE,
+    ENGINE_NAMES,
+    VoiceRequest,
+    get_engine,
+    resolve_voice,
+    speak_all,
+)
+
+__all__ = [
+    "DEFAULT_ENGINE",
+    "ENGINE_NAMES",
+    "Clip",
+    "ClipCache",
+    "Samples",
+    "SpeechEngine",
+    "Voice",
+    "VoiceInfo",
+    "VoiceRequest",
+    "get_engine",
+    "resolve_voice",
+    "speak_all",
+]

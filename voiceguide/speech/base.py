@@ -1,0 +1,60 @@
+"""What every speech engine offers, and the values passed to and from it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Samples = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """Resolved voice settings: every field set, so they can key the clip cache."""
+
+    name: str
+    rate_wpm: int
+    pitch: int
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceInfo:
+    """One entry of ``voiceguide voices``."""
+
+    engine: str
+    name: str
+    language: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Clip:
+    """Engine output: mono float32 samples in [-1, 1] at the engine's own rate."""
+
+    samples: Samples
+    sample_rate: int
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+class SpeechEngine(Protocol):
+    """A speech synthesizer. ``identity`` changes whenever the same text could sound different."""
+
+    name: str
+    default_voice: Voice
+
+    def identity(self) -> str:
+        """Engine name and version, part of every clip's cache key."""
+        ...
+
+    def voices(self) -> list[VoiceInfo]: ...
+
+    def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
+        """Speak each text as one clip, in order. Raises :class:`EngineError` on failure."""
+        ...

@@ -1,0 +1,49 @@
+"""Engine clips -> clips ready to place: DC removed, edge silence trimmed, resampled, edges faded."""
+
+from __future__ import annotations
+
+from math import gcd
+
+import numpy as np
+from scipy.signal import resample_poly
+
+from voiceguide.speech.base import Clip, Samples
+
+TRIM_THRESHOLD_DB = -40.0  # relative to the clip's peak
+PAD_BEFORE_S = 0.015  # keep soft onsets
+PAD_AFTER_S = 0.030  # and breathy tails
+EDGE_FADE_S = 0.010  # raised-cosine fade on both edges: no clicks where a clip starts or stops
+
+
+def prepare_clip(clip: Clip, *, sample_rate: int) -> Samples:
+    """Return mono float32 samples at ``sample_rate`` with no leading/trailing silence and faded edges."""
+    samples = clip.samples.astype(np.float64)
+    if samples.size:
+        samples -= samples.mean()
+    samples = _trim(samples, clip.sample_rate)
+    if clip.sample_rate != sample_rate and samples.size:
+        divisor = gcd(clip.sample_rate, sample_rate)
+        samples = resample_poly(samples, sample_rate // divisor, clip.sample_rate // divisor)
+    return _fade_edges(samples, sample_rate).astype(np.float32)
+
+
+def _trim(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    level = np.abs(samples)
+    peak = float(level.max()) if level.size else 0.0
+    if peak <= 0.0:
+        return samples[:0]
+    loud = np.flatnonzero(level >= peak * 10 ** (TRIM_THRESHOLD_DB / 20))
+    start = max(0, int(loud[0]) - round(PAD_BEFORE_S * sample_rate))
+    stop = min(len(samples), int(loud[-1]) + 1 + round(PAD_AFTER_S * sample_rate))
+    return samples[start:stop]
+
+
+def _fade_edges(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    length = min(round(EDGE_FADE_S * sample_rate), len(samples) // 2)
+    if length == 0:
+        return samples
+    ramp = 0.5 - 0.5 * np.cos(np.pi * (np.arange(length) + 0.5) / length)
+    faded = samples.copy()
+    faded[:length] *= ramp
+    faded[-length:] *= ramp[::-1]
+    return faded

@@ -1,0 +1,125 @@
+"""The pyttsx3 worker process: speaks one job at a time into a WAV file and answers with one JSON line.
+
+Run by :mod:`voiceguide.speech.pyttsx3_engine`; it lives in its own process because pyttsx3 can hang,
+print to stdout, and (with eSpeak) keeps global state. Requests on stdin, one JSON object a line:
+``{"op": "info"}``, ``{"op": "voice", "name": ..., "rate_wpm": ..., "pitch": ...}``,
+``{"op": "speak", "text": ..., "path": ...}``. Answers on the original stdout: ``{"ok": true, ...}`` or
+``{"ok": false, "error": ...}``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import sys
+import threading
+import time
+import wave
+from importlib import metadata
+from typing import Any, TextIO
+
+FINISH_TIMEOUT_S = 60.0
+
+
+def _use_bundled_espeak() -> None:
+    """On Linux, point pyttsx3's eSpeak driver at the library and data from the espeakng-loader wheel."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import espeakng_loader
+    except ImportError:
+        return  # a system libespeak-ng may still be there
+    ctypes.CDLL(espeakng_loader.get_library_path())  # found by its soname when pyttsx3 loads it
+    os.environ.setdefault("ESPEAK_DATA_PATH", espeakng_loader.get_data_path())
+
+
+class _Speaker:
+    def __init__(self) -> None:
+        import pyttsx3
+
+        self.engine = pyttsx3.init()
+        self.finished = threading.Event()
+        self.engine.connect("finished-utterance", self._on_finished)
+        self.driver = type(self.engine.proxy._driver).__module__.rsplit(".", 1)[-1]
+        self.voice_ids = {voice.id: voice for voice in self.engine.getProperty("voices")}
+
+    def _on_finished(self, name: object = None, completed: bool = True) -> None:
+        self.finished.set()
+
+    def info(self) -> dict[str, Any]:
+        voices = [
+            {"id": voice.id, "name": voice.name, "languages": [str(lang) for lang in voice.languages or []]}
+            for voice in self.voice_ids.values()
+        ]
+        return {"version": metadata.version("pyttsx3"), "driver": self.driver, "voices": voices}
+
+    def set_voice(self, name: str | None, rate_wpm: int, pitch: int | None) -> None:
+        if name is not None and name != "default":
+            match = next((v.id for v in self.voice_ids.values() if name in (v.id, v.name)), None)
+            if match is None:
+                raise ValueError(f"pyttsx3 has no voice '{name}'; 'voiceguide voices --engine pyttsx3' lists them")
+            self.engine.setProperty("voice", match)
+        self.engine.setProperty("rate", rate_wpm)
+        if pitch is not None and self.driver == "espeak":
+            self.engine.setProperty("pitch", pitch)
+
+    def speak(self, text: str, path: str) -> None:
+        # One save_to_file + one runAndWait per clip: several queued saves write only the last file.
+        self.finished.clear()
+        self.engine.save_to_file(text, path)
+        self.engine.runAndWait()
+        # runAndWait can return before the driver has written the file: wait for its own signal.
+        if not self.finished.wait(FINISH_TIMEOUT_S):
+            raise TimeoutError("pyttsx3 never reported the end of the utterance")
+        _wait_for_audio(path)
+
+
+def _wait_for_audio(path: str, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if os.path.getsize(path) > 44:
+                if not path.endswith(".wav"):
+                    return
+                with wave.open(path, "rb") as check:
+                    if check.getnframes() > 0:
+                        return
+        except (OSError, EOFError, wave.Error):
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError("pyttsx3 wrote no audio")
+        time.sleep(0.01)
+
+
+def serve(requests: TextIO, answers: TextIO) -> None:
+    speaker: _Speaker | None = None
+    for line in requests:
+        try:
+            request = json.loads(line)
+            speaker = speaker or _Speaker()
+            answer: dict[str, Any] = {"ok": True}
+            if request["op"] == "info":
+                answer.update(speaker.info())
+            elif request["op"] == "voice":
+                speaker.set_voice(request["name"], request["rate_wpm"], request["pitch"])
+            elif request["op"] == "speak":
+                speaker.speak(request["text"], request["path"])
+            else:
+                raise ValueError(f"unknown request {request['op']!r}")
+        except Exception as error:  # every failure goes back to the parent as a message
+            answer = {"ok": False, "error": f"{type(error).__name__}: {error}"}
+        answers.write(json.dumps(answer) + "\n")
+        answers.flush()
+
+
+def main() -> None:
+    answers = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)  # pyttsx3 and its drivers print to stdout ("Audio saved to ..."): keep that off the channel
+    sys.stdout = sys.stderr
+    _use_bundled_espeak()
+    serve(sys.stdin, answers)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""Choosing an engine and a voice, and speaking a routine's lines through the clip cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from voiceguide.errors import OptionError
+from voiceguide.routine.load import ENGINE_NAMES
+from voiceguide.speech.base import Clip, SpeechEngine, Voice
+from voiceguide.speech.cache import ClipCache, clip_key
+
+DEFAULT_ENGINE = "espeak"
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+def get_engine(name: str | None = None) -> SpeechEngine:
+    """The engine called ``name`` (default eSpeak NG); its libraries are imported only here."""
+    chosen = name or DEFAULT_ENGINE
+    if chosen == "espeak":
+        from voiceguide.speech.espeak import EspeakEngine
+
+        return EspeakEngine()
+    if chosen == "pyttsx3":
+        from voiceguide.speech.pyttsx3_engine import Pyttsx3Engine
+
+        return Pyttsx3Engine()
+    raise OptionError(f"expected an engine from {', '.join(ENGINE_NAMES)}, got '{chosen}'")
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceRequest:
+    """Voice settings from the routine and the command line; ``None`` leaves the choice to the next."""
+
+    name: str | None = None
+    rate_wpm: int | None = None
+    pitch: int | None = None
+
+    def over(self, base: VoiceRequest) -> VoiceRequest:
+        return VoiceRequest(
+            self.name if self.name is not None else base.name,
+            self.rate_wpm if self.rate_wpm is not None else base.rate_wpm,
+            self.pitch if self.pitch is not None else base.pitch,
+        )
+
+
+def resolve_voice(engine: SpeechEngine, request: VoiceRequest, language: str) -> Voice:
+    default = engine.default_voice
+    name = request.name or _voice_for_language(engine, language)
+    return Voice(
+        name=name,
+        rate_wpm=request.rate_wpm if request.rate_wpm is not None else default.rate_wpm,
+        pitch=request.pitch if request.pitch is not None else default.pitch,
+    )
+
+
+def _voice_for_language(engine: SpeechEngine, language: str) -> str:
+    choose = getattr(engine, "voice_for_language", None)
+    return str(choose(language)) if choose else engine.default_voice.name
+
+
+def speak_all(
+    engine: SpeechEngine,
+    voice: Voice,
+    texts: Sequence[str],
+    cache: ClipCache,
+    progress: Progress | None = None,
+) -> dict[str, Clip]:
+    """Every text's clip, from the cache where it is, from the engine (then cached) where not."""
+    identity = engine.identity()
+    keys = {text: clip_key(identity, voice, text) for text in texts}
+    clips: dict[str, Clip] = {}
+    missing: list[str] = []
+    for text in texts:
+        cached = cache.get(keys[text])
+        if cached is None:
+            missing.append(text)
+        else:
+            clips[text] = cached
+    done = len(clips)
+    if progress:
+        progress(done, len(texts))
+    batch = 16
+    for start in range(0, len(missing), batch):
+        chunk = missing[start : start + batch]
+        for text, clip in zip(chunk, engine.synthesize(chunk, voice), strict=True):
+            cache.put(keys[text], clip)
+            clips[text] = clip
+        done += len(chunk)
+        if progress:
+            progress(done, len(texts))
+    return clips
