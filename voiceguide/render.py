@@ -74,11 +74,18 @@ def render_blocks(mix: Mix, *, start_frame: int = 0, block_frames: int = BLOCK_F
         yield np.repeat(mono[:, None], CHANNELS, axis=1)
 
 
-def _master_envelope(mix: Mix, block_start: int, block_end: int) -> np.ndarray:
-    """A raised-cosine fade-in over the opening and a slow fade-out to silence at the very end."""
+def _master_envelope(mix: Mix, block_start: int, block_end: int) -> np.ndarray | float:
+    """A raised-cosine fade-in over the opening and a slow fade-out to silence at the very end.
+
+    Computed only where a block overlaps a fade; elsewhere it is 1.
+    """
     rate = mix.sample_rate
-    t = np.arange(block_start, block_end, dtype=np.float64) / rate
     timeline = mix.timeline
+    fade_in_end = round(timeline.fade_in_s * rate)
+    fade_out_start = round(timeline.fade_out_start_s * rate)
+    if fade_in_end <= block_start and block_end <= fade_out_start:
+        return 1.0
+    t = np.arange(block_start, block_end, dtype=np.float64) / rate
     rise = np.clip(t / timeline.fade_in_s, 0.0, 1.0) if timeline.fade_in_s > 0 else np.ones_like(t)
     fade_s = timeline.total_s - timeline.fade_out_start_s
     fall = np.clip((timeline.total_s - t) / fade_s, 0.0, 1.0) if fade_s > 0 else np.ones_like(t)

@@ -19,6 +19,7 @@ LEAD_IN_S = 3.0  # silence before the first word, under the fade-in
 LEAD_OUT_S = 6.0  # after the last step, under the fade-out
 FADE_IN_S = 3.0
 FADE_OUT_S = 6.0
+SWITCH_GAP_S = 0.8  # between the switch line and the step's own words
 MIN_GAP_S = 0.5  # a gap is never shrunk below this (or below its written length, if shorter)
 MAX_TARGET_S = 6 * 3600.0
 
@@ -172,6 +173,9 @@ def _step_items(routine: Routine, step_index: int, step: Step, clip_s: Mapping[s
                     length_s = clip_s[segment.text]
                     yield _Voice(segment.text, length_s, kind)
                     cursor_s += length_s
+            if kind == "switch":
+                yield _Gap(SWITCH_GAP_S, min(SWITCH_GAP_S, MIN_GAP_S))
+                cursor_s += SWITCH_GAP_S
         rest_s = step.duration_s - cursor_s
         if rest_s < 0:
             where = step.where

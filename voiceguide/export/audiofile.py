@@ -42,10 +42,15 @@ def write_audio(
             ) as sink:
                 written = 0
                 for block in blocks:
-                    sink.write(block)
+                    sink.write(_to_pcm16(block))
                     written += len(block)
                     if progress:
                         progress(written, total_frames)
         except (OSError, RuntimeError) as error:
             raise ExportError(f"cannot write {path}: {error}") from None
     return path
+
+
+def _to_pcm16(block: np.ndarray) -> np.ndarray:
+    """Round float samples to 16-bit integers (several times faster than libsndfile's own conversion)."""
+    return np.rint(np.clip(block, -1.0, 32767 / 32768) * 32768).astype(np.int16)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from math import gcd
-
 import numpy as np
-from scipy.signal import resample_poly
+import soxr
 
 from voiceguide.speech.base import Clip, Samples
 
@@ -22,8 +20,8 @@ def prepare_clip(clip: Clip, *, sample_rate: int) -> Samples:
         samples -= samples.mean()
     samples = _trim(samples, clip.sample_rate)
     if clip.sample_rate != sample_rate and samples.size:
-        divisor = gcd(clip.sample_rate, sample_rate)
-        samples = resample_poly(samples, sample_rate // divisor, clip.sample_rate // divisor)
+        # libsoxr's very-high-quality filter: images and aliases far below audibility (-170 dB here)
+        samples = soxr.resample(samples, clip.sample_rate, sample_rate, quality="VHQ")
     return _fade_edges(samples, sample_rate).astype(np.float32)
 
 
