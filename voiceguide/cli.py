@@ -161,7 +161,7 @@ def validate(files: tuple[Path, ...], no_speech: bool, **options: Any) -> None:
             if not no_speech:
                 api.prepare(routine, _options(**options))
         except VoiceguideError as error:
-            if error.exit_code != 2:
+            if error.exit_code != 2 or _State.debug:
                 raise
             _say(f"error: {error}")
             failed += 1

@@ -104,7 +104,7 @@ class _Reader:
     def scalar(self, node: yaml.Node, field: str, expected: str) -> str:
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, field, f"expected {expected}, got {_kind(node)}")
-        if node.tag.endswith(":null") and node.style is None:
+        if node.tag.endswith(":null") and not node.style:  # plain `key:` or `key: null`
             raise self.fail(node, field, f"expected {expected}, got nothing")
         return str(node.value)
 

@@ -68,5 +68,5 @@ def _scan(text: str, fail: Fail) -> None:
 def _syntax_error(error: yaml.MarkedYAMLError, fail: Fail) -> Exception:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark is not None else None
-    problem = error.problem or error.context or "not valid YAML"
+    problem = (error.problem or error.context or "this is not valid YAML").removeprefix("but ")
     return fail(line, f"expected valid YAML, but {problem}")

@@ -1,166 +1,121 @@
 """eSpeak NG through its C library, shipped by the ``espeakng-loader`` wheel: no system install.
 
-Synthesis runs in eSpeak's synchronous mode, so a clip is complete when ``espeak_Synth`` returns, and
-a bad voice name comes back as an error code (pyttsx3's driver hides both; see the README).
+The library runs in a helper process (:mod:`.espeak_zygote`) that forks a fresh child for every clip,
+so each clip is a pure function of its text and voice (see that module for why), two clips are made
+at once on two cores, and nothing eSpeak does can take this process down with it.
 """
 
 from __future__ import annotations
 
-import ctypes
-import shutil
+import atexit
+import os
+import sys
 import tempfile
 import threading
+from importlib import metadata
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from voiceguide.errors import EngineError, OptionError
 from voiceguide.speech.base import Clip, Voice, VoiceInfo
+from voiceguide.speech.worker import Worker
 
-_AUDIO_OUTPUT_SYNCHRONOUS = 2
-_INITIALIZE_DONT_EXIT = 0x8000  # without it, missing data makes eSpeak call exit(1)
-_POS_CHARACTER = 1
-_CHARS_UTF8 = 1
-_RATE, _VOLUME, _PITCH = 1, 2, 3
-_MAX_DATA_PATH = 150  # eSpeak NG keeps its data path in a 160-byte buffer on Linux
-
-_SYNTH_CALLBACK = ctypes.CFUNCTYPE(
-    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
-)
+START_TIMEOUT_S = 30.0
+CLIP_METHOD = 1  # bump when the zygote changes how a clip is made (seeds, parameters)
+STATUS_OK, STATUS_NO_VOICE = 0, 2
 
 
-class _EspeakVoice(ctypes.Structure):
-    _fields_ = [  # noqa: RUF012 - ctypes wants a plain list
-        ("name", ctypes.c_char_p),
-        ("languages", ctypes.c_char_p),
-        ("identifier", ctypes.c_char_p),
-        ("gender", ctypes.c_ubyte),
-        ("age", ctypes.c_ubyte),
-        ("variant", ctypes.c_ubyte),
-        ("xx1", ctypes.c_ubyte),
-        ("score", ctypes.c_int),
-        ("spare", ctypes.c_void_p),
-    ]
+def _timeout_s(text: str) -> float:
+    return 20.0 + 0.05 * len(text)
 
 
-class _Library:
-    """The loaded, initialized library. eSpeak keeps global state, so there is one per process."""
+class _Zygote:
+    """The helper process; one per voiceguide process, started on first use, stopped at exit."""
 
-    _instance: _Library | None = None
-    _create_lock = threading.Lock()
+    _instance: _Zygote | None = None
+    _lock = threading.Lock()
 
     def __init__(self) -> None:
         try:
-            import espeakng_loader
+            import espeakng_loader  # noqa: F401 - only to give a clear message when it is missing
         except ImportError:
             raise EngineError(
                 "the eSpeak NG engine needs the 'espeakng-loader' package: pip install espeakng-loader"
             ) from None
-        self.data_dir = _short_data_dir(Path(espeakng_loader.get_data_path()))
-        try:
-            # RTLD_LOCAL (ctypes' default): another copy of eSpeak NG in the process stays separate.
-            lib = ctypes.CDLL(espeakng_loader.get_library_path())
-        except OSError as error:
-            raise EngineError(f"cannot load the eSpeak NG library: {error}") from None
-        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-        lib.espeak_Initialize.restype = ctypes.c_int
-        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
-        lib.espeak_Synth.argtypes = [
-            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
-            ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
-        ]  # fmt: skip
-        lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
-        lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_EspeakVoice))
-        lib.espeak_Info.argtypes = [ctypes.c_void_p]
-        lib.espeak_Info.restype = ctypes.c_char_p
-        self.sample_rate = lib.espeak_Initialize(
-            _AUDIO_OUTPUT_SYNCHRONOUS, 0, str(self.data_dir).encode(), _INITIALIZE_DONT_EXIT
-        )
-        if self.sample_rate <= 0:
-            raise EngineError(f"eSpeak NG could not start (no voice data found in {self.data_dir})")
-        self.version = (lib.espeak_Info(None) or b"?").decode()
-        self.lib = lib
-        self.lock = threading.Lock()
-        self._chunks: list[np.ndarray] = []
-        self._callback = _SYNTH_CALLBACK(self._on_samples)  # kept alive as long as the library
-        lib.espeak_SetSynthCallback(self._callback)
+        script = Path(__file__).with_name("espeak_zygote.py")
+        jobs = str(max(1, min(4, os.cpu_count() or 1)))
+        self.worker = Worker([sys.executable, str(script), jobs], "eSpeak NG")
+        self.info = self.worker.receive(START_TIMEOUT_S, "starting")
+        if not self.info.get("ok"):
+            self.worker.close()
+            raise EngineError(f"eSpeak NG could not start: {self.info.get('error')}")
+        self.next_id = 0
 
     @classmethod
-    def get(cls) -> _Library:
-        with cls._create_lock:
-            if cls._instance is None:
+    def get(cls) -> _Zygote:
+        with cls._lock:
+            if cls._instance is None or not cls._instance.worker.alive:
                 cls._instance = cls()
+                atexit.register(cls._instance.worker.close)
             return cls._instance
 
-    def _on_samples(self, wav: ctypes._Pointer[ctypes.c_short], count: int, _events: int) -> int:
-        if count > 0 and wav:
-            self._chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
-        return 0
-
-    def speak(self, text: str, voice: Voice) -> np.ndarray:
-        with self.lock:
-            if self.lib.espeak_SetVoiceByName(voice.name.encode()) != 0:
-                raise OptionError(f"eSpeak NG has no voice '{voice.name}'; 'voiceguide voices' lists them")
-            self.lib.espeak_SetParameter(_RATE, voice.rate_wpm, 0)
-            self.lib.espeak_SetParameter(_PITCH, voice.pitch, 0)
-            self.lib.espeak_SetParameter(_VOLUME, 100, 0)  # above 100 distorts; loudness is the mixer's job
-            self._chunks = []
-            data = text.encode("utf-8")
-            error = self.lib.espeak_Synth(data, len(data) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
-            if error != 0:
-                raise EngineError(f"eSpeak NG failed (error {error}) while speaking: {text[:60]}")
-            chunks, self._chunks = self._chunks, []
-        return np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
-
-
-def _short_data_dir(data_dir: Path) -> Path:
-    """The data folder itself, or a copy at a short path when a deep virtualenv makes it too long."""
-    if len(str(data_dir).encode()) <= _MAX_DATA_PATH:
-        return data_dir
-    copy = Path(tempfile.gettempdir()) / f"voiceguide-espeak-{data_dir.stat().st_mtime_ns}"
-    if not (copy / "phontab").exists():
-        staging = Path(tempfile.mkdtemp(prefix="voiceguide-espeak-"))
-        shutil.copytree(data_dir, staging / "data")
-        try:
-            (staging / "data").rename(copy)
-        except OSError:
-            shutil.rmtree(staging, ignore_errors=True)  # another process got there first
-    return copy
+    def speak(self, texts: Sequence[str], voice: Voice) -> list[np.ndarray]:
+        with tempfile.TemporaryDirectory(prefix="voiceguide-espeak-") as folder:
+            paths = [Path(folder) / f"{index}.raw" for index in range(len(texts))]
+            ids = [str(self.next_id + index) for index in range(len(texts))]
+            self.next_id += len(texts)
+            self.worker.send(*(
+                {"id": request_id, "text": text, "voice": voice.name, "rate_wpm": voice.rate_wpm,
+                 "pitch": voice.pitch, "path": str(path)}
+                for request_id, text, path in zip(ids, texts, paths, strict=True)
+            ))  # fmt: skip
+            index_of = {request_id: index for index, request_id in enumerate(ids)}
+            deadline = time.monotonic() + sum(_timeout_s(text) for text in texts)
+            for _ in texts:
+                answer = self.worker.receive(max(0.1, deadline - time.monotonic()), "speaking")
+                index = index_of[answer["id"]]
+                if answer["status"] == STATUS_NO_VOICE:
+                    raise OptionError(f"eSpeak NG has no voice '{voice.name}'; 'voiceguide voices' lists them")
+                if answer["status"] != STATUS_OK:
+                    raise EngineError(f"eSpeak NG failed while speaking: {texts[index][:60]}")
+            return [np.fromfile(path, dtype="<i2") for path in paths]
 
 
 class EspeakEngine:
-    """eSpeak NG in this process: fast (hundreds of times real time), about 100 languages."""
+    """eSpeak NG: fast (hundreds of times real time), about 100 languages, formant voices."""
 
     name = "espeak"
     default_voice = Voice(name="en-us+f3", rate_wpm=140, pitch=40)
 
     def __init__(self) -> None:
-        self._lib = _Library.get()
+        try:
+            self._loader_version = metadata.version("espeakng-loader")
+        except metadata.PackageNotFoundError:
+            raise EngineError(
+                "the eSpeak NG engine needs the 'espeakng-loader' package: pip install espeakng-loader"
+            ) from None
+
+    @property
+    def _zygote(self) -> _Zygote:
+        return _Zygote.get()  # started on first use: a warm cache needs no eSpeak NG at all
 
     def identity(self) -> str:
-        return f"espeak-ng {self._lib.version}"
+        # The wheel pins the library and its data; the method number marks how clips are made.
+        return f"espeak-ng from espeakng-loader {self._loader_version}, method {CLIP_METHOD}"
 
     def voice_for_language(self, language: str) -> str:
         return self.default_voice.name if language in ("en", "en-us") else f"{language}+f3"
 
     def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
-        rate = self._lib.sample_rate
-        return [Clip((self._lib.speak(text, voice) / 32768.0).astype(np.float32), rate) for text in texts]
+        rate = int(self._zygote.info["sample_rate"])
+        return [Clip((samples / 32768.0).astype(np.float32), rate) for samples in self._zygote.speak(texts, voice)]
 
     def voices(self) -> list[VoiceInfo]:
-        entries = self._lib.lib.espeak_ListVoices(None)
-        found: list[VoiceInfo] = []
-        index = 0
-        while entries[index]:
-            voice = entries[index].contents
-            languages = voice.languages or b"\x00"
-            language = languages[1:].split(b"\x00")[0].decode(errors="replace")
-            found.append(VoiceInfo(self.name, language, language, (voice.name or b"").decode(errors="replace")))
-            index += 1
-        variants = sorted(path.name for path in (self._lib.data_dir / "voices" / "!v").iterdir())
-        found.append(
-            VoiceInfo(self.name, "LANGUAGE+VARIANT", "", "variants: " + ", ".join(variants))
-        )
+        found = [VoiceInfo(self.name, language, language, title) for language, title in self._zygote.info["voices"]]
+        variants = ", ".join(self._zygote.info["variants"])
+        found.append(VoiceInfo(self.name, "LANGUAGE+VARIANT", "", f"any voice with a variant: {variants}"))
         return found

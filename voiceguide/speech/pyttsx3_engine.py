@@ -7,12 +7,8 @@ one clip at a time, and stops it if it does not answer in time, so a hung driver
 from __future__ import annotations
 
 import importlib.util
-import json
-import selectors
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +18,7 @@ import soundfile
 
 from voiceguide.errors import EngineError, OptionError
 from voiceguide.speech.base import Clip, Voice, VoiceInfo
+from voiceguide.speech.worker import Worker
 
 START_TIMEOUT_S = 30.0
 
@@ -41,8 +38,11 @@ class Pyttsx3Engine:
 
     def _about(self) -> dict[str, Any]:
         if self._info is None:
-            with _Worker() as worker:
-                self._info = worker.ask({"op": "info"}, START_TIMEOUT_S, "starting pyttsx3")
+            worker = _start()
+            try:
+                self._info = _ask(worker, {"op": "info"}, START_TIMEOUT_S, "starting")
+            finally:
+                worker.close()
         return self._info
 
     def identity(self) -> str:
@@ -60,63 +60,33 @@ class Pyttsx3Engine:
 
     def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
         clips: list[Clip] = []
-        with tempfile.TemporaryDirectory(prefix="voiceguide-pyttsx3-") as folder, _Worker() as worker:
-            request = {"op": "voice", "name": voice.name, "rate_wpm": voice.rate_wpm, "pitch": voice.pitch}
-            try:
-                worker.ask(request, START_TIMEOUT_S, "setting the voice")
-            except EngineError as error:
-                if "has no voice" in str(error):
-                    raise OptionError(str(error).split(": ", 1)[-1]) from None
-                raise
-            for index, text in enumerate(texts):
-                path = Path(folder) / f"{index}.wav"
-                worker.ask({"op": "speak", "text": text, "path": str(path)}, _timeout_s(text), f"speaking '{text[:60]}'")
-                samples, rate = soundfile.read(path, dtype="float32", always_2d=True)
-                clips.append(Clip(np.ascontiguousarray(samples.mean(axis=1), dtype=np.float32), int(rate)))
+        worker = _start()
+        try:
+            with tempfile.TemporaryDirectory(prefix="voiceguide-pyttsx3-") as folder:
+                request = {"op": "voice", "name": voice.name, "rate_wpm": voice.rate_wpm, "pitch": voice.pitch}
+                answer = _ask(worker, request, START_TIMEOUT_S, "setting the voice", check=False)
+                if not answer.get("ok"):
+                    message = str(answer.get("error"))
+                    if "has no voice" in message:
+                        raise OptionError(message.split(": ", 1)[-1])
+                    raise EngineError(f"pyttsx3 failed while setting the voice: {message}")
+                for index, text in enumerate(texts):
+                    path = Path(folder) / f"{index}.wav"
+                    _ask(worker, {"op": "speak", "text": text, "path": str(path)}, _timeout_s(text), f"speaking '{text[:60]}'")
+                    samples, rate = soundfile.read(path, dtype="float32", always_2d=True)
+                    clips.append(Clip(np.ascontiguousarray(samples.mean(axis=1), dtype=np.float32), int(rate)))
+        finally:
+            worker.close()
         return clips
 
 
-class _Worker:
-    """One worker process, stopped (killed if need be) on exit."""
+def _start() -> Worker:
+    return Worker([sys.executable, "-m", "voiceguide.speech.pyttsx3_worker"], "pyttsx3")
 
-    def __enter__(self) -> _Worker:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "voiceguide.speech.pyttsx3_worker"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        )  # fmt: skip
-        self.selector = selectors.DefaultSelector()
-        assert self.process.stdout is not None
-        self.selector.register(self.process.stdout, selectors.EVENT_READ)
-        return self
 
-    def ask(self, request: dict[str, Any], timeout_s: float, doing: str) -> dict[str, Any]:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        try:
-            self.process.stdin.write(json.dumps(request) + "\n")
-            self.process.stdin.flush()
-        except BrokenPipeError:
-            raise EngineError(f"pyttsx3 stopped while {doing}") from None
-        deadline = time.monotonic() + timeout_s
-        while not self.selector.select(max(0.0, deadline - time.monotonic())):
-            if time.monotonic() >= deadline:
-                self.process.kill()
-                raise EngineError(f"pyttsx3 did not answer within {timeout_s:.0f} s while {doing}")
-        line = self.process.stdout.readline()
-        if not line:
-            raise EngineError(f"pyttsx3 stopped (exit code {self.process.wait()}) while {doing}")
-        answer: dict[str, Any] = json.loads(line)
-        if not answer.get("ok"):
-            raise EngineError(f"pyttsx3 failed while {doing}: {answer.get('error')}")
-        return answer
-
-    def __exit__(self, *exc: object) -> None:
-        self.selector.close()
-        if self.process.stdin:
-            self.process.stdin.close()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        if self.process.stdout:
-            self.process.stdout.close()
+def _ask(worker: Worker, request: dict[str, Any], timeout_s: float, doing: str, *, check: bool = True) -> dict[str, Any]:
+    worker.send(request)
+    answer = worker.receive(timeout_s, doing)
+    if check and not answer.get("ok"):
+        raise EngineError(f"pyttsx3 failed while {doing}: {answer.get('error')}")
+    return answer

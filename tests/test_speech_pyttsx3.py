@@ -1,0 +1,54 @@
+"""The real pyttsx3 (its eSpeak driver on Linux, on the library from the espeakng-loader wheel)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.speechcheck import assert_speech
+from voiceguide.errors import OptionError
+from voiceguide.speech import Voice, get_engine
+
+pytestmark = pytest.mark.real
+
+TEXTS = [
+    "Rest your hands in your lap, and let your shoulders drop.",
+    "Now turn your right palm up, and breathe out slowly.",
+    "One more long stroke.",
+]
+
+
+def test_each_text_gets_its_own_clip() -> None:
+    """pyttsx3 writes only the last of several queued files; every clip here must be its own text."""
+    engine = get_engine("pyttsx3")
+    clips = engine.synthesize(TEXTS, engine.default_voice)
+    assert len(clips) == 3
+    for clip, text in zip(clips, TEXTS, strict=True):
+        assert_speech(clip, text, engine.default_voice.rate_wpm)
+    assert clips[2].duration_s < clips[0].duration_s / 1.5
+
+
+def test_rate_applies_to_the_first_utterance() -> None:
+    engine = get_engine("pyttsx3")
+    (slow,) = engine.synthesize(TEXTS[:1], Voice("default", 120, 40))
+    (fast,) = engine.synthesize(TEXTS[:1], Voice("default", 240, 40))
+    assert 1.5 < slow.duration_s / fast.duration_s < 2.5
+
+
+def test_deterministic() -> None:
+    engine = get_engine("pyttsx3")
+    first = engine.synthesize(TEXTS[:2], engine.default_voice)
+    second = engine.synthesize(TEXTS[:2], engine.default_voice)
+    assert all(np.array_equal(a.samples, b.samples) for a, b in zip(first, second, strict=True))
+
+
+def test_unknown_voice_is_a_clear_error() -> None:
+    engine = get_engine("pyttsx3")
+    with pytest.raises(OptionError, match="pyttsx3 has no voice 'nonsense-voice'"):
+        engine.synthesize(["Hello."], Voice("nonsense-voice", 140, 40))
+
+
+def test_lists_system_voices() -> None:
+    engine = get_engine("pyttsx3")
+    assert engine.identity().startswith("pyttsx3 2.")
+    assert len(engine.voices()) > 10

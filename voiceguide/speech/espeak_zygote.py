@@ -1,0 +1,198 @@
+"""eSpeak NG zygote: loads the library once, then forks a fresh child to speak each clip.
+
+Run as a script (``python espeak_zygote.py``), standard library only: it never imports voiceguide or
+numpy, so it stays single-threaded and safe to fork.
+
+Why fork: eSpeak NG keeps synthesis state in static variables (the pitch-flutter phase, the gain
+control, the cycle counter) that carry over from one utterance to the next and survive
+``espeak_Terminate``, so the same text comes out slightly different depending on what was spoken
+before. A child forked from a process that has never spoken starts from the same state every time,
+so each clip is a pure function of its text and voice, whatever order clips are made in.
+
+Protocol, one JSON object a line. The zygote first writes ``{"ok": true, "sample_rate", "version",
+"voices": [[name, language], ...], "variants": [...]}`` (or ``{"ok": false, "error"}``). Then each
+request ``{"id", "text", "voice", "rate_wpm", "pitch", "path"}`` is answered, in completion order, by
+``{"id", "status"}``: 0 the raw 16-bit samples are in ``path``, 2 unknown voice, 3 synthesis failed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import select
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+AUDIO_OUTPUT_SYNCHRONOUS = 2
+INITIALIZE_DONT_EXIT = 0x8000  # without it, missing data makes eSpeak call exit(1)
+POS_CHARACTER = 1
+CHARS_UTF8 = 1
+RATE, VOLUME, PITCH = 1, 2, 3
+MAX_DATA_PATH = 150  # eSpeak NG keeps its data path in a 160-byte buffer on Linux
+SEED = 1
+
+STATUS_OK, STATUS_NO_VOICE, STATUS_FAILED = 0, 2, 3
+
+SynthCallback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+
+
+class EspeakVoice(ctypes.Structure):
+    _fields_ = [  # noqa: RUF012 - ctypes wants a plain list
+        ("name", ctypes.c_char_p),
+        ("languages", ctypes.c_char_p),
+        ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte),
+        ("age", ctypes.c_ubyte),
+        ("variant", ctypes.c_ubyte),
+        ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int),
+        ("spare", ctypes.c_void_p),
+    ]
+
+
+def short_data_dir(data_dir: Path) -> Path:
+    """The data folder itself, or a copy at a short path when a deep virtualenv makes it too long."""
+    if len(str(data_dir).encode()) <= MAX_DATA_PATH:
+        return data_dir
+    copy = Path(tempfile.gettempdir()) / f"voiceguide-espeak-{data_dir.stat().st_mtime_ns}"
+    if not (copy / "phontab").exists():
+        staging = Path(tempfile.mkdtemp(prefix="voiceguide-espeak-"))
+        shutil.copytree(data_dir, staging / "data")
+        try:
+            (staging / "data").rename(copy)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)  # another process got there first
+    return copy
+
+
+class Library:
+    def __init__(self) -> None:
+        import espeakng_loader
+
+        self.data_dir = short_data_dir(Path(espeakng_loader.get_data_path()))
+        # RTLD_LOCAL (ctypes' default): another eSpeak NG copy in the same process stays separate.
+        lib = ctypes.CDLL(espeakng_loader.get_library_path())
+        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        lib.espeak_Synth.argtypes = [
+            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
+            ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
+        ]  # fmt: skip
+        lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
+        lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(EspeakVoice))
+        lib.espeak_Info.argtypes = [ctypes.c_void_p]
+        lib.espeak_Info.restype = ctypes.c_char_p
+        lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
+        self.sample_rate = lib.espeak_Initialize(
+            AUDIO_OUTPUT_SYNCHRONOUS, 0, str(self.data_dir).encode(), INITIALIZE_DONT_EXIT
+        )
+        if self.sample_rate <= 0:
+            raise RuntimeError(f"eSpeak NG could not start (no voice data found in {self.data_dir})")
+        self.lib = lib
+        self.libc = ctypes.CDLL(None)
+        self.chunks: list[bytes] = []
+        self.callback = SynthCallback(self._on_samples)
+        lib.espeak_SetSynthCallback(self.callback)
+
+    def _on_samples(self, wav: Any, count: int, _events: Any) -> int:
+        if count > 0 and wav:
+            self.chunks.append(ctypes.string_at(wav, count * 2))
+        return 0
+
+    def info(self) -> dict[str, Any]:
+        entries = self.lib.espeak_ListVoices(None)
+        voices = []
+        index = 0
+        while entries[index]:
+            voice = entries[index].contents
+            language = (voice.languages or b"\x00")[1:].split(b"\x00")[0].decode(errors="replace")
+            voices.append([language, (voice.name or b"").decode(errors="replace")])
+            index += 1
+        variants = sorted(path.name for path in (self.data_dir / "voices" / "!v").iterdir())
+        version = (self.lib.espeak_Info(None) or b"?").decode()
+        return {"ok": True, "sample_rate": self.sample_rate, "version": version, "voices": voices, "variants": variants}
+
+    def speak(self, request: dict[str, Any]) -> int:
+        """In a forked child: speak one clip into ``request['path']``; return the status."""
+        if self.lib.espeak_SetVoiceByName(request["voice"].encode()) != 0:
+            return STATUS_NO_VOICE
+        self.lib.espeak_SetParameter(RATE, int(request["rate_wpm"]), 0)
+        self.lib.espeak_SetParameter(PITCH, int(request["pitch"]), 0)
+        self.lib.espeak_SetParameter(VOLUME, 100, 0)  # above 100 distorts; loudness is the mixer's job
+        self.lib.espeak_ng_SetRandSeed(SEED)  # breath noise: eSpeak's own generator
+        self.libc.srand(SEED)  # and libc's rand()
+        data = request["text"].encode("utf-8")
+        if self.lib.espeak_Synth(data, len(data) + 1, 0, POS_CHARACTER, 0, CHARS_UTF8, None, None) != 0:
+            return STATUS_FAILED
+        with open(request["path"], "wb") as out:
+            out.write(b"".join(self.chunks))
+        return STATUS_OK
+
+
+def serve(library: Library, jobs: int) -> None:
+    def answer(message: dict[str, Any]) -> None:
+        sys.stdout.write(json.dumps(message) + "\n")
+        sys.stdout.flush()
+
+    running: dict[int, str] = {}  # child pid -> request id
+    pending: list[dict[str, Any]] = []
+    stdin = sys.stdin.buffer
+    buffer = b""
+    open_input = True
+    while open_input or pending or running:
+        while pending and not hasattr(os, "fork"):  # Windows: speak here (clips then depend on order)
+            request = pending.pop(0)
+            answer({"id": request["id"], "status": library.speak(request)})
+            library.chunks = []
+        while pending and len(running) < jobs:
+            request = pending.pop(0)
+            pid = os.fork()
+            if pid == 0:  # the child: speak, then leave without running any cleanup
+                try:
+                    status = library.speak(request)
+                except BaseException:
+                    status = STATUS_FAILED
+                os._exit(status)
+            running[pid] = request["id"]
+        if running:
+            pid, code = os.waitpid(-1, os.WNOHANG)
+            if pid:
+                status = os.waitstatus_to_exitcode(code)
+                answer({"id": running.pop(pid), "status": status if status >= 0 else STATUS_FAILED})
+                continue
+        if open_input:
+            ready, _, _ = select.select([stdin], [], [], 0.002 if running else None)
+            if ready:
+                chunk = os.read(stdin.fileno(), 65536)
+                if not chunk:
+                    open_input = False
+                buffer += chunk
+                *lines, buffer = buffer.split(b"\n")
+                pending.extend(json.loads(line) for line in lines if line.strip())
+        elif running:
+            pid, code = os.waitpid(-1, 0)
+            status = os.waitstatus_to_exitcode(code)
+            answer({"id": running.pop(pid), "status": status if status >= 0 else STATUS_FAILED})
+
+
+def main() -> None:
+    jobs = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+    try:
+        library = Library()
+        info = library.info()
+    except Exception as error:
+        sys.stdout.write(json.dumps({"ok": False, "error": f"{type(error).__name__}: {error}"}) + "\n")
+        sys.stdout.flush()
+        sys.exit(1)
+    sys.stdout.write(json.dumps(info) + "\n")
+    sys.stdout.flush()
+    serve(library, jobs)
+
+
+if __name__ == "__main__":
+    main()
