@@ -61,3 +61,11 @@ def test_markup_is_spoken_as_text_not_obeyed() -> None:
     (plain,) = engine.synthesize(["Rest."], engine.default_voice)
     (marked,) = engine.synthesize(['Rest. <break time="5s"/>'], engine.default_voice)
     assert marked.duration_s < plain.duration_s + 4  # no five-second break was inserted
+
+
+def test_a_failed_batch_leaves_the_engine_usable() -> None:
+    engine = EspeakEngine()
+    with pytest.raises(OptionError):
+        engine.synthesize(["One.", "Two.", "Three."], Voice("xx-nonsense", 140, 40))
+    (clip,) = engine.synthesize([TEXT], engine.default_voice)
+    assert_speech(clip, TEXT, engine.default_voice.rate_wpm)

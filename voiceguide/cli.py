@@ -7,7 +7,9 @@ Errors: a :class:`VoiceguideError` becomes one line on stderr and exit code 2 (b
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -184,8 +186,26 @@ def voices(engine: str, as_json: bool) -> None:
         click.echo(f"{voice.name:<24} {voice.language:<12} {voice.description}")
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised like Ctrl-C so that every ``finally`` and temporary-file cleanup runs."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn errors into one line and an exit code."""
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if on_main_thread else None
+    try:
+        _run(argv)
+    finally:
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(argv: list[str] | None) -> None:
     try:
         cli.main(args=argv, prog_name="voiceguide", standalone_mode=False)
     except click.ClickException as error:
@@ -197,6 +217,9 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         _say("interrupted")
         sys.exit(130)
+    except Terminated:
+        _say("terminated")
+        sys.exit(143)
     except VoiceguideError as error:
         if _State.debug:
             raise

@@ -17,7 +17,7 @@ import soundfile
 
 from voiceguide.speech.base import Clip, Voice
 
-FORMAT_VERSION = 1  # bump when the stored clip changes meaning
+FORMAT_VERSION = 2  # bump when the stored clip changes meaning
 
 
 def default_cache_dir() -> Path:
@@ -60,7 +60,7 @@ class ClipCache:
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
             try:
                 with os.fdopen(handle, "wb") as stream:
-                    soundfile.write(stream, clip.samples, clip.sample_rate, format="WAV", subtype="PCM_16")
+                    soundfile.write(stream, clip.samples, clip.sample_rate, format="WAV", subtype="FLOAT")  # exact: a cached clip equals a fresh one
                 os.replace(temporary, path)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)

@@ -75,13 +75,16 @@ class _Zygote:
             ))  # fmt: skip
             index_of = {request_id: index for index, request_id in enumerate(ids)}
             deadline = time.monotonic() + sum(_timeout_s(text) for text in texts)
-            for _ in texts:
+            failures: dict[int, int] = {}
+            for _ in texts:  # read every answer, even after a failure, so none is left for the next call
                 answer = self.worker.receive(max(0.1, deadline - time.monotonic()), "speaking")
-                index = index_of[answer["id"]]
-                if answer["status"] == STATUS_NO_VOICE:
-                    raise OptionError(f"eSpeak NG has no voice '{voice.name}'; 'voiceguide voices' lists them")
                 if answer["status"] != STATUS_OK:
-                    raise EngineError(f"eSpeak NG failed while speaking: {texts[index][:60]}")
+                    failures[index_of[answer["id"]]] = answer["status"]
+            if failures:
+                index, status = min(failures.items())
+                if status == STATUS_NO_VOICE:
+                    raise OptionError(f"eSpeak NG has no voice '{voice.name}'; 'voiceguide voices' lists them")
+                raise EngineError(f"eSpeak NG failed while speaking: {texts[index][:60]}")
             return [np.fromfile(path, dtype="<i2") for path in paths]
 
 

@@ -20,6 +20,7 @@ from importlib import metadata
 from typing import Any, TextIO
 
 FINISH_TIMEOUT_S = 60.0
+ATTEMPTS = 3
 
 
 def _use_bundled_espeak() -> None:
@@ -65,31 +66,34 @@ class _Speaker:
             self.engine.setProperty("pitch", pitch)
 
     def speak(self, text: str, path: str) -> None:
-        # One save_to_file + one runAndWait per clip: several queued saves write only the last file.
-        self.finished.clear()
-        self.engine.save_to_file(text, path)
-        self.engine.runAndWait()
-        # runAndWait can return before the driver has written the file: wait for its own signal.
-        if not self.finished.wait(FINISH_TIMEOUT_S):
-            raise TimeoutError("pyttsx3 never reported the end of the utterance")
-        _wait_for_audio(path)
+        for _attempt in range(ATTEMPTS):
+            # One save_to_file + one runAndWait per clip: several queued saves write only the last file.
+            self.finished.clear()
+            self.engine.save_to_file(text, path)
+            self.engine.runAndWait()
+            # runAndWait can return before the driver has written the file: wait for its own signal.
+            if not self.finished.wait(FINISH_TIMEOUT_S):
+                raise TimeoutError("pyttsx3 never reported the end of the utterance")
+            if _has_audio(path):
+                return
+            # The eSpeak driver now and then writes a header with no samples (a race between its
+            # synthesis thread and its loop): speak the line again.
+        raise RuntimeError(f"pyttsx3 wrote no audio, {ATTEMPTS} times")
 
 
-def _wait_for_audio(path: str, timeout_s: float = 10.0) -> None:
+def _has_audio(path: str, timeout_s: float = 0.5) -> bool:
     deadline = time.monotonic() + timeout_s
-    while True:
+    while time.monotonic() < deadline:
         try:
-            if os.path.getsize(path) > 44:
-                if not path.endswith(".wav"):
-                    return
-                with wave.open(path, "rb") as check:
-                    if check.getnframes() > 0:
-                        return
+            if not path.endswith(".wav"):
+                return os.path.getsize(path) > 44
+            with wave.open(path, "rb") as check:
+                if check.getnframes() > 0:
+                    return True
         except (OSError, EOFError, wave.Error):
             pass
-        if time.monotonic() > deadline:
-            raise RuntimeError("pyttsx3 wrote no audio")
         time.sleep(0.01)
+    return False
 
 
 def serve(requests: TextIO, answers: TextIO) -> None:

@@ -1,0 +1,49 @@
+"""The bundled routines: complete, safe to follow, and the lengths they promise."""
+
+from __future__ import annotations
+
+import pytest
+
+from voiceguide.routine import Audience, bundled_names, load_bundled
+from voiceguide.timeline import LEAD_IN_S, LEAD_OUT_S
+
+EXPECTED_MINUTES = {
+    "bedtime-hands": 15, "partner-hands": 20, "desk-break": 5,
+    "gentle-arthritis": 10, "carpal-tunnel": 10, "acupressure": 8,
+}  # fmt: skip
+
+
+def test_the_six_routines_are_bundled_default_first() -> None:
+    assert bundled_names()[0] == "bedtime-hands"
+    assert set(bundled_names()) == set(EXPECTED_MINUTES)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_MINUTES))
+def test_lengths_as_promised(name: str) -> None:
+    routine = load_bundled(name)
+    length_s = LEAD_IN_S + routine.steps_s + LEAD_OUT_S
+    assert abs(length_s - EXPECTED_MINUTES[name] * 60) <= 30
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_MINUTES))
+def test_opens_with_a_safety_note(name: str) -> None:
+    first = load_bundled(name).steps[0].text.lower()
+    assert "medical advice" in first
+    assert "hurt" in first
+    assert "swollen" in first or "swelling" in first
+
+
+def test_partner_routine_speaks_to_a_caregiver() -> None:
+    routine = load_bundled("partner-hands")
+    assert routine.audience is Audience.PARTNER
+    assert "partner" in routine.steps[0].text.lower()
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("name", sorted(EXPECTED_MINUTES))
+def test_every_routine_fits_its_steps_when_spoken(name: str) -> None:
+    """Spoken by the real default engine, every line fits in its step (validation passes)."""
+    from voiceguide import api
+
+    session = api.prepare(load_bundled(name))
+    assert len(session.timeline.chapters) >= len(session.routine.steps)

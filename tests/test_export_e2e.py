@@ -1,0 +1,138 @@
+"""End to end through the CLI with the real eSpeak NG, files read back by libsndfile."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.real
+
+
+def _rms_db(samples: np.ndarray) -> float:
+    return float(20 * np.log10(np.sqrt(np.mean(samples.astype(np.float64) ** 2)) + 1e-12))
+
+
+@pytest.fixture(scope="module")
+def bedtime(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    folder = tmp_path_factory.mktemp("bedtime")
+    out = folder / "bedtime-hands.wav"
+    result = run_cli("export", "bedtime-hands", "-o", str(out))
+    assert result.exit_code == 0, result
+    assert result.stdout.startswith(f"wrote {out} (15:")
+    shown = run_cli("show", "bedtime-hands", "--json")
+    assert shown.exit_code == 0, shown
+    return out, json.loads(shown.stdout)
+
+
+def test_default_routine_is_fifteen_minutes_of_stereo_44k(bedtime: tuple[Path, dict[str, object]]) -> None:
+    path, timeline = bedtime
+    info = soundfile.info(path)
+    assert (info.format, info.subtype, info.samplerate, info.channels) == ("WAV", "PCM_16", 44100, 2)
+    assert 14 * 60 <= info.duration <= 16 * 60
+    assert info.frames == round(float(timeline["total_s"]) * 44100)  # type: ignore[arg-type]
+
+
+def test_every_step_is_audible_at_its_start(bedtime: tuple[Path, dict[str, object]]) -> None:
+    path, timeline = bedtime
+    audio, rate = soundfile.read(path, dtype="float32")
+    mono = audio.mean(axis=1)
+    chapters = timeline["chapters"]
+    assert isinstance(chapters, list) and len(chapters) >= 10
+    for chapter in chapters:
+        start = round(chapter["start_s"] * rate)
+        assert _rms_db(mono[start : start + rate // 2]) > -30, chapter["title"]  # speech right away
+        assert _rms_db(mono[start - rate // 4 : start - rate // 20]) < -60, chapter["title"]  # silence before it
+    events = timeline["events"]
+    assert isinstance(events, list)
+    for event in events:
+        start = round(event["start_s"] * rate)
+        assert _rms_db(mono[start : start + rate // 4]) > -35, event["text"]
+
+
+def test_no_sample_reaches_full_scale(bedtime: tuple[Path, dict[str, object]]) -> None:
+    path, _ = bedtime
+    audio, _ = soundfile.read(path, dtype="int16")
+    assert int(np.max(np.abs(audio.astype(np.int32)))) < 32767 * 10 ** (-0.9 / 20)  # under -0.9 dBFS
+
+
+def test_same_options_give_identical_files_cold_or_warm(
+    bedtime: tuple[Path, dict[str, object]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = bedtime
+    monkeypatch.setenv("VOICEGUIDE_CACHE_DIR", str(tmp_path / "fresh-cache"))
+    cold = tmp_path / "cold.wav"
+    warm = tmp_path / "warm.wav"
+    assert run_cli("export", "bedtime-hands", "-o", str(cold)).exit_code == 0
+    assert run_cli("export", "bedtime-hands", "-o", str(warm)).exit_code == 0
+    assert cold.read_bytes() == warm.read_bytes() == path.read_bytes()
+
+
+def test_flac_holds_the_same_samples(bedtime: tuple[Path, dict[str, object]], tmp_path: Path) -> None:
+    path, _ = bedtime
+    flac = tmp_path / "bedtime.flac"
+    result = run_cli("export", "bedtime-hands", "-o", str(flac))
+    assert result.exit_code == 0, result
+    assert soundfile.info(flac).format == "FLAC"
+    assert np.array_equal(soundfile.read(flac, dtype="int16")[0], soundfile.read(path, dtype="int16")[0])
+
+
+def test_minutes_sets_the_length(tmp_path: Path) -> None:
+    out = tmp_path / "desk.wav"
+    result = run_cli("export", "desk-break", "--minutes", "7", "-o", str(out))
+    assert result.exit_code == 0, result
+    assert soundfile.info(out).duration == pytest.approx(7 * 60, abs=0.01)
+    too_short = run_cli("export", "desk-break", "--minutes", "1", "-o", str(tmp_path / "short.wav"))
+    assert too_short.exit_code == 2, too_short
+    assert "too short for this routine: its words alone need at least" in too_short.stderr
+    assert not (tmp_path / "short.wav").exists()
+
+
+def test_existing_file_needs_force(tmp_path: Path) -> None:
+    out = tmp_path / "desk.wav"
+    out.write_bytes(b"keep me")
+    result = run_cli("export", "desk-break", "-o", str(out))
+    assert result.exit_code == 2, result
+    assert "already exists (use --force to replace it)" in result.stderr
+    assert out.read_bytes() == b"keep me"
+    assert run_cli("export", "desk-break", "-o", str(out), "--force").exit_code == 0
+    assert soundfile.info(out).duration > 60
+
+
+def test_pyttsx3_engine_exports_too(tmp_path: Path) -> None:
+    out = tmp_path / "desk.flac"
+    result = run_cli("export", "desk-break", "--engine", "pyttsx3", "-o", str(out))
+    assert result.exit_code == 0, result
+    assert "via pyttsx3" in result.stdout
+    assert 4.5 * 60 <= soundfile.info(out).duration <= 5.5 * 60
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_export_leaves_the_folder_as_it_was(tmp_path: Path, signum: int) -> None:
+    """A real process, interrupted while it writes: no partial file, no temporary file."""
+    out = tmp_path / "out" / "session.wav"
+    out.parent.mkdir()
+    env = {**os.environ, "VOICEGUIDE_CACHE_DIR": str(tmp_path / "cache")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "voiceguide", "export", "partner-hands", "--minutes", "300", "-o", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not any(out.parent.iterdir()) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    assert any(out.parent.iterdir()), "the export never started writing"
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode != 0
+    assert "Traceback" not in stderr
+    assert list(out.parent.iterdir()) == []
