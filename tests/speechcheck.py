@@ -11,7 +11,10 @@ def assert_speech(clip: Clip, text: str, rate_wpm: int) -> None:
     samples = clip.samples.astype(np.float64)
     words = len(text.split())
     expected_s = words / (rate_wpm / 60)
-    assert 0.5 * expected_s <= clip.duration_s <= 2.5 * expected_s + 0.5, (clip.duration_s, expected_s)
+    assert 0.5 * expected_s <= clip.duration_s <= 2.5 * expected_s + 0.5, (
+        clip.duration_s,
+        expected_s,
+    )
     rms_db = 20 * np.log10(np.sqrt(np.mean(samples**2)) + 1e-12)
     assert rms_db > -35, rms_db  # not silence
     spectrum = np.abs(np.fft.rfft(samples)) ** 2

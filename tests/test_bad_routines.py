@@ -31,7 +31,9 @@ def test_export_writes_nothing(path: Path, tmp_path: Path, monkeypatch: pytest.M
     out = tmp_path / "out.wav"
     result = run_cli("export", path.name, "-o", str(out))
     assert result.exit_code == 2, result
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"error: {path.name}:"), result
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"error: {path.name}:"), (
+        result
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -46,14 +48,20 @@ def test_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
     huge.write_text("title: T\ndescription: " + "x" * 2_000_000 + "\n", encoding="utf-8")
     result = run_cli("export", str(huge), "-o", str(tmp_path / "out.wav"))
     assert result.exit_code == 2, result
-    assert result.stderr.strip() == f"error: {huge}: expected a routine file under 1000 kB, got 2,000,023 bytes"
+    assert (
+        result.stderr.strip()
+        == f"error: {huge}: expected a routine file under 1000 kB, got 2,000,023 bytes"
+    )
     assert not (tmp_path / "out.wav").exists()
 
 
 def test_missing_file_and_unknown_name(tmp_path: Path) -> None:
     missing = run_cli("export", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "out.wav"))
     assert missing.exit_code == 2, missing
-    assert missing.stderr.strip() == f"error: {tmp_path / 'nope.yaml'}: expected a routine file, but there is no such file"
+    assert (
+        missing.stderr.strip()
+        == f"error: {tmp_path / 'nope.yaml'}: expected a routine file, but there is no such file"
+    )
     unknown = run_cli("show", "no-such-routine")
     assert unknown.exit_code == 2, unknown
     assert "no bundled routine named 'no-such-routine'" in unknown.stderr

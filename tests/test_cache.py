@@ -36,7 +36,10 @@ def test_entries_are_written_whole_and_unreadable_ones_are_remade(tmp_path: Path
     cache = ClipCache(tmp_path)
     clip = Clip(np.linspace(-0.5, 0.5, 2205, dtype=np.float32), 22050)
     cache.put("ab" * 32, clip)
-    assert sorted(p.name for p in tmp_path.rglob("*")) == ["ab", "ab" * 32 + ".wav"]  # no temporary left
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [
+        "ab",
+        "ab" * 32 + ".wav",
+    ]  # no temporary left
     stored = cache.get("ab" * 32)
     assert stored is not None and stored.sample_rate == 22050
     assert np.array_equal(stored.samples, clip.samples)

@@ -20,8 +20,11 @@ def test_version_and_help() -> None:
 
 
 def test_help_does_not_import_audio_libraries() -> None:
-    code = "import sys; from voiceguide.cli import main; print(sorted(m for m in ('numpy', 'soundfile', 'soxr', 'pyttsx3') if m in sys.modules))"
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    heavy = "('numpy', 'soundfile', 'soxr', 'pyttsx3')"
+    code = f"import sys; from voiceguide.cli import main; print(sorted(m for m in {heavy} if m in sys.modules))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert loaded.stdout.strip() == "[]"
 
 
@@ -46,7 +49,10 @@ def test_usage_errors_exit_2() -> None:
     assert run_cli("nonsense").exit_code == 2
     wrong = run_cli("export", "desk-break", "-o", "out.mp3")
     assert wrong.exit_code == 2
-    assert wrong.stderr.strip() == "error: cannot export 'out.mp3': expected a file name ending in .wav, .flac"
+    assert (
+        wrong.stderr.strip()
+        == "error: cannot export 'out.mp3': expected a file name ending in .wav, .flac"
+    )
 
 
 @pytest.mark.real
@@ -91,4 +97,7 @@ def test_verbose_says_which_engine_and_why() -> None:
 def test_unknown_voice_is_bad_input() -> None:
     result = run_cli("show", "desk-break", "--voice", "xx-nope")
     assert result.exit_code == 2, result
-    assert result.stderr.strip() == "error: eSpeak NG has no voice 'xx-nope'; 'voiceguide voices' lists them"
+    assert (
+        result.stderr.strip()
+        == "error: eSpeak NG has no voice 'xx-nope'; 'voiceguide voices' lists them"
+    )

@@ -17,7 +17,9 @@ def test_parses_what_people_write(text: object, seconds: float) -> None:
     assert parse_duration_s(text) == seconds
 
 
-@pytest.mark.parametrize("text", ["abc", "", "10x", "30s1m", "1m1m", "s", "1.2.3s", True, None, [], "nan", "inf"])
+@pytest.mark.parametrize(
+    "text", ["abc", "", "10x", "30s1m", "1m1m", "s", "1.2.3s", True, None, [], "nan", "inf"]
+)
 def test_refuses_anything_else(text: object) -> None:
     with pytest.raises(ValueError, match="a duration like"):
         parse_duration_s(text)

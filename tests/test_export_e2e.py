@@ -35,10 +35,17 @@ def bedtime(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, o
     return out, json.loads(shown.stdout)
 
 
-def test_default_routine_is_fifteen_minutes_of_stereo_44k(bedtime: tuple[Path, dict[str, object]]) -> None:
+def test_default_routine_is_fifteen_minutes_of_stereo_44k(
+    bedtime: tuple[Path, dict[str, object]],
+) -> None:
     path, timeline = bedtime
     info = soundfile.info(path)
-    assert (info.format, info.subtype, info.samplerate, info.channels) == ("WAV", "PCM_16", 44100, 2)
+    assert (info.format, info.subtype, info.samplerate, info.channels) == (
+        "WAV",
+        "PCM_16",
+        44100,
+        2,
+    )
     assert 14 * 60 <= info.duration <= 16 * 60
     assert info.frames == round(float(timeline["total_s"]) * 44100)  # type: ignore[arg-type]
 
@@ -52,7 +59,9 @@ def test_every_step_is_audible_at_its_start(bedtime: tuple[Path, dict[str, objec
     for chapter in chapters:
         start = round(chapter["start_s"] * rate)
         assert _rms_db(mono[start : start + rate // 2]) > -30, chapter["title"]  # speech right away
-        assert _rms_db(mono[start - rate // 4 : start - rate // 20]) < -60, chapter["title"]  # silence before it
+        assert _rms_db(mono[start - rate // 4 : start - rate // 20]) < -60, chapter[
+            "title"
+        ]  # silence before it
     events = timeline["events"]
     assert isinstance(events, list)
     for event in events:
@@ -63,7 +72,9 @@ def test_every_step_is_audible_at_its_start(bedtime: tuple[Path, dict[str, objec
 def test_no_sample_reaches_full_scale(bedtime: tuple[Path, dict[str, object]]) -> None:
     path, _ = bedtime
     audio, _ = soundfile.read(path, dtype="int16")
-    assert int(np.max(np.abs(audio.astype(np.int32)))) < 32767 * 10 ** (-0.9 / 20)  # under -0.9 dBFS
+    assert int(np.max(np.abs(audio.astype(np.int32)))) < 32767 * 10 ** (
+        -0.9 / 20
+    )  # under -0.9 dBFS
 
 
 def test_same_options_give_identical_files_cold_or_warm(
@@ -78,13 +89,17 @@ def test_same_options_give_identical_files_cold_or_warm(
     assert cold.read_bytes() == warm.read_bytes() == path.read_bytes()
 
 
-def test_flac_holds_the_same_samples(bedtime: tuple[Path, dict[str, object]], tmp_path: Path) -> None:
+def test_flac_holds_the_same_samples(
+    bedtime: tuple[Path, dict[str, object]], tmp_path: Path
+) -> None:
     path, _ = bedtime
     flac = tmp_path / "bedtime.flac"
     result = run_cli("export", "bedtime-hands", "-o", str(flac))
     assert result.exit_code == 0, result
     assert soundfile.info(flac).format == "FLAC"
-    assert np.array_equal(soundfile.read(flac, dtype="int16")[0], soundfile.read(path, dtype="int16")[0])
+    assert np.array_equal(
+        soundfile.read(flac, dtype="int16")[0], soundfile.read(path, dtype="int16")[0]
+    )
 
 
 def test_minutes_sets_the_length(tmp_path: Path) -> None:

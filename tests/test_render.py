@@ -18,7 +18,9 @@ def _mix(block_frames: int = 65536) -> Mix:
     engine = ToneEngine()
     texts = spoken_texts(routine)
     raw = engine.synthesize(texts, engine.default_voice)
-    clips = {text: prepare_clip(clip, sample_rate=RATE) for text, clip in zip(texts, raw, strict=True)}
+    clips = {
+        text: prepare_clip(clip, sample_rate=RATE) for text, clip in zip(texts, raw, strict=True)
+    }
     timeline = plan(routine, {text: len(samples) / RATE for text, samples in clips.items()})
     return make_mix(timeline, clips, sample_rate=RATE)
 
@@ -45,7 +47,9 @@ def test_each_voice_event_sounds_at_its_start_and_silence_between() -> None:
         start = round(event.start_s * RATE)
         stop = start + round(event.duration_s * RATE)
         assert np.max(np.abs(audio[start : start + 2205])) > 0.05  # loud within 50 ms of its start
-        assert np.max(np.abs(audio[stop + 1 : stop + 2205])) == 0.0  # and nothing spills after its end
+        assert (
+            np.max(np.abs(audio[stop + 1 : stop + 2205])) == 0.0
+        )  # and nothing spills after its end
     assert np.max(np.abs(audio[: round(mix.timeline.events[0].start_s * RATE)])) == 0.0
 
 

@@ -25,11 +25,12 @@ def test_speaks_real_speech_at_its_own_rate() -> None:
 
 def test_rate_pitch_and_variants_change_the_sound() -> None:
     engine = EspeakEngine()
-    slow, fast, low, male = engine.synthesize(
-        [TEXT], Voice("en-us+f3", 120, 40)
-    ) + engine.synthesize([TEXT], Voice("en-us+f3", 240, 40)) + engine.synthesize(
-        [TEXT], Voice("en-us+f3", 120, 10)
-    ) + engine.synthesize([TEXT], Voice("en-us+m3", 120, 40))
+    slow, fast, low, male = (
+        engine.synthesize([TEXT], Voice("en-us+f3", 120, 40))
+        + engine.synthesize([TEXT], Voice("en-us+f3", 240, 40))
+        + engine.synthesize([TEXT], Voice("en-us+f3", 120, 10))
+        + engine.synthesize([TEXT], Voice("en-us+m3", 120, 40))
+    )
     assert 1.5 < slow.duration_s / fast.duration_s < 2.5
     assert not np.array_equal(slow.samples, low.samples)
     assert not np.array_equal(slow.samples, male.samples)
@@ -45,7 +46,9 @@ def test_same_text_same_samples() -> None:
 
 def test_unknown_voice_is_a_clear_error() -> None:
     engine = EspeakEngine()
-    with pytest.raises(OptionError, match="eSpeak NG has no voice 'xx-nonsense'; 'voiceguide voices' lists them"):
+    with pytest.raises(
+        OptionError, match="eSpeak NG has no voice 'xx-nonsense'; 'voiceguide voices' lists them"
+    ):
         engine.synthesize(["Hello."], Voice("xx-nonsense", 140, 40))
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -23,10 +24,11 @@ from voiceguide.timeline import (
 MINIMAL = DATA / "good" / "minimal.yaml"
 
 
-def _plan(source: bytes | str, options: PlanOptions = PlanOptions()) -> Timeline:
+def _plan(source: bytes | str, options: PlanOptions | None = None) -> Timeline:
     data = source.encode() if isinstance(source, str) else source
     routine = parse_routine(data, source="test.yaml", name="test")
-    return plan(routine, {text: fake_clip_s(text) for text in spoken_texts(routine)}, options)
+    lengths = {text: fake_clip_s(text) for text in spoken_texts(routine)}
+    return plan(routine, lengths, options or PlanOptions())
 
 
 def test_golden_timeline() -> None:
@@ -51,14 +53,20 @@ def test_spoken_texts_fill_hands_and_split_pauses() -> None:
 def test_each_hand_gives_a_chapter_per_hand_and_the_written_length() -> None:
     routine = load_routine(MINIMAL)
     timeline = plan(routine, {text: fake_clip_s(text) for text in spoken_texts(routine)})
-    assert [c.title for c in timeline.chapters] == ["Start", "Circles (right hand)", "Circles (left hand)"]
+    assert [c.title for c in timeline.chapters] == [
+        "Start",
+        "Circles (right hand)",
+        "Circles (left hand)",
+    ]
     assert [c.hand for c in timeline.chapters] == [None, Hand.RIGHT, Hand.LEFT]
     assert timeline.total_s == pytest.approx(LEAD_IN_S + 12 + 2 * 10 + LEAD_OUT_S)
     right, left = timeline.chapters[1], timeline.chapters[2]
     assert right.end_s == left.start_s
     assert right.end_s - right.start_s == pytest.approx(10)
     prompts = [e for e in timeline.events if e.kind == "prompt"]
-    assert [p.start_s - timeline.chapters[p.chapter].start_s for p in prompts] == pytest.approx([8, 8])
+    assert [p.start_s - timeline.chapters[p.chapter].start_s for p in prompts] == pytest.approx(
+        [8, 8]
+    )
     switch = next(e for e in timeline.events if e.kind == "switch")
     assert switch.start_s == left.start_s
 
@@ -77,7 +85,9 @@ def test_minutes_stretches_or_shrinks_the_silences(minutes: float) -> None:
 def test_too_few_minutes_names_the_minimum() -> None:
     routine = load_routine(MINIMAL)
     lengths = {text: fake_clip_s(text) for text in spoken_texts(routine)}
-    with pytest.raises(OptionError, match=r"too short for this routine: its words alone need at least 0:2\d"):
+    with pytest.raises(
+        OptionError, match=r"too short for this routine: its words alone need at least 0:2\d"
+    ):
         plan(routine, lengths, PlanOptions(target_s=10))
 
 
@@ -91,13 +101,18 @@ def test_speech_longer_than_the_step_is_located() -> None:
     text = MINIMAL.read_text().replace("duration: 12s", "duration: 2s")
     with pytest.raises(RoutineError) as caught:
         _plan(text)
-    assert str(caught.value).startswith("test.yaml:11: steps[0].duration: the spoken text takes 2.4 s")
+    assert str(caught.value).startswith(
+        "test.yaml:11: steps[0].duration: the spoken text takes 2.4 s"
+    )
     assert "(0.4 s too long)" in str(caught.value)
 
 
 def test_left_round_counts_the_switch_line() -> None:
     text = MINIMAL.read_text().replace("at: 8s", "at: 4s")
-    with pytest.raises(RoutineError, match=r"steps\[1\]\.prompts\[0\]\.at: the words before this prompt for the left hand"):
+    with pytest.raises(
+        RoutineError,
+        match=r"steps\[1\]\.prompts\[0\]\.at: the words before this prompt for the left hand",
+    ):
         _plan(text)
 
 
@@ -110,7 +125,12 @@ def routines(draw: st.DrawFn) -> str:
     lines = ["title: R", "description: D", "audience: self", "language: en", "steps:"]
     for index in range(draw(st.integers(1, 6))):
         duration = draw(st.integers(20, 120))
-        lines += [f"  - id: s{index}", "    title: S", f"    duration: {duration}s", f"    say: {draw(_words)}."]
+        lines += [
+            f"  - id: s{index}",
+            "    title: S",
+            f"    duration: {duration}s",
+            f"    say: {draw(_words)}.",
+        ]
         if draw(st.booleans()):
             lines.append("    each_hand: true")
         times = sorted(draw(st.sets(st.integers(8, duration - 4), max_size=3)))
@@ -128,8 +148,8 @@ def test_timeline_invariants(source: str, minutes: float | None) -> None:
     except (RoutineError, OptionError):
         return  # a routine whose words do not fit is refused with a located error (tested above)
     events = timeline.events
-    assert all(a.start_s <= b.start_s for a, b in zip(events, events[1:], strict=False))
-    assert all(a.end_s <= b.start_s + 1e-9 for a, b in zip(events, events[1:], strict=False))
+    assert all(a.start_s <= b.start_s for a, b in itertools.pairwise(events))
+    assert all(a.end_s <= b.start_s + 1e-9 for a, b in itertools.pairwise(events))
     routine = parse_routine(source.encode(), source="t", name="t")
     assert len(timeline.chapters) == sum(len(step.hands) for step in routine.steps)
     assert all(c.start_s < c.end_s for c in timeline.chapters)

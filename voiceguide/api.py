@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from voiceguide.routine import Routine, bundled_names, find_routine, load_bundled
 from voiceguide.timeline import LEAD_IN_S, LEAD_OUT_S, PlanOptions, Timeline, plan, spoken_texts
 
-if TYPE_CHECKING:  # heavy modules are imported where they are used, so `voiceguide --help` stays quick
+if (
+    TYPE_CHECKING
+):  # heavy modules are imported where they are used, so `voiceguide --help` stays quick
     import numpy as np
 
     from voiceguide.render import Mix
@@ -67,14 +69,20 @@ def list_routines() -> list[RoutineSummary]:
         routine = load_bundled(name)
         summaries.append(
             RoutineSummary(
-                name, routine.title, routine.audience.value, len(routine.steps),
-                LEAD_IN_S + routine.steps_s + LEAD_OUT_S, routine.description,
-            )  # fmt: skip
+                name,
+                routine.title,
+                routine.audience.value,
+                len(routine.steps),
+                LEAD_IN_S + routine.steps_s + LEAD_OUT_S,
+                routine.description,
+            )
         )
     return summaries
 
 
-def prepare(routine: Routine, options: SessionOptions = SessionOptions(), progress: Progress | None = None) -> Session:
+def prepare(
+    routine: Routine, options: SessionOptions = SessionOptions(), progress: Progress | None = None
+) -> Session:
     """Speak every line (through the cache), measure the clips, and plan the timeline."""
     from voiceguide.render import make_mix
     from voiceguide.speech import ClipCache, VoiceRequest, get_engine, resolve_voice, speak_all
@@ -106,7 +114,9 @@ def render(session: Session) -> Iterator[np.ndarray]:
     return render_blocks(session.mix)
 
 
-def export(session: Session, path: Path, *, force: bool = False, progress: Progress | None = None) -> Path:
+def export(
+    session: Session, path: Path, *, force: bool = False, progress: Progress | None = None
+) -> Path:
     """Write the session to ``path`` (format from the extension), atomically."""
     from voiceguide.export import write_audio
     from voiceguide.render import CHANNELS

@@ -37,7 +37,9 @@ def _say(message: str) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="voiceguide")
 @click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
-@click.option("-v", "--verbose", is_flag=True, help="Say which engine and voice were chosen, and why.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Say which engine and voice were chosen, and why."
+)
 def cli(debug: bool, verbose: bool) -> None:
     """Guided sessions from routine scripts: spoken, timed, and fully offline."""
     _State.debug = debug
@@ -47,19 +49,40 @@ def cli(debug: bool, verbose: bool) -> None:
 def session_options(command: F) -> F:
     """The options that shape a session, shared by export, show and validate."""
     options = [
-        click.option("--engine", type=click.Choice(["espeak", "pyttsx3"]), help="Speech engine (default: the routine's, else espeak)."),
+        click.option(
+            "--engine",
+            type=click.Choice(["espeak", "pyttsx3"]),
+            help="Speech engine (default: the routine's, else espeak).",
+        ),
         click.option("--voice", help="Voice name, e.g. en-us+f3 (see 'voiceguide voices')."),
-        click.option("--rate", "rate_wpm", type=click.IntRange(80, 450), help="Speaking rate in words per minute."),
+        click.option(
+            "--rate",
+            "rate_wpm",
+            type=click.IntRange(80, 450),
+            help="Speaking rate in words per minute.",
+        ),
         click.option("--pitch", type=click.IntRange(0, 99), help="Voice pitch, 0-99 (eSpeak NG)."),
-        click.option("--minutes", type=click.FloatRange(0, 360, min_open=True), help="Stretch or shrink the silences so the session lasts this long."),
-    ]  # fmt: skip
+        click.option(
+            "--minutes",
+            type=click.FloatRange(0, 360, min_open=True),
+            help="Stretch or shrink the silences so the session lasts this long.",
+        ),
+    ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _options(engine: str | None, voice: str | None, rate_wpm: int | None, pitch: int | None, minutes: float | None) -> api.SessionOptions:
-    return api.SessionOptions(engine=engine, voice=voice, rate_wpm=rate_wpm, pitch=pitch, minutes=minutes)
+def _options(
+    engine: str | None,
+    voice: str | None,
+    rate_wpm: int | None,
+    pitch: int | None,
+    minutes: float | None,
+) -> api.SessionOptions:
+    return api.SessionOptions(
+        engine=engine, voice=voice, rate_wpm=rate_wpm, pitch=pitch, minutes=minutes
+    )
 
 
 class _Bars:
@@ -76,7 +99,9 @@ class _Bars:
         if stage != self.stage:
             self.close()
             self.stage, self.shown = stage, 0
-            self.bar = click.progressbar(length=total, label=stage.capitalize().ljust(10), file=sys.stderr)
+            self.bar = click.progressbar(
+                length=total, label=stage.capitalize().ljust(10), file=sys.stderr
+            )
             self.bar.__enter__()
         self.bar.update(done - self.shown)
         self.shown = done
@@ -87,18 +112,29 @@ class _Bars:
             self.bar = None
 
 
-def _prepare(routine_name: str, options: api.SessionOptions, bars: _Bars | None = None) -> api.Session:
+def _prepare(
+    routine_name: str, options: api.SessionOptions, bars: _Bars | None = None
+) -> api.Session:
     routine = api.load(routine_name)
     session = api.prepare(routine, options, progress=bars)
     if _State.verbose:
-        why = "--engine" if options.engine else ("the routine" if routine.voice.engine else "the default")
+        why = (
+            "--engine"
+            if options.engine
+            else ("the routine" if routine.voice.engine else "the default")
+        )
         _say(f"engine: {session.engine} (chosen by {why}); voice: {session.voice}")
     return session
 
 
 @cli.command()
 @click.argument("routine", default=DEFAULT_ROUTINE)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (.wav or .flac); default ROUTINE.wav.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (.wav or .flac); default ROUTINE.wav.",
+)
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @session_options
 def export(routine: str, output: Path | None, force: bool, **options: Any) -> None:
@@ -152,7 +188,11 @@ def list_command(as_json: bool) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--no-speech", is_flag=True, help="Check the file's structure only, without speaking it to time each step.")
+@click.option(
+    "--no-speech",
+    is_flag=True,
+    help="Check the file's structure only, without speaking it to time each step.",
+)
 @session_options
 def validate(files: tuple[Path, ...], no_speech: bool, **options: Any) -> None:
     """Check routine FILES; each problem is reported as file:line: field: message."""
@@ -174,7 +214,9 @@ def validate(files: tuple[Path, ...], no_speech: bool, **options: Any) -> None:
 
 
 @cli.command()
-@click.option("--engine", type=click.Choice(["espeak", "pyttsx3"]), default="espeak", show_default=True)
+@click.option(
+    "--engine", type=click.Choice(["espeak", "pyttsx3"]), default="espeak", show_default=True
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the voices as JSON.")
 def voices(engine: str, as_json: bool) -> None:
     """List the voices an engine offers (for --voice or a routine's voice.name)."""
@@ -228,5 +270,7 @@ def _run(argv: list[str] | None) -> None:
     except Exception as error:
         if _State.debug:
             raise
-        _say(f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)")
+        _say(
+            f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)"
+        )
         sys.exit(1)

@@ -41,14 +41,20 @@ class Mix:
         return round(self.timeline.total_s * self.sample_rate)
 
 
-def make_mix(timeline: Timeline, clips: Mapping[str, Samples], *, sample_rate: int = SAMPLE_RATE) -> Mix:
+def make_mix(
+    timeline: Timeline, clips: Mapping[str, Samples], *, sample_rate: int = SAMPLE_RATE
+) -> Mix:
     """Choose the voice gain so the loudest spoken sample sits at :data:`VOICE_PEAK_DB`."""
-    peak = max((float(np.max(np.abs(clips[e.text]), initial=0.0)) for e in timeline.events), default=0.0)
+    peak = max(
+        (float(np.max(np.abs(clips[e.text]), initial=0.0)) for e in timeline.events), default=0.0
+    )
     gain = db_to_gain(VOICE_PEAK_DB) / peak if peak > 0 else 1.0
     return Mix(timeline, clips, sample_rate, gain)
 
 
-def render_blocks(mix: Mix, *, start_frame: int = 0, block_frames: int = BLOCK_FRAMES) -> Iterator[np.ndarray]:
+def render_blocks(
+    mix: Mix, *, start_frame: int = 0, block_frames: int = BLOCK_FRAMES
+) -> Iterator[np.ndarray]:
     """Yield ``(frames, 2)`` float32 blocks from ``start_frame`` to the end of the session."""
     rate = mix.sample_rate
     starts = [round(event.start_s * rate) for event in mix.timeline.events]

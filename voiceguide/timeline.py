@@ -33,7 +33,9 @@ EventKind = Literal["say", "switch", "prompt"]
 
 @dataclass(frozen=True, slots=True)
 class PlanOptions:
-    target_s: float | None = None  # stretch or shrink the silent gaps so the session lasts this long
+    target_s: float | None = (
+        None  # stretch or shrink the silent gaps so the session lasts this long
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +102,15 @@ def spoken_texts(routine: Routine) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def plan(routine: Routine, clip_s: Mapping[str, float], options: PlanOptions = PlanOptions()) -> Timeline:
+def plan(
+    routine: Routine, clip_s: Mapping[str, float], options: PlanOptions = PlanOptions()
+) -> Timeline:
     """Lay the routine out in time. ``clip_s`` maps each of :func:`spoken_texts` to its length."""
-    items = [item for step_index, step in enumerate(routine.steps) for item in _step_items(routine, step_index, step, clip_s)]
+    items = [
+        item
+        for step_index, step in enumerate(routine.steps)
+        for item in _step_items(routine, step_index, step, clip_s)
+    ]
     if options.target_s is not None:
         items = _fit(items, options.target_s)
     return _place(routine.title, items)
@@ -145,7 +153,9 @@ def _round_lines(routine: Routine, step: Step, hand: Hand | None) -> _Lines:
     return lines
 
 
-def _step_items(routine: Routine, step_index: int, step: Step, clip_s: Mapping[str, float]) -> Iterator[_Item]:
+def _step_items(
+    routine: Routine, step_index: int, step: Step, clip_s: Mapping[str, float]
+) -> Iterator[_Item]:
     for hand in step.hands:
         title = f"{step.title} ({hand.value} hand)" if hand else step.title
         yield _Mark(title, step.id, step_index, hand)
@@ -195,13 +205,19 @@ def _round_note(hand: Hand | None) -> str:
 def _fit(items: list[_Item], target_s: float) -> list[_Item]:
     """Scale the silent gaps (above their floors) so the session lasts ``target_s``; words stay."""
     gaps = [item for item in items if isinstance(item, _Gap)]
-    fixed_s = LEAD_IN_S + LEAD_OUT_S + sum(
-        item.duration_s if isinstance(item, _Voice) else item.floor_s
-        for item in items
-        if not isinstance(item, _Mark)
+    fixed_s = (
+        LEAD_IN_S
+        + LEAD_OUT_S
+        + sum(
+            item.duration_s if isinstance(item, _Voice) else item.floor_s
+            for item in items
+            if not isinstance(item, _Mark)
+        )
     )
     if not 0 < target_s <= MAX_TARGET_S:
-        raise OptionError(f"expected a session length up to {format_duration(MAX_TARGET_S)}, got {target_s:g} s")
+        raise OptionError(
+            f"expected a session length up to {format_duration(MAX_TARGET_S)}, got {target_s:g} s"
+        )
     if target_s < fixed_s:
         raise OptionError(
             f"a {format_duration(target_s)} session is too short for this routine: its words alone "
@@ -228,7 +244,9 @@ def _place(title: str, items: list[_Item]) -> Timeline:
         if isinstance(item, _Mark):
             marks.append((cursor_s, item))
         elif isinstance(item, _Voice):
-            events.append(VoiceEvent(cursor_s, item.duration_s, item.text, item.kind, len(marks) - 1))
+            events.append(
+                VoiceEvent(cursor_s, item.duration_s, item.text, item.kind, len(marks) - 1)
+            )
             cursor_s += item.duration_s
         else:
             cursor_s += item.duration_s
@@ -267,4 +285,7 @@ def format_timeline(timeline: Timeline) -> str:
 
 
 def _rounded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{key: round(value, 3) if isinstance(value, float) else value for key, value in row.items()} for row in rows]
+    return [
+        {key: round(value, 3) if isinstance(value, float) else value for key, value in row.items()}
+        for row in rows
+    ]

@@ -23,16 +23,20 @@ def atomic_path(destination: Path, *, force: bool) -> Iterator[Path]:
         raise OptionError(f"{destination} is a folder; expected a file name")
     folder = destination.parent
     if not folder.is_dir():
-        raise OptionError(f"{folder} does not exist; expected an existing folder for {destination.name}")
+        raise OptionError(
+            f"{folder} does not exist; expected an existing folder for {destination.name}"
+        )
     try:
-        handle, name = tempfile.mkstemp(dir=folder, prefix=f".{destination.name}.", suffix=".partial")
+        handle, name = tempfile.mkstemp(
+            dir=folder, prefix=f".{destination.name}.", suffix=".partial"
+        )
     except OSError as error:
         raise ExportError(f"cannot write in {folder}: {error.strerror}") from None
     os.close(handle)
     temporary = Path(name)
     try:
         yield temporary
-        os.replace(temporary, destination)
+        temporary.replace(destination)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

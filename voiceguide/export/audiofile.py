@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import soundfile
 
 from voiceguide.errors import ExportError, OptionError
@@ -38,7 +39,12 @@ def write_audio(
     with atomic_path(path, force=force) as temporary:
         try:
             with soundfile.SoundFile(
-                temporary, "w", samplerate=sample_rate, channels=channels, format=container, subtype=subtype
+                temporary,
+                "w",
+                samplerate=sample_rate,
+                channels=channels,
+                format=container,
+                subtype=subtype,
             ) as sink:
                 written = 0
                 for block in blocks:
@@ -51,6 +57,9 @@ def write_audio(
     return path
 
 
-def _to_pcm16(block: np.ndarray) -> np.ndarray:
+def _to_pcm16(block: np.ndarray) -> npt.NDArray[np.int16]:
     """Round float samples to 16-bit integers (several times faster than libsndfile's own conversion)."""
-    return np.rint(np.clip(block, -1.0, 32767 / 32768) * 32768).astype(np.int16)
+    pcm: npt.NDArray[np.int16] = np.rint(np.clip(block, -1.0, 32767 / 32768) * 32768).astype(
+        np.int16
+    )
+    return pcm

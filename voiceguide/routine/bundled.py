@@ -16,7 +16,9 @@ _SUFFIX = ".yaml"
 def bundled_names() -> tuple[str, ...]:
     """Names of the bundled routines, the default first, the rest in alphabetical order."""
     folder = resources.files("voiceguide.routine") / "bundled"
-    names = sorted(item.name[: -len(_SUFFIX)] for item in folder.iterdir() if item.name.endswith(_SUFFIX))
+    names = sorted(
+        item.name[: -len(_SUFFIX)] for item in folder.iterdir() if item.name.endswith(_SUFFIX)
+    )
     return tuple(sorted(names, key=lambda name: name != DEFAULT_ROUTINE))
 
 

@@ -1,4 +1,4 @@
-"""Durations as people write them: ``90s``, ``1m30s``, ``2 min``, ``1.5 minutes``, ``1h``, or a bare number of seconds."""
+"""Durations as people write them: ``90s``, ``1m30s``, ``2 min``, ``1.5 minutes``, ``1h``, or bare seconds."""
 
 from __future__ import annotations
 

@@ -40,7 +40,9 @@ def load_routine(path: Path, *, source: str | None = None, name: str | None = No
     shown = source or str(path)
     try:
         if not path.is_file():
-            raise RoutineError(shown, None, "", "expected a routine file, but there is no such file")
+            raise RoutineError(
+                shown, None, "", "expected a routine file, but there is no such file"
+            )
         data = path.read_bytes()
     except OSError as error:
         raise RoutineError(shown, None, "", f"cannot read the file: {error.strerror}") from None
@@ -51,7 +53,9 @@ def parse_routine(data: bytes, *, source: str, name: str) -> Routine:
     """Check routine text (``source`` names it in errors) and build the routine."""
     node = read_nodes(data, lambda line, message: RoutineError(source, line, "", message))
     if node is None:
-        raise RoutineError(source, 1, "", "expected a routine with title and steps, got an empty file")
+        raise RoutineError(
+            source, 1, "", "expected a routine with title and steps, got an empty file"
+        )
     return _Reader(source).routine(node, name)
 
 
@@ -82,7 +86,9 @@ class _Reader:
                 hint = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
                 suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
                 expected = ", ".join(known)
-                raise self.fail(key_node, path, f"unknown field{suggestion}; expected one of: {expected}")
+                raise self.fail(
+                    key_node, path, f"unknown field{suggestion}; expected one of: {expected}"
+                )
             if key in values:
                 raise self.fail(key_node, path, "this field is given twice")
             values[key] = value_node
@@ -113,7 +119,9 @@ class _Reader:
         if not value:
             raise self.fail(node, field, "expected text, got an empty string")
         if len(value) > most:
-            raise self.fail(node, field, f"expected at most {most:,} characters, got {len(value):,}")
+            raise self.fail(
+                node, field, f"expected at most {most:,} characters, got {len(value):,}"
+            )
         return value
 
     def spoken(self, node: yaml.Node, field: str, *, each_hand: bool) -> str:
@@ -127,7 +135,9 @@ class _Reader:
     def choice(self, node: yaml.Node, field: str, choices: tuple[str, ...]) -> str:
         value = self.scalar(node, field, "one of " + ", ".join(choices))
         if value not in choices:
-            raise self.fail(node, field, f"expected one of {', '.join(choices)}, got '{_short(value)}'")
+            raise self.fail(
+                node, field, f"expected one of {', '.join(choices)}, got '{_short(value)}'"
+            )
         return value
 
     def pattern(self, node: yaml.Node, field: str, regex: re.Pattern[str], expected: str) -> str:
@@ -161,10 +171,14 @@ class _Reader:
         try:
             seconds = durations.parse_duration_s(value)
         except ValueError:
-            raise self.fail(node, field, f"expected {durations.EXPECTED}, got '{_short(value)}'") from None
+            raise self.fail(
+                node, field, f"expected {durations.EXPECTED}, got '{_short(value)}'"
+            ) from None
         if not low_s <= seconds <= high_s:
             span = f"{_span(low_s)} and {_span(high_s)}"
-            raise self.fail(node, field, f"expected a duration between {span}, got '{_short(value)}'")
+            raise self.fail(
+                node, field, f"expected a duration between {span}, got '{_short(value)}'"
+            )
         return seconds
 
     # -- the routine --------------------------------------------------------------------------
@@ -191,7 +205,9 @@ class _Reader:
             title=self.text(fields["title"], "title", MAX_TITLE_CHARS),
             description=self.text(fields["description"], "description"),
             audience=Audience(self.choice(fields["audience"], "audience", ("self", "partner"))),
-            language=self.pattern(fields["language"], "language", _LANGUAGE, "a language code like 'en' or 'en-us'"),
+            language=self.pattern(
+                fields["language"], "language", _LANGUAGE, "a language code like 'en' or 'en-us'"
+            ),
             voice=self.voice(fields["voice"]) if "voice" in fields else VoiceSettings(),
             steps=steps,
         )
@@ -205,9 +221,13 @@ class _Reader:
     def voice(self, node: yaml.Node) -> VoiceSettings:
         fields = self.mapping(node, "voice", (), ("engine", "name", "rate_wpm", "pitch"))
         return VoiceSettings(
-            engine=self._opt(fields, "engine", lambda n: self.choice(n, "voice.engine", ENGINE_NAMES)),
+            engine=self._opt(
+                fields, "engine", lambda n: self.choice(n, "voice.engine", ENGINE_NAMES)
+            ),
             name=self._opt(fields, "name", lambda n: self.text(n, "voice.name", 100)),
-            rate_wpm=self._opt(fields, "rate_wpm", lambda n: self.integer(n, "voice.rate_wpm", RATE_WPM)),
+            rate_wpm=self._opt(
+                fields, "rate_wpm", lambda n: self.integer(n, "voice.rate_wpm", RATE_WPM)
+            ),
             pitch=self._opt(fields, "pitch", lambda n: self.integer(n, "voice.pitch", PITCH)),
         )
 
@@ -215,7 +235,11 @@ class _Reader:
         fields = self.mapping(
             node, field, ("id", "title", "say", "duration"), ("prompts", "each_hand", "switch_say")
         )
-        each_hand = self.boolean(fields["each_hand"], f"{field}.each_hand") if "each_hand" in fields else False
+        each_hand = (
+            self.boolean(fields["each_hand"], f"{field}.each_hand")
+            if "each_hand" in fields
+            else False
+        )
         duration_s = self.duration(fields["duration"], f"{field}.duration", MIN_STEP_S, MAX_STEP_S)
         prompts: tuple[Prompt, ...] = ()
         if "prompts" in fields:
@@ -223,10 +247,14 @@ class _Reader:
         switch_text = None
         if "switch_say" in fields:
             if not each_hand:
-                raise self.fail(fields["switch_say"], f"{field}.switch_say", "only used with 'each_hand: true'")
+                raise self.fail(
+                    fields["switch_say"], f"{field}.switch_say", "only used with 'each_hand: true'"
+                )
             switch_text = self.spoken(fields["switch_say"], f"{field}.switch_say", each_hand=True)
         return Step(
-            id=self.pattern(fields["id"], f"{field}.id", _ID, "an id of lowercase letters, digits and '-'"),
+            id=self.pattern(
+                fields["id"], f"{field}.id", _ID, "an id of lowercase letters, digits and '-'"
+            ),
             title=self.text(fields["title"], f"{field}.title", MAX_TITLE_CHARS),
             text=self.spoken(fields["say"], f"{field}.say", each_hand=each_hand),
             duration_s=duration_s,
@@ -236,7 +264,9 @@ class _Reader:
             where=self.where(fields["duration"], f"{field}.duration"),
         )
 
-    def prompts(self, node: yaml.Node, field: str, step_s: float, each_hand: bool) -> tuple[Prompt, ...]:
+    def prompts(
+        self, node: yaml.Node, field: str, step_s: float, each_hand: bool
+    ) -> tuple[Prompt, ...]:
         prompts: list[Prompt] = []
         for index, item in enumerate(self.sequence(node, field, MAX_PROMPTS)):
             path = f"{field}[{index}]"

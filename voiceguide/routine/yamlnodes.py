@@ -7,6 +7,7 @@ object-constructing tag never gets a chance to run. Values are converted by :mod
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import yaml
 
@@ -16,7 +17,7 @@ MAX_DEPTH = 16
 Fail = Callable[[int | None, str], Exception]
 
 try:  # the C parser is much faster where PyYAML was built with libyaml
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
+    _Loader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
@@ -24,11 +25,14 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 def read_nodes(data: bytes, fail: Fail) -> yaml.Node | None:
     """Decode, scan and compose ``data``; ``fail(line, message)`` builds the error to raise."""
     if len(data) > MAX_FILE_BYTES:
-        raise fail(None, f"expected a routine file under {MAX_FILE_BYTES // 1000} kB, got {len(data):,} bytes")
+        raise fail(
+            None,
+            f"expected a routine file under {MAX_FILE_BYTES // 1000} kB, got {len(data):,} bytes",
+        )
     text = _decode(data, fail)
     _scan(text, fail)
     try:
-        return yaml.compose(text, Loader=_Loader)  # type: ignore[no-any-return]
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, fail) from None
     except yaml.YAMLError as error:  # pragma: no cover - PyYAML raises marked errors for text input
@@ -47,7 +51,7 @@ def _scan(text: str, fail: Fail) -> None:
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            line = event.start_mark.line + 1
+            line = event.start_mark.line + 1 if event.start_mark else None
             if isinstance(event, yaml.AliasEvent):
                 raise fail(line, "YAML aliases (*name) are not allowed in routine files")
             if isinstance(event, yaml.NodeEvent) and event.anchor is not None:

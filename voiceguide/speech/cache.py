@@ -60,8 +60,10 @@ class ClipCache:
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
             try:
                 with os.fdopen(handle, "wb") as stream:
-                    soundfile.write(stream, clip.samples, clip.sample_rate, format="WAV", subtype="FLOAT")  # exact: a cached clip equals a fresh one
-                os.replace(temporary, path)
+                    soundfile.write(
+                        stream, clip.samples, clip.sample_rate, format="WAV", subtype="FLOAT"
+                    )  # exact: a cached clip equals a fresh one
+                Path(temporary).replace(path)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise

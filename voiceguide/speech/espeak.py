@@ -12,11 +12,10 @@ import os
 import sys
 import tempfile
 import threading
-from importlib import metadata
 import time
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -76,14 +75,18 @@ class _Zygote:
             index_of = {request_id: index for index, request_id in enumerate(ids)}
             deadline = time.monotonic() + sum(_timeout_s(text) for text in texts)
             failures: dict[int, int] = {}
-            for _ in texts:  # read every answer, even after a failure, so none is left for the next call
+            for _ in (
+                texts
+            ):  # read every answer, even after a failure, so none is left for the next call
                 answer = self.worker.receive(max(0.1, deadline - time.monotonic()), "speaking")
                 if answer["status"] != STATUS_OK:
                     failures[index_of[answer["id"]]] = answer["status"]
             if failures:
                 index, status = min(failures.items())
                 if status == STATUS_NO_VOICE:
-                    raise OptionError(f"eSpeak NG has no voice '{voice.name}'; 'voiceguide voices' lists them")
+                    raise OptionError(
+                        f"eSpeak NG has no voice '{voice.name}'; 'voiceguide voices' lists them"
+                    )
                 raise EngineError(f"eSpeak NG failed while speaking: {texts[index][:60]}")
             return [np.fromfile(path, dtype="<i2") for path in paths]
 
@@ -115,10 +118,18 @@ class EspeakEngine:
 
     def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
         rate = int(self._zygote.info["sample_rate"])
-        return [Clip((samples / 32768.0).astype(np.float32), rate) for samples in self._zygote.speak(texts, voice)]
+        return [
+            Clip((samples / 32768.0).astype(np.float32), rate)
+            for samples in self._zygote.speak(texts, voice)
+        ]
 
     def voices(self) -> list[VoiceInfo]:
-        found = [VoiceInfo(self.name, language, language, title) for language, title in self._zygote.info["voices"]]
+        found = [
+            VoiceInfo(self.name, language, language, title)
+            for language, title in self._zygote.info["voices"]
+        ]
         variants = ", ".join(self._zygote.info["variants"])
-        found.append(VoiceInfo(self.name, "LANGUAGE+VARIANT", "", f"any voice with a variant: {variants}"))
+        found.append(
+            VoiceInfo(self.name, "LANGUAGE+VARIANT", "", f"any voice with a variant: {variants}")
+        )
         return found

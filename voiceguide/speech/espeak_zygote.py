@@ -37,11 +37,13 @@ SEED = 1
 
 STATUS_OK, STATUS_NO_VOICE, STATUS_FAILED = 0, 2, 3
 
-SynthCallback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+SynthCallback = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
+)
 
 
 class EspeakVoice(ctypes.Structure):
-    _fields_ = [  # noqa: RUF012 - ctypes wants a plain list
+    _fields_ = [
         ("name", ctypes.c_char_p),
         ("languages", ctypes.c_char_p),
         ("identifier", ctypes.c_char_p),
@@ -92,7 +94,9 @@ class Library:
             AUDIO_OUTPUT_SYNCHRONOUS, 0, str(self.data_dir).encode(), INITIALIZE_DONT_EXIT
         )
         if self.sample_rate <= 0:
-            raise RuntimeError(f"eSpeak NG could not start (no voice data found in {self.data_dir})")
+            raise RuntimeError(
+                f"eSpeak NG could not start (no voice data found in {self.data_dir})"
+            )
         self.lib = lib
         self.libc = ctypes.CDLL(None)
         self.chunks: list[bytes] = []
@@ -115,7 +119,13 @@ class Library:
             index += 1
         variants = sorted(path.name for path in (self.data_dir / "voices" / "!v").iterdir())
         version = (self.lib.espeak_Info(None) or b"?").decode()
-        return {"ok": True, "sample_rate": self.sample_rate, "version": version, "voices": voices, "variants": variants}
+        return {
+            "ok": True,
+            "sample_rate": self.sample_rate,
+            "version": version,
+            "voices": voices,
+            "variants": variants,
+        }
 
     def speak(self, request: dict[str, Any]) -> int:
         """In a forked child: speak one clip into ``request['path']``; return the status."""
@@ -123,14 +133,18 @@ class Library:
             return STATUS_NO_VOICE
         self.lib.espeak_SetParameter(RATE, int(request["rate_wpm"]), 0)
         self.lib.espeak_SetParameter(PITCH, int(request["pitch"]), 0)
-        self.lib.espeak_SetParameter(VOLUME, 100, 0)  # above 100 distorts; loudness is the mixer's job
+        self.lib.espeak_SetParameter(
+            VOLUME, 100, 0
+        )  # above 100 distorts; loudness is the mixer's job
         self.lib.espeak_ng_SetRandSeed(SEED)  # breath noise: eSpeak's own generator
         self.libc.srand(SEED)  # and libc's rand()
         data = request["text"].encode("utf-8")
-        if self.lib.espeak_Synth(data, len(data) + 1, 0, POS_CHARACTER, 0, CHARS_UTF8, None, None) != 0:
+        if (
+            self.lib.espeak_Synth(data, len(data) + 1, 0, POS_CHARACTER, 0, CHARS_UTF8, None, None)
+            != 0
+        ):
             return STATUS_FAILED
-        with open(request["path"], "wb") as out:
-            out.write(b"".join(self.chunks))
+        Path(request["path"]).write_bytes(b"".join(self.chunks))
         return STATUS_OK
 
 
@@ -145,7 +159,9 @@ def serve(library: Library, jobs: int) -> None:
     buffer = b""
     open_input = True
     while open_input or pending or running:
-        while pending and not hasattr(os, "fork"):  # Windows: speak here (clips then depend on order)
+        while pending and not hasattr(
+            os, "fork"
+        ):  # Windows: speak here (clips then depend on order)
             request = pending.pop(0)
             answer({"id": request["id"], "status": library.speak(request)})
             library.chunks = []
@@ -186,7 +202,9 @@ def main() -> None:
         library = Library()
         info = library.info()
     except Exception as error:
-        sys.stdout.write(json.dumps({"ok": False, "error": f"{type(error).__name__}: {error}"}) + "\n")
+        sys.stdout.write(
+            json.dumps({"ok": False, "error": f"{type(error).__name__}: {error}"}) + "\n"
+        )
         sys.stdout.flush()
         sys.exit(1)
     sys.stdout.write(json.dumps(info) + "\n")

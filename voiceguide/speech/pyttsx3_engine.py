@@ -63,7 +63,12 @@ class Pyttsx3Engine:
         worker = _start()
         try:
             with tempfile.TemporaryDirectory(prefix="voiceguide-pyttsx3-") as folder:
-                request = {"op": "voice", "name": voice.name, "rate_wpm": voice.rate_wpm, "pitch": voice.pitch}
+                request = {
+                    "op": "voice",
+                    "name": voice.name,
+                    "rate_wpm": voice.rate_wpm,
+                    "pitch": voice.pitch,
+                }
                 answer = _ask(worker, request, START_TIMEOUT_S, "setting the voice", check=False)
                 if not answer.get("ok"):
                     message = str(answer.get("error"))
@@ -72,9 +77,18 @@ class Pyttsx3Engine:
                     raise EngineError(f"pyttsx3 failed while setting the voice: {message}")
                 for index, text in enumerate(texts):
                     path = Path(folder) / f"{index}.wav"
-                    _ask(worker, {"op": "speak", "text": text, "path": str(path)}, _timeout_s(text), f"speaking '{text[:60]}'")
+                    _ask(
+                        worker,
+                        {"op": "speak", "text": text, "path": str(path)},
+                        _timeout_s(text),
+                        f"speaking '{text[:60]}'",
+                    )
                     samples, rate = soundfile.read(path, dtype="float32", always_2d=True)
-                    clips.append(Clip(np.ascontiguousarray(samples.mean(axis=1), dtype=np.float32), int(rate)))
+                    clips.append(
+                        Clip(
+                            np.ascontiguousarray(samples.mean(axis=1), dtype=np.float32), int(rate)
+                        )
+                    )
         finally:
             worker.close()
         return clips
@@ -84,7 +98,9 @@ def _start() -> Worker:
     return Worker([sys.executable, "-m", "voiceguide.speech.pyttsx3_worker"], "pyttsx3")
 
 
-def _ask(worker: Worker, request: dict[str, Any], timeout_s: float, doing: str, *, check: bool = True) -> dict[str, Any]:
+def _ask(
+    worker: Worker, request: dict[str, Any], timeout_s: float, doing: str, *, check: bool = True
+) -> dict[str, Any]:
     worker.send(request)
     answer = worker.receive(timeout_s, doing)
     if check and not answer.get("ok"):

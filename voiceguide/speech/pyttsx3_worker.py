@@ -17,6 +17,7 @@ import threading
 import time
 import wave
 from importlib import metadata
+from pathlib import Path
 from typing import Any, TextIO
 
 FINISH_TIMEOUT_S = 60.0
@@ -50,7 +51,11 @@ class _Speaker:
 
     def info(self) -> dict[str, Any]:
         voices = [
-            {"id": voice.id, "name": voice.name, "languages": [str(lang) for lang in voice.languages or []]}
+            {
+                "id": voice.id,
+                "name": voice.name,
+                "languages": [str(lang) for lang in voice.languages or []],
+            }
             for voice in self.voice_ids.values()
         ]
         return {"version": metadata.version("pyttsx3"), "driver": self.driver, "voices": voices}
@@ -59,7 +64,9 @@ class _Speaker:
         if name is not None and name != "default":
             match = next((v.id for v in self.voice_ids.values() if name in (v.id, v.name)), None)
             if match is None:
-                raise ValueError(f"pyttsx3 has no voice '{name}'; 'voiceguide voices --engine pyttsx3' lists them")
+                raise ValueError(
+                    f"pyttsx3 has no voice '{name}'; 'voiceguide voices --engine pyttsx3' lists them"
+                )
             self.engine.setProperty("voice", match)
         self.engine.setProperty("rate", rate_wpm)
         if pitch is not None and self.driver == "espeak":
@@ -86,7 +93,7 @@ def _has_audio(path: str, timeout_s: float = 0.5) -> bool:
     while time.monotonic() < deadline:
         try:
             if not path.endswith(".wav"):
-                return os.path.getsize(path) > 44
+                return Path(path).stat().st_size > 44
             with wave.open(path, "rb") as check:
                 if check.getnframes() > 0:
                     return True
@@ -119,7 +126,9 @@ def serve(requests: TextIO, answers: TextIO) -> None:
 
 def main() -> None:
     answers = os.fdopen(os.dup(1), "w", buffering=1)
-    os.dup2(2, 1)  # pyttsx3 and its drivers print to stdout ("Audio saved to ..."): keep that off the channel
+    os.dup2(
+        2, 1
+    )  # pyttsx3 and its drivers print to stdout ("Audio saved to ..."): keep that off the channel
     sys.stdout = sys.stderr
     _use_bundled_espeak()
     serve(sys.stdin, answers)

@@ -20,7 +20,11 @@ class Worker:
     def __init__(self, command: list[str], name: str) -> None:
         self.name = name
         self.process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            bufsize=0,
         )
         assert self.process.stdout is not None
         self._fd = self.process.stdout.fileno()
@@ -47,10 +51,14 @@ class Worker:
             left_s = deadline - time.monotonic()
             if left_s <= 0 or not self._selector.select(left_s):
                 self.close(kill=True)
-                raise EngineError(f"{self.name} did not answer within {timeout_s:.0f} s while {doing}")
+                raise EngineError(
+                    f"{self.name} did not answer within {timeout_s:.0f} s while {doing}"
+                )
             chunk = os.read(self._fd, 65536)
             if not chunk:
-                raise EngineError(f"{self.name} stopped (exit code {self.process.wait()}) while {doing}")
+                raise EngineError(
+                    f"{self.name} stopped (exit code {self.process.wait()}) while {doing}"
+                )
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
         answer: dict[str, Any] = json.loads(line)
