@@ -1,0 +1,117 @@
+"""Benchmark: render bedtime-hands to WAV cold and warm, beside a hand-written pydub pipeline.
+
+Every measurement runs in a fresh Python process (imports included, as a user would wait for them)
+and reports its wall time and peak memory (resident set size of the process, plus the speech helper
+process when one ran). Run:  python scripts/bench.py   (needs the test extra for pydub)
+Targets on a 2-core machine: cold <= 3 s, warm <= 1 s, >= 10x faster than pydub, 60-minute peak <= 200 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROUTINE = "bedtime-hands"
+
+
+def _child(mode: str, out: Path, minutes: float | None) -> None:
+    """Runs inside the measured process."""
+    if mode == "pydub":
+        _pydub_pipeline(out)
+    else:
+        from voiceguide import api
+
+        session = api.prepare(api.load(ROUTINE), api.SessionOptions(minutes=minutes))
+        api.export(session, out, force=True)
+        from voiceguide.speech.espeak import _Zygote
+
+        if _Zygote._instance is not None:
+            _Zygote._instance.worker.close()  # so its peak memory is counted below
+    own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    helper_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"peak_mb": own_mb, "helper_mb": helper_mb}))
+
+
+def _pydub_pipeline(out: Path) -> None:
+    """The same job written the way pydub's documentation suggests: overlay every clip on a silent
+    base, fade in and out, export. It uses voiceguide's planned timeline and prepared clips (the
+    speech is the same; only the mixing and writing differ)."""
+    import numpy as np
+    from pydub import AudioSegment
+
+    from voiceguide import api
+
+    session = api.prepare(api.load(ROUTINE))
+    rate = session.mix.sample_rate
+    gain = session.mix.voice_gain
+    base = AudioSegment.silent(duration=round(session.timeline.total_s * 1000), frame_rate=rate)
+    base = base.set_channels(2).set_sample_width(2)
+    for event in session.timeline.events:
+        samples = np.rint(session.mix.clips[event.text] * gain * 32767).astype(np.int16)
+        clip = AudioSegment(samples.tobytes(), frame_rate=rate, sample_width=2, channels=1)
+        base = base.overlay(clip.set_channels(2), position=round(event.start_s * 1000))
+    base = base.fade_in(3000).fade_out(6000)
+    base.export(out, format="wav")
+
+
+def _measure(mode: str, cache: Path, minutes: float | None = None) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "out.wav"
+        command = [sys.executable, __file__, "--child", mode, "--out", str(out)]
+        if minutes:
+            command += ["--minutes", str(minutes)]
+        env = {"VOICEGUIDE_CACHE_DIR": str(cache), "PATH": "/usr/bin:/bin"}
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+        wall_s = time.perf_counter() - start
+    report: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    report["wall_s"] = wall_s
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--minutes", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (the best is shown)")
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.out, args.minutes)
+        return
+
+    def best(mode: str, fresh_cache: bool, minutes: float | None = None) -> dict[str, float]:
+        runs = []
+        for _ in range(1 if mode == "pydub" else args.repeat):  # pydub is slow and steady
+            if fresh_cache:
+                with tempfile.TemporaryDirectory() as cache:
+                    runs.append(_measure(mode, Path(cache), minutes))
+            else:
+                runs.append(_measure(mode, warm_cache, minutes))
+        return min(runs, key=lambda run: run["wall_s"])
+
+    with tempfile.TemporaryDirectory() as warm_folder:
+        warm_cache = Path(warm_folder)
+        _measure("voiceguide", warm_cache)  # fill the cache
+        rows = [
+            ("voiceguide, cold cache (15 min)", best("voiceguide", True), "<= 3 s"),
+            ("voiceguide, warm cache (15 min)", best("voiceguide", False), "<= 1 s"),
+            ("pydub overlay pipeline (15 min)", best("pydub", False), ""),
+            ("voiceguide, warm, --minutes 60", best("voiceguide", False, 60.0), "<= 200 MB"),
+        ]
+    print(f"{'what':<34} {'wall':>8} {'peak':>9} {'helper':>8}  target")
+    for name, run, target in rows:
+        helper = f"{run['helper_mb']:.0f} MB" if run["helper_mb"] > 0 else "-"
+        print(f"{name:<34} {run['wall_s']:>6.2f} s {run['peak_mb']:>6.0f} MB {helper:>8}  {target}")
+    speedup = rows[2][1]["wall_s"] / rows[1][1]["wall_s"]
+    print(f"warm voiceguide is {speedup:.1f}x faster than the pydub pipeline (target >= 10x)")
+
+
+if __name__ == "__main__":
+    main()

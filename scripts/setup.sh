@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Create .venv with voiceguide installed (not editable). `--test` adds the test tools.
+# Installs Debian's python3-venv first when Python's venv module is missing and this user may.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras=""
+[ "${1:-}" = "--test" ] && extras="[test]"
+
+python=${PYTHON:-python3}
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "voiceguide needs Python 3.11 or newer as '$python' (set PYTHON=... to choose another)" >&2
+    exit 1
+fi
+
+if ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
+    if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+    elif command -v apt-get >/dev/null && command -v sudo >/dev/null; then
+        sudo apt-get update -qq && sudo apt-get install -y -qq python3-venv >/dev/null
+    else
+        echo "Python's venv module is missing: install your system's python3-venv package" >&2
+        exit 1
+    fi
+fi
+
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet ".$extras"

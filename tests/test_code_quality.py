@@ -1,0 +1,37 @@
+"""The code stays ruff- and mypy-clean, and the installed package carries its own data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ruff", "check", "."],
+        ["ruff", "format", "--check", "."],
+        ["mypy"],
+    ],
+    ids=["ruff-check", "ruff-format", "mypy"],
+)
+def test_tool_is_clean(command: list[str]) -> None:
+    module = "ruff" if command[0] == "ruff" else "mypy"
+    done = subprocess.run(
+        [sys.executable, "-m", module, *command[1:]], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_installed_command_finds_its_routines_from_any_folder(tmp_path: Path) -> None:
+    """Run the installed console script away from the source tree: routines ship inside the package."""
+    script = Path(sys.executable).parent / "voiceguide"
+    assert script.exists(), "install voiceguide (scripts/setup.sh --test) before running the tests"
+    done = subprocess.run([str(script), "list"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 6
