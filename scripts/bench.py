@@ -39,23 +39,35 @@ def _child(mode: str, out: Path, minutes: float | None) -> None:
 
 
 def _pydub_pipeline(out: Path) -> None:
-    """The same job written the way pydub's documentation suggests: overlay every clip on a silent
-    base, fade in and out, export. It uses voiceguide's planned timeline and prepared clips (the
-    speech is the same; only the mixing and writing differ)."""
+    """The same job written the way pydub's documentation suggests: overlay every clip and cue on a
+    silent base, loop the soundscape under it, fade in and out, export. It uses voiceguide's planned
+    timeline, clips and gains (the sounds are the same; only the mixing and writing differ)."""
     import numpy as np
     from pydub import AudioSegment
 
     from voiceguide import api
+    from voiceguide.render.mix import cue_samples
 
     session = api.prepare(api.load(ROUTINE))
-    rate = session.mix.sample_rate
-    gain = session.mix.voice_gain
-    base = AudioSegment.silent(duration=round(session.timeline.total_s * 1000), frame_rate=rate)
+    mix = session.mix
+    rate = mix.sample_rate
+
+    def segment(samples: np.ndarray, gain: float, channels: int = 1) -> AudioSegment:
+        pcm = np.rint(np.clip(samples * gain * mix.master_gain, -1, 1) * 32767).astype(np.int16)
+        return AudioSegment(pcm.tobytes(), frame_rate=rate, sample_width=2, channels=channels)
+
+    base = AudioSegment.silent(duration=round(mix.timeline.total_s * 1000), frame_rate=rate)
     base = base.set_channels(2).set_sample_width(2)
-    for event in session.timeline.events:
-        samples = np.rint(session.mix.clips[event.text] * gain * 32767).astype(np.int16)
-        clip = AudioSegment(samples.tobytes(), frame_rate=rate, sample_width=2, channels=1)
-        base = base.overlay(clip.set_channels(2), position=round(event.start_s * 1000))
+    if mix.bed is not None:
+        base = base.overlay(
+            segment(mix.bed.samples.reshape(-1), mix.bed_gain, channels=2), loop=True
+        )
+    for event in mix.timeline.events:
+        clip = segment(mix.clips[event.line], 10 ** (event.gain_db / 20)).set_channels(2)
+        base = base.overlay(clip, position=round(event.start_s * 1000))
+    for cue in mix.timeline.cues:
+        sound = segment(cue_samples(cue, rate), 1.0).set_channels(2)
+        base = base.overlay(sound, position=round(cue.start_s * 1000))
     base = base.fade_in(3000).fade_out(6000)
     base.export(out, format="wav")
 

@@ -18,7 +18,7 @@ from voiceguide.timeline import (
     Timeline,
     format_timeline,
     plan,
-    spoken_texts,
+    spoken_lines,
 )
 
 MINIMAL = DATA / "good" / "minimal.yaml"
@@ -27,20 +27,20 @@ MINIMAL = DATA / "good" / "minimal.yaml"
 def _plan(source: bytes | str, options: PlanOptions | None = None) -> Timeline:
     data = source.encode() if isinstance(source, str) else source
     routine = parse_routine(data, source="test.yaml", name="test")
-    lengths = {text: fake_clip_s(text) for text in spoken_texts(routine)}
+    lengths = {line: fake_clip_s(line.text) for line in spoken_lines(routine)}
     return plan(routine, lengths, options or PlanOptions())
 
 
 def test_golden_timeline() -> None:
     routine = load_routine(MINIMAL)
-    timeline = plan(routine, {text: fake_clip_s(text) for text in spoken_texts(routine)})
+    timeline = plan(routine, {line: fake_clip_s(line.text) for line in spoken_lines(routine)})
     expected = MINIMAL.with_suffix(".timeline.txt").read_text(encoding="utf-8")
     assert format_timeline(timeline) + "\n" == expected
 
 
-def test_spoken_texts_fill_hands_and_split_pauses() -> None:
+def test_spoken_lines_fill_hands_and_split_pauses() -> None:
     routine = load_routine(MINIMAL)
-    assert spoken_texts(routine) == (
+    assert tuple(line.text for line in spoken_lines(routine)) == (
         "Rest your hands.",
         "Breathe out.",
         "Circle your right palm with your left thumb.",
@@ -52,7 +52,7 @@ def test_spoken_texts_fill_hands_and_split_pauses() -> None:
 
 def test_each_hand_gives_a_chapter_per_hand_and_the_written_length() -> None:
     routine = load_routine(MINIMAL)
-    timeline = plan(routine, {text: fake_clip_s(text) for text in spoken_texts(routine)})
+    timeline = plan(routine, {line: fake_clip_s(line.text) for line in spoken_lines(routine)})
     assert [c.title for c in timeline.chapters] == [
         "Start",
         "Circles (right hand)",
@@ -74,7 +74,7 @@ def test_each_hand_gives_a_chapter_per_hand_and_the_written_length() -> None:
 @pytest.mark.parametrize("minutes", [1.0, 2.0, 10.0])
 def test_minutes_stretches_or_shrinks_the_silences(minutes: float) -> None:
     routine = load_routine(MINIMAL)
-    lengths = {text: fake_clip_s(text) for text in spoken_texts(routine)}
+    lengths = {line: fake_clip_s(line.text) for line in spoken_lines(routine)}
     natural = plan(routine, lengths)
     fitted = plan(routine, lengths, PlanOptions(target_s=minutes * 60))
     assert fitted.total_s == pytest.approx(minutes * 60)
@@ -84,7 +84,7 @@ def test_minutes_stretches_or_shrinks_the_silences(minutes: float) -> None:
 
 def test_too_few_minutes_names_the_minimum() -> None:
     routine = load_routine(MINIMAL)
-    lengths = {text: fake_clip_s(text) for text in spoken_texts(routine)}
+    lengths = {line: fake_clip_s(line.text) for line in spoken_lines(routine)}
     with pytest.raises(
         OptionError, match=r"too short for this routine: its words alone need at least 0:2\d"
     ):

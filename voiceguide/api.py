@@ -8,18 +8,34 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
+from voiceguide.errors import (
+    InputError,
+    OptionError,
+    RoutineError,
+    UnknownVoiceError,
+    VoiceguideError,
+)
 from voiceguide.routine import Routine, bundled_names, find_routine, load_bundled
-from voiceguide.timeline import LEAD_IN_S, LEAD_OUT_S, PlanOptions, Timeline, plan, spoken_texts
+from voiceguide.timeline import (
+    LEAD_IN_S,
+    LEAD_OUT_S,
+    Line,
+    PlanOptions,
+    Timeline,
+    plan,
+    spoken_lines,
+)
 
 if (
     TYPE_CHECKING
 ):  # heavy modules are imported where they are used, so `voiceguide --help` stays quick
     import numpy as np
 
-    from voiceguide.render import Mix
-    from voiceguide.speech import VoiceInfo
+    from voiceguide.render import Leveling, Mix
+    from voiceguide.sound.beds import Bed, SoundscapeInfo
+    from voiceguide.speech import Samples, VoiceInfo
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -33,19 +49,29 @@ class SessionOptions:
     rate_wpm: int | None = None
     pitch: int | None = None
     minutes: float | None = None
+    soundscape: str | None = None  # a bundled name, a file, or "none"
+    soundscape_gain_db: float | None = None  # the bed against the voice
+    breathing: str | None = None  # a pattern name, or "none"
+    breathing_during: str | None = None  # "all" or "edges"
+    chime: str | None = None  # "bell", "bowl" or "none"
+    loudness_lufs: float | None = None
+    linger_minutes: float | None = None
+    ceiling_dbtp: float = -1.0
     sample_rate: int = 44100
     cache_dir: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """A planned session: the routine, its timeline, and how the voice was chosen."""
+    """A planned session: the routine, its timeline, how the voice was chosen, and the mix."""
 
     routine: Routine
     timeline: Timeline
     engine: str
     voice: str
     mix: Mix = field(repr=False)
+    leveling: Leveling
+    soundscape: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,38 +99,145 @@ def list_routines() -> list[RoutineSummary]:
                 routine.title,
                 routine.audience.value,
                 len(routine.steps),
-                LEAD_IN_S + routine.steps_s + LEAD_OUT_S,
+                LEAD_IN_S + routine.steps_s + LEAD_OUT_S + routine.linger_s,
                 routine.description,
             )
         )
     return summaries
 
 
+DEFAULT_BED_GAIN_DB = -18.0  # the bed this far under the voice (and 10 dB further while it speaks)
+
+
 def prepare(
     routine: Routine, options: SessionOptions = SessionOptions(), progress: Progress | None = None
 ) -> Session:
-    """Speak every line (through the cache), measure the clips, and plan the timeline."""
-    from voiceguide.render import make_mix
-    from voiceguide.speech import ClipCache, VoiceRequest, get_engine, resolve_voice, speak_all
-    from voiceguide.speech.prepare import prepare_clip
+    """Check the soundscape, speak every line (through the cache), plan, and level the session."""
+    from voiceguide.clips import voice_clips
+    from voiceguide.render import Ducking, Mix, normalize
+    from voiceguide.routine.model import LOUDNESS_PRESETS
+    from voiceguide.sound.level import CLIP_LOUDNESS_LUFS
+    from voiceguide.speech import ClipCache, VoiceRequest, get_engine, resolve_voice
 
+    bed = _load_bed(routine, options)  # a missing soundscape is reported before any work starts
     engine = get_engine(options.engine or routine.voice.engine)
     settings = routine.voice
     request = VoiceRequest(options.voice, options.rate_wpm, options.pitch).over(
         VoiceRequest(settings.name, settings.rate_wpm, settings.pitch)
     )
     voice = resolve_voice(engine, request, routine.language)
-    texts = spoken_texts(routine)
-    raw = speak_all(
-        engine, voice, texts, ClipCache(options.cache_dir),
-        (lambda done, total: progress("speaking", done, total)) if progress else None,
-    )  # fmt: skip
-    clips = {text: prepare_clip(raw[text], sample_rate=options.sample_rate) for text in texts}
-    clip_s = {text: len(samples) / options.sample_rate for text, samples in clips.items()}
-    target_s = options.minutes * 60 if options.minutes is not None else None
-    timeline = plan(routine, clip_s, PlanOptions(target_s=target_s))
-    mix = make_mix(timeline, clips, sample_rate=options.sample_rate)
-    return Session(routine, timeline, engine.name, voice.name, mix)
+    cache = ClipCache(options.cache_dir)
+    lines = spoken_lines(routine)
+    try:
+        clips = voice_clips(
+            engine, voice, lines, cache, sample_rate=options.sample_rate,
+            progress=(lambda done, total: progress("speaking", done, total)) if progress else None,
+        )  # fmt: skip
+    except UnknownVoiceError as error:
+        raise _located_voice_error(routine, options, error) from None
+    _refuse_silent_lines(routine, clips)
+    clip_s = {line: len(samples) / options.sample_rate for line, samples in clips.items()}
+    timeline = plan(routine, clip_s, _plan_options(routine, options))
+    bed_gain = 0.0
+    if bed is not None:
+        gain_db = _first(
+            options.soundscape_gain_db, _routine_bed_gain(routine), DEFAULT_BED_GAIN_DB
+        )
+        bed_gain = 10 ** ((CLIP_LOUDNESS_LUFS + gain_db - bed.loudness_lufs) / 20)
+    mix = Mix(
+        timeline, clips, options.sample_rate, bed, bed_gain, Ducking.from_events(timeline.events)
+    )
+    target = _first(options.loudness_lufs, routine.loudness_lufs, LOUDNESS_PRESETS["spoken"])
+    mix, leveling = normalize(
+        mix, target_lufs=target, ceiling_dbtp=options.ceiling_dbtp, cache_dir=cache.folder
+    )
+    return Session(
+        routine, timeline, engine.name, voice.name, mix, leveling, bed.name if bed else None
+    )
+
+
+def _located_voice_error(
+    routine: Routine, options: SessionOptions, error: UnknownVoiceError
+) -> VoiceguideError:
+    """Point at the routine's voice.name or language when that is where the voice came from."""
+    if options.voice is not None:
+        return error
+    where = routine.voice.name_where if routine.voice.name else routine.language_where
+    if where is None:
+        return error
+    message = str(error) if routine.voice.name else f"no voice for this language: {error}"
+    return RoutineError(where.source, where.line, where.field, message)
+
+
+def _refuse_silent_lines(routine: Routine, clips: dict[Line, Samples]) -> None:
+    """A line the voice renders as nothing (say, only punctuation) is a mistake in the routine."""
+    from voiceguide.timeline import step_of_lines
+
+    steps = step_of_lines(routine)
+    for line, samples in clips.items():
+        if len(samples) == 0:
+            where = routine.steps[steps[line]].say_where
+            raise RoutineError(
+                where.source,
+                where.line,
+                where.field,
+                f"the voice says nothing for '{line.text[:40]}'",
+            )
+
+
+def _first(*values: float | None) -> float:
+    return next(value for value in values if value is not None)
+
+
+def _routine_bed_gain(routine: Routine) -> float | None:
+    return routine.soundscape.gain_db if routine.soundscape else None
+
+
+def _load_bed(routine: Routine, options: SessionOptions) -> Bed | None:
+    from voiceguide.sound.beds import load_bed
+
+    if options.soundscape == "none":
+        return None
+    if options.soundscape is not None:
+        return load_bed(options.soundscape, folder=Path.cwd(), sample_rate=options.sample_rate)
+    if routine.soundscape is None:
+        return None
+    where = routine.soundscape.where
+    try:
+        return load_bed(
+            routine.soundscape.name, folder=Path(routine.folder), sample_rate=options.sample_rate
+        )
+    except InputError as error:
+        raise RoutineError(where.source, where.line, where.field, str(error)) from None
+
+
+def _plan_options(routine: Routine, options: SessionOptions) -> PlanOptions:
+    from voiceguide.routine.model import BUILTIN_PATTERNS, SessionBreathing
+
+    breathing: SessionBreathing | Literal["routine"] | None = "routine"
+    if options.breathing == "none":
+        breathing = None
+    elif options.breathing is not None:
+        if options.breathing not in BUILTIN_PATTERNS:
+            known = ", ".join(BUILTIN_PATTERNS)
+            raise OptionError(
+                f"expected a breathing pattern from {known} (or none), got '{options.breathing}'"
+            )
+        during = options.breathing_during or (
+            routine.breathing.during if routine.breathing else "edges"
+        )
+        breathing = SessionBreathing(BUILTIN_PATTERNS[options.breathing], during)
+    elif options.breathing_during is not None and routine.breathing is not None:
+        breathing = SessionBreathing(routine.breathing.pattern, options.breathing_during)
+    chime: str | Literal["routine"] | None = "routine"
+    if options.chime is not None:
+        chime = None if options.chime == "none" else options.chime
+    return PlanOptions(
+        target_s=options.minutes * 60 if options.minutes is not None else None,
+        breathing=breathing,
+        chime=chime,
+        linger_s=options.linger_minutes * 60 if options.linger_minutes is not None else None,
+    )
 
 
 def render(session: Session) -> Iterator[np.ndarray]:
@@ -133,3 +266,9 @@ def voices(engine: str | None = None) -> list[VoiceInfo]:
     from voiceguide.speech import get_engine
 
     return list(get_engine(engine).voices())
+
+
+def soundscapes() -> list[SoundscapeInfo]:
+    from voiceguide.sound.beds import bundled_soundscapes
+
+    return bundled_soundscapes()

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from voiceguide import __version__, api
-from voiceguide.errors import VoiceguideError
+from voiceguide.errors import OptionError, VoiceguideError
 from voiceguide.routine import DEFAULT_ROUTINE
 from voiceguide.routine.durations import format_duration
 
@@ -46,6 +46,31 @@ def cli(debug: bool, verbose: bool) -> None:
     _State.verbose = verbose
 
 
+class _Loudness(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    name = "loudness"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        from voiceguide.routine.model import LOUDNESS_PRESETS
+
+        if isinstance(value, float):
+            return value
+        if str(value) in LOUDNESS_PRESETS:
+            return LOUDNESS_PRESETS[str(value)]
+        try:
+            level = float(value)
+        except ValueError:
+            self.fail(
+                f"expected spoken, sleep, or a level in LUFS from -35 to -10, got {value!r}",
+                param,
+                ctx,
+            )
+        if not -35 <= level <= -10:
+            self.fail(f"expected a level in LUFS from -35 to -10, got {level:g}", param, ctx)
+        return level
+
+
 def session_options(command: F) -> F:
     """The options that shape a session, shared by export, show and validate."""
     options = [
@@ -65,7 +90,38 @@ def session_options(command: F) -> F:
         click.option(
             "--minutes",
             type=click.FloatRange(0, 360, min_open=True),
-            help="Stretch or shrink the silences so the session lasts this long.",
+            help="Stretch or shrink the silences so the guided part lasts this long.",
+        ),
+        click.option(
+            "--soundscape",
+            help="A bundled soundscape ('voiceguide soundscapes'), an audio file, or none.",
+        ),
+        click.option(
+            "--soundscape-gain",
+            "soundscape_gain_db",
+            type=click.FloatRange(-40, -6),
+            help="The soundscape's level against the voice, in dB (default -18).",
+        ),
+        click.option("--breathing", help="Breath tones: 4-7-8, box, coherent, calm, or none."),
+        click.option(
+            "--breathing-during",
+            type=click.Choice(["all", "edges"]),
+            help="Breath tones under every step, or the first and last only (default).",
+        ),
+        click.option(
+            "--chime", type=click.Choice(["bell", "bowl", "none"]), help="The chime between steps."
+        ),
+        click.option(
+            "--loudness",
+            "loudness_lufs",
+            type=_Loudness(),
+            help="spoken (-16 LUFS, the default), sleep (-20), or a level in LUFS.",
+        ),
+        click.option(
+            "--linger",
+            "linger_minutes",
+            type=click.FloatRange(0, 120),
+            help="Minutes the soundscape goes on after the last words, fading out over its last minute.",
         ),
     ]
     for option in reversed(options):
@@ -73,16 +129,8 @@ def session_options(command: F) -> F:
     return command
 
 
-def _options(
-    engine: str | None,
-    voice: str | None,
-    rate_wpm: int | None,
-    pitch: int | None,
-    minutes: float | None,
-) -> api.SessionOptions:
-    return api.SessionOptions(
-        engine=engine, voice=voice, rate_wpm=rate_wpm, pitch=pitch, minutes=minutes
-    )
+def _options(**values: Any) -> api.SessionOptions:
+    return api.SessionOptions(**values)
 
 
 class _Bars:
@@ -124,6 +172,12 @@ def _prepare(
             else ("the routine" if routine.voice.engine else "the default")
         )
         _say(f"engine: {session.engine} (chosen by {why}); voice: {session.voice}")
+        leveling = session.leveling
+        note = " (held back by the true-peak ceiling)" if leveling.peak_limited else ""
+        _say(
+            f"soundscape: {session.soundscape or 'none'}; loudness: measured {leveling.measured_lufs:.1f} LUFS, "
+            f"{leveling.gain_db:+.1f} dB to {leveling.result_lufs:.1f} LUFS (target {leveling.target_lufs:.1f}){note}"
+        )
     return session
 
 
@@ -143,6 +197,8 @@ def export(routine: str, output: Path | None, force: bool, **options: Any) -> No
 
     target = output or Path(f"{Path(routine).stem}.wav")
     check_format(target)
+    if target.exists() and not force:  # say so before any work; the writer checks again at the end
+        raise OptionError(f"{target} already exists (use --force to replace it)")
     bars = _Bars()
     try:
         session = _prepare(routine, _options(**options), bars)
@@ -214,6 +270,19 @@ def validate(files: tuple[Path, ...], no_speech: bool, **options: Any) -> None:
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the soundscapes as JSON.")
+def soundscapes(as_json: bool) -> None:
+    """List the bundled soundscapes (for --soundscape or a routine's soundscape.name)."""
+    found = api.soundscapes()
+    if as_json:
+        click.echo(json.dumps([asdict(info) for info in found], indent=2))
+        return
+    width = max(len(info.name) for info in found)
+    for info in found:
+        click.echo(f"{info.name:<{width}}  {info.kind:<7}  {info.description}")
+
+
+@cli.command()
 @click.option(
     "--engine", type=click.Choice(["espeak", "pyttsx3"]), default="espeak", show_default=True
 )
@@ -251,7 +320,8 @@ def _run(argv: list[str] | None) -> None:
     try:
         cli.main(args=argv, prog_name="voiceguide", standalone_mode=False)
     except click.ClickException as error:
-        error.show()
+        hint = " (see 'voiceguide --help')" if isinstance(error, click.UsageError) else ""
+        _say(f"error: {error.format_message()}{hint}")
         sys.exit(error.exit_code)
     except click.Abort:
         _say("interrupted")

@@ -36,6 +36,10 @@ class OptionError(InputError):
     """A command-line or API option is out of range or does not fit the routine."""
 
 
+class UnknownVoiceError(OptionError):
+    """The speech engine has no voice by the name asked for."""
+
+
 class EngineError(VoiceguideError):
     """A speech engine is missing, cannot start, or failed while speaking."""
 

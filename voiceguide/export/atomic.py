@@ -11,6 +11,16 @@ from pathlib import Path
 from voiceguide.errors import ExportError, OptionError
 
 
+def _new_file_mode(destination: Path) -> int:
+    """The mode a plain ``open()`` would give: the replaced file's, else 0666 less the umask."""
+    try:
+        return destination.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_path(destination: Path, *, force: bool) -> Iterator[Path]:
     """Yield a temporary path in ``destination``'s folder; on success it replaces ``destination``.
@@ -32,6 +42,10 @@ def atomic_path(destination: Path, *, force: bool) -> Iterator[Path]:
         )
     except OSError as error:
         raise ExportError(f"cannot write in {folder}: {error.strerror}") from None
+    if hasattr(os, "fchmod"):
+        os.fchmod(
+            handle, _new_file_mode(destination)
+        )  # mkstemp makes 0600; an export is an ordinary file
     os.close(handle)
     temporary = Path(name)
     try:

@@ -27,14 +27,21 @@ def load_bundled(name: str) -> Routine:
     return parse_routine(resource.read_bytes(), source=f"{name}{_SUFFIX}", name=name)
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system, say
+        return False
+
+
 def find_routine(name_or_path: str) -> Routine:
     """A bundled routine by name, or a routine file by path (a path wins when both exist)."""
     path = Path(name_or_path)
-    if path.is_file():
+    if _is_file(path):
         return load_routine(path)
     if name_or_path in bundled_names():
         return load_bundled(name_or_path)
-    if path.suffix or "/" in name_or_path or path.exists():
+    if path.suffix or "/" in name_or_path:
         return load_routine(path)  # reports the missing or unreadable file
     raise InputError(
         f"no bundled routine named '{name_or_path}' and no such file; "

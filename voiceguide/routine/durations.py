@@ -10,7 +10,8 @@ _UNITS_S = {
     "m": 60.0, "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0,
     "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
 }  # fmt: skip
-_PART = re.compile(r"\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]+)\s*")
+_PART = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([a-z]+)\s*", re.ASCII)
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+", re.ASCII)
 
 EXPECTED = "a duration like '90s', '1m30s' or '2 min'"
 
@@ -36,10 +37,8 @@ def parse_duration_s(value: object) -> float:
 def _parse_text(text: str) -> float:
     if not text:
         raise ValueError(EXPECTED)
-    try:
+    if _NUMBER.fullmatch(text):
         return float(text)  # a bare number: seconds
-    except ValueError:
-        pass
     total_s = 0.0
     last_scale = math.inf
     position = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,9 +13,24 @@ import yaml
 
 from voiceguide.errors import RoutineError
 from voiceguide.routine import durations
-from voiceguide.routine.model import Audience, Prompt, Routine, Step, VoiceSettings, Where
+from voiceguide.routine.model import (
+    BUILTIN_PATTERNS,
+    CHIME_NAMES,
+    LOUDNESS_PRESETS,
+    SOUNDSCAPE_GAIN_DB,
+    Audience,
+    BreathingPattern,
+    Prompt,
+    Routine,
+    SessionBreathing,
+    SoundscapeChoice,
+    Step,
+    StepBreathing,
+    VoiceSettings,
+    Where,
+)
 from voiceguide.routine.text import TextFormatError, check_text
-from voiceguide.routine.yamlnodes import read_nodes
+from voiceguide.routine.yamlnodes import MAX_FILE_BYTES, read_nodes, too_large
 
 ENGINE_NAMES = ("espeak", "pyttsx3")
 MAX_STEPS = 200
@@ -24,6 +40,9 @@ MAX_TITLE_CHARS = 200
 MIN_STEP_S = 1.0
 MAX_STEP_S = 2 * 3600.0
 MAX_SESSION_S = 6 * 3600.0
+MAX_LINGER_S = 2 * 3600.0
+MAX_PATTERNS = 20
+MAX_CYCLES = 200
 RATE_WPM = (80, 450)
 PITCH = (0, 99)
 
@@ -39,24 +58,31 @@ def load_routine(path: Path, *, source: str | None = None, name: str | None = No
     """Read and check a routine file; raise :class:`RoutineError` naming the place of any mistake."""
     shown = source or str(path)
     try:
-        if not path.is_file():
+        if not path.is_file():  # raises OSError for a name the file system refuses
             raise RoutineError(
                 shown, None, "", "expected a routine file, but there is no such file"
             )
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > MAX_FILE_BYTES:  # a huge file is never read
+                raise RoutineError(shown, None, "", too_large(size))
+            data = stream.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise RoutineError(shown, None, "", f"cannot read the file: {error.strerror}") from None
-    return parse_routine(data, source=shown, name=name or path.stem)
+    return parse_routine(data, source=shown, name=name or path.stem, folder=str(path.parent))
 
 
-def parse_routine(data: bytes, *, source: str, name: str) -> Routine:
-    """Check routine text (``source`` names it in errors) and build the routine."""
+def parse_routine(data: bytes, *, source: str, name: str, folder: str = ".") -> Routine:
+    """Check routine text (``source`` names it in errors) and build the routine.
+
+    Relative paths in the routine (a soundscape file) resolve against ``folder``.
+    """
     node = read_nodes(data, lambda line, message: RoutineError(source, line, "", message))
     if node is None:
         raise RoutineError(
             source, 1, "", "expected a routine with title and steps, got an empty file"
         )
-    return _Reader(source).routine(node, name)
+    return _Reader(source).routine(node, name, folder)
 
 
 class _Reader:
@@ -64,6 +90,7 @@ class _Reader:
 
     def __init__(self, source: str) -> None:
         self.source = source
+        self.patterns: dict[str, BreathingPattern] = dict(BUILTIN_PATTERNS)
 
     def fail(self, node: yaml.Node, field: str, message: str) -> RoutineError:
         return RoutineError(self.source, node.start_mark.line + 1, field, message)
@@ -80,9 +107,15 @@ class _Reader:
         known = required + optional
         values: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            path = _join(field, str(key))
-            if not isinstance(key, str) or key not in known:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(
+                    key_node,
+                    field or "routine",
+                    f"expected field names, got {_kind(key_node)} as a key",
+                )
+            key = str(key_node.value)
+            path = _join(field, key)
+            if key not in known:
                 hint = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
                 suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
                 expected = ", ".join(known)
@@ -150,10 +183,9 @@ class _Reader:
         low, high = bounds
         expected = f"a whole number from {low} to {high}"
         value = self.scalar(node, field, expected)
-        try:
-            number = int(value)
-        except ValueError:
-            raise self.fail(node, field, f"expected {expected}, got '{_short(value)}'") from None
+        if not re.fullmatch(r"[+-]?[0-9]+", value.strip(), re.ASCII):
+            raise self.fail(node, field, f"expected {expected}, got '{_short(value)}'")
+        number = int(value)
         if not low <= number <= high:
             raise self.fail(node, field, f"expected {expected}, got {number}")
         return number
@@ -182,10 +214,15 @@ class _Reader:
         return seconds
 
     # -- the routine --------------------------------------------------------------------------
-    def routine(self, node: yaml.Node, name: str) -> Routine:
+    def routine(self, node: yaml.Node, name: str, folder: str) -> Routine:
+        optional = (
+            "voice", "soundscape", "breathing", "breathing_patterns", "chime", "linger", "wind_down", "loudness",
+        )  # fmt: skip
         fields = self.mapping(
-            node, "", ("title", "description", "audience", "language", "steps"), ("voice",)
+            node, "", ("title", "description", "audience", "language", "steps"), optional
         )
+        if "breathing_patterns" in fields:
+            self.custom_patterns(fields["breathing_patterns"])
         steps_node = fields["steps"]
         steps = tuple(
             self.step(step_node, f"steps[{index}]")
@@ -195,7 +232,7 @@ class _Reader:
         for index, step in enumerate(steps):
             if step.id in seen:
                 raise RoutineError(
-                    self.source, step.where.line, f"steps[{index}].id",
+                    self.source, step.id_where.line, f"steps[{index}].id",
                     f"expected a unique id, but '{step.id}' is also steps[{seen[step.id]}].id",
                 )  # fmt: skip
             seen[step.id] = index
@@ -210,6 +247,20 @@ class _Reader:
             ),
             voice=self.voice(fields["voice"]) if "voice" in fields else VoiceSettings(),
             steps=steps,
+            folder=folder,
+            language_where=self.where(fields["language"], "language"),
+            soundscape=self._opt(fields, "soundscape", self.soundscape),
+            breathing=self._opt(fields, "breathing", self.session_breathing),
+            chime=self.chime(fields["chime"]) if "chime" in fields else "bell",
+            linger_s=self._opt(
+                fields, "linger", lambda n: self.duration(n, "linger", 0.0, MAX_LINGER_S)
+            )
+            or 0.0,
+            wind_down_s=self._opt(
+                fields, "wind_down", lambda n: self.duration(n, "wind_down", 0.0, MAX_SESSION_S)
+            )
+            or 0.0,
+            loudness_lufs=self._opt(fields, "loudness", self.loudness),
         )
         if routine.steps_s > MAX_SESSION_S:
             raise self.fail(
@@ -229,11 +280,120 @@ class _Reader:
                 fields, "rate_wpm", lambda n: self.integer(n, "voice.rate_wpm", RATE_WPM)
             ),
             pitch=self._opt(fields, "pitch", lambda n: self.integer(n, "voice.pitch", PITCH)),
+            name_where=self.where(fields["name"], "voice.name") if "name" in fields else None,
         )
+
+    def soundscape(self, node: yaml.Node) -> SoundscapeChoice:
+        fields = self.mapping(node, "soundscape", ("name",), ("gain_db",))
+        low, high = SOUNDSCAPE_GAIN_DB
+        return SoundscapeChoice(
+            name=self.text(fields["name"], "soundscape.name", 500),
+            gain_db=self._opt(
+                fields, "gain_db", lambda n: self.number(n, "soundscape.gain_db", low, high)
+            ),
+            where=self.where(fields["name"], "soundscape.name"),
+        )
+
+    def chime(self, node: yaml.Node) -> str | None:
+        value = self.choice(node, "chime", (*CHIME_NAMES, "none"))
+        return None if value == "none" else value
+
+    def loudness(self, node: yaml.Node) -> float:
+        value = self.scalar(node, "loudness", "a preset (spoken, sleep) or a level in LUFS")
+        if value in LOUDNESS_PRESETS:
+            return LOUDNESS_PRESETS[value]
+        return self.number(
+            node, "loudness", -35.0, -10.0, expected="spoken, sleep, or a level in LUFS"
+        )
+
+    def custom_patterns(self, node: yaml.Node) -> None:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(
+                node,
+                "breathing_patterns",
+                f"expected a mapping of named patterns, got {_kind(node)}",
+            )
+        if len(node.value) > MAX_PATTERNS:
+            raise self.fail(node, "breathing_patterns", f"expected at most {MAX_PATTERNS} patterns")
+        for key_node, value_node in node.value:
+            name = self.pattern(
+                key_node,
+                "breathing_patterns",
+                _ID,
+                "a pattern name of lowercase letters, digits and '-'",
+            )
+            field = f"breathing_patterns.{name}"
+            if name in self.patterns:
+                raise self.fail(key_node, field, "this pattern name is already taken")
+            fields = self.mapping(value_node, field, ("in", "out"), ("hold", "rest"))
+            seconds = {
+                key: self.duration(
+                    fields[key], f"{field}.{key}", 0.5 if key in ("in", "out") else 0.0, 60.0
+                )
+                for key in fields
+            }
+            self.patterns[name] = BreathingPattern(
+                name,
+                seconds["in"],
+                seconds.get("hold", 0.0),
+                seconds["out"],
+                seconds.get("rest", 0.0),
+            )
+
+    def breathing_pattern(self, node: yaml.Node, field: str) -> BreathingPattern:
+        name = self.scalar(node, field, "a breathing pattern name")
+        if name not in self.patterns:
+            hint = difflib.get_close_matches(name, self.patterns, n=1, cutoff=0.6)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+            known = ", ".join(self.patterns)
+            raise self.fail(
+                node,
+                field,
+                f"unknown breathing pattern '{_short(name)}'{suggestion}; expected one of: {known}",
+            )
+        return self.patterns[name]
+
+    def session_breathing(self, node: yaml.Node) -> SessionBreathing:
+        fields = self.mapping(node, "breathing", ("pattern",), ("during",))
+        during = (
+            self.choice(fields["during"], "breathing.during", ("all", "edges"))
+            if "during" in fields
+            else "edges"
+        )
+        return SessionBreathing(
+            self.breathing_pattern(fields["pattern"], "breathing.pattern"), during
+        )
+
+    def step_breathing(self, node: yaml.Node, field: str) -> StepBreathing:
+        fields = self.mapping(node, field, ("pattern", "cycles"), ("spoken",))
+        cycles = self.integer(fields["cycles"], f"{field}.cycles", (1, MAX_CYCLES))
+        spoken = (
+            self.integer(fields["spoken"], f"{field}.spoken", (0, cycles))
+            if "spoken" in fields
+            else min(2, cycles)
+        )
+        return StepBreathing(
+            self.breathing_pattern(fields["pattern"], f"{field}.pattern"), cycles, spoken
+        )
+
+    def number(
+        self, node: yaml.Node, field: str, low: float, high: float, expected: str | None = None
+    ) -> float:
+        wanted = expected or f"a number from {low:g} to {high:g}"
+        value = self.scalar(node, field, wanted)
+        if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", value.strip(), re.ASCII):
+            raise self.fail(node, field, f"expected {wanted}, got '{_short(value)}'")
+        number = float(value)
+        if not low <= number <= high:
+            raise self.fail(node, field, f"expected {wanted}, got {number:g}")
+        return number
 
     def step(self, node: yaml.Node, field: str) -> Step:
         fields = self.mapping(
-            node, field, ("id", "title", "say", "duration"), ("prompts", "each_hand", "switch_say")
+            node,
+            field,
+            ("id", "title", "say", "duration"),
+            ("prompts", "each_hand", "switch_say", "breathe"),
         )
         each_hand = (
             self.boolean(fields["each_hand"], f"{field}.each_hand")
@@ -261,7 +421,12 @@ class _Reader:
             prompts=prompts,
             each_hand=each_hand,
             switch_text=switch_text,
+            breathe=self.step_breathing(fields["breathe"], f"{field}.breathe")
+            if "breathe" in fields
+            else None,
             where=self.where(fields["duration"], f"{field}.duration"),
+            id_where=self.where(fields["id"], f"{field}.id"),
+            say_where=self.where(fields["say"], f"{field}.say"),
         )
 
     def prompts(

@@ -63,6 +63,78 @@ class VoiceSettings:
     name: str | None = None
     rate_wpm: int | None = None
     pitch: int | None = None
+    name_where: Where | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BreathingPattern:
+    """The phases of one breath: in, hold, out, rest (a zero-length phase is skipped)."""
+
+    name: str
+    inhale_s: float
+    hold_s: float
+    exhale_s: float
+    rest_s: float = 0.0
+
+    @property
+    def cycle_s(self) -> float:
+        return self.inhale_s + self.hold_s + self.exhale_s + self.rest_s
+
+    @property
+    def phases(self) -> tuple[tuple[str, float], ...]:
+        named = (
+            ("inhale", self.inhale_s),
+            ("hold", self.hold_s),
+            ("exhale", self.exhale_s),
+            ("rest", self.rest_s),
+        )
+        return tuple((kind, seconds) for kind, seconds in named if seconds > 0)
+
+
+LOUDNESS_PRESETS = {
+    "spoken": -16.0,
+    "sleep": -20.0,
+}  # LUFS: spoken-word norm, and a quiet bedtime level
+CHIME_SECONDS = {"bell": 4.0, "bowl": 6.0}  # how long each chime rings
+CHIME_NAMES = tuple(CHIME_SECONDS)
+SOUNDSCAPE_GAIN_DB = (
+    -40.0,
+    -6.0,
+)  # the bed relative to the voice; -6 still leaves it 16 dB under when ducked
+
+BUILTIN_PATTERNS = {
+    "4-7-8": BreathingPattern("4-7-8", 4.0, 7.0, 8.0),
+    "box": BreathingPattern("box", 4.0, 4.0, 4.0, 4.0),
+    "coherent": BreathingPattern("coherent", 5.5, 0.0, 5.5),
+    "calm": BreathingPattern("calm", 4.0, 0.0, 6.0),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StepBreathing:
+    """Paced breathing inside a step, after its opening words: ``cycles`` breaths of ``pattern``;
+    the voice says "in" and "out" for the first ``spoken_cycles``, then the tones go on alone."""
+
+    pattern: BreathingPattern
+    cycles: int
+    spoken_cycles: int
+
+
+@dataclass(frozen=True, slots=True)
+class SessionBreathing:
+    """Breath tones under the whole session (``all``) or only its first and last steps (``edges``)."""
+
+    pattern: BreathingPattern
+    during: str  # "all" | "edges"
+
+
+@dataclass(frozen=True, slots=True)
+class SoundscapeChoice:
+    """A bed named by the routine: a bundled name or a file (relative to the routine's folder)."""
+
+    name: str
+    gain_db: float | None
+    where: Where
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +146,10 @@ class Step:
     prompts: tuple[Prompt, ...] = ()
     each_hand: bool = False
     switch_text: str | None = None  # spoken at the start of the left-hand round
-    where: Where = field(default_factory=lambda: Where("<memory>", None, "steps"))
+    breathe: StepBreathing | None = None
+    where: Where = field(default_factory=lambda: Where("<memory>", None, "steps"))  # its duration
+    id_where: Where = field(default_factory=lambda: Where("<memory>", None, "steps"))
+    say_where: Where = field(default_factory=lambda: Where("<memory>", None, "steps"))
 
     @property
     def hands(self) -> tuple[Hand | None, ...]:
@@ -95,6 +170,14 @@ class Routine:
     language: str
     voice: VoiceSettings
     steps: tuple[Step, ...]
+    folder: str = "."  # where relative paths in the routine resolve
+    language_where: Where | None = None
+    soundscape: SoundscapeChoice | None = None
+    breathing: SessionBreathing | None = None
+    chime: str | None = "bell"  # between steps; None for silence
+    linger_s: float = 0.0  # the bed goes on after the last words, fading out over its last minute
+    wind_down_s: float = 0.0  # across this last stretch of steps the voice grows slower and softer
+    loudness_lufs: float | None = None  # None: the spoken-word default
 
     @property
     def steps_s(self) -> float:

@@ -19,8 +19,15 @@ class TextFormatError(ValueError):
 
 
 def clean_text(text: str) -> str:
-    """Drop control characters and fold runs of white space to one space."""
-    kept = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    """Remove invisible format characters, turn control characters into spaces, fold white space."""
+    kept = "".join(
+        " "
+        if unicodedata.category(ch) == "Cc"
+        else ch  # control characters (tabs, breaks) part words
+        for ch in text
+        if unicodedata.category(ch)
+        not in ("Cf", "Cs", "Co", "Cn")  # soft hyphens, zero-width marks go
+    )
     return " ".join(kept.split())
 
 

@@ -22,14 +22,16 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
 
+def too_large(size: int) -> str:
+    return f"expected a routine file under {MAX_FILE_BYTES // 1000} kB, got {size:,} bytes"
+
+
 def read_nodes(data: bytes, fail: Fail) -> yaml.Node | None:
     """Decode, scan and compose ``data``; ``fail(line, message)`` builds the error to raise."""
     if len(data) > MAX_FILE_BYTES:
-        raise fail(
-            None,
-            f"expected a routine file under {MAX_FILE_BYTES // 1000} kB, got {len(data):,} bytes",
-        )
+        raise fail(None, too_large(len(data)))
     text = _decode(data, fail)
+    _check_characters(text, fail)
     _scan(text, fail)
     try:
         return yaml.compose(text, Loader=_Loader)
@@ -45,6 +47,25 @@ def _decode(data: bytes, fail: Fail) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise fail(line, f"expected UTF-8 text, got the byte 0x{data[error.start]:02x}") from None
+
+
+def _check_characters(text: str, fail: Fail) -> None:
+    """YAML allows tab, line breaks and printable characters only; say where one is not."""
+    for index, char in enumerate(text):
+        code = ord(char)
+        printable = (
+            char in "\t\n\r"
+            or 0x20 <= code <= 0x7E
+            or code == 0x85
+            or 0xA0 <= code <= 0xD7FF
+            or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF
+        )
+        if not printable:
+            raise fail(
+                text.count("\n", 0, index) + 1,
+                f"expected text, got the control character U+{code:04X}",
+            )
 
 
 def _scan(text: str, fail: Fail) -> None:

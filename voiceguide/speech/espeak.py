@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.errors import EngineError, OptionError
+from voiceguide.errors import EngineError, UnknownVoiceError
 from voiceguide.speech.base import Clip, Voice, VoiceInfo
 from voiceguide.speech.worker import Worker
 
@@ -84,7 +84,7 @@ class _Zygote:
             if failures:
                 index, status = min(failures.items())
                 if status == STATUS_NO_VOICE:
-                    raise OptionError(
+                    raise UnknownVoiceError(
                         f"eSpeak NG has no voice '{voice.name}'; 'voiceguide voices' lists them"
                     )
                 raise EngineError(f"eSpeak NG failed while speaking: {texts[index][:60]}")

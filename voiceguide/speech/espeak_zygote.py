@@ -56,6 +56,18 @@ class EspeakVoice(ctypes.Structure):
     ]
 
 
+def _languages(packed: bytes) -> list[str]:
+    """eSpeak's language list: a priority byte, a name, a zero byte, again, ending with a zero byte."""
+    names = []
+    position = 0
+    while position < len(packed) and packed[position] != 0:
+        end = packed.find(b"\x00", position + 1)
+        end = len(packed) if end < 0 else end
+        names.append(packed[position + 1 : end].decode(errors="replace"))
+        position = end + 1
+    return names
+
+
 def short_data_dir(data_dir: Path) -> Path:
     """The data folder itself, or a copy at a short path when a deep virtualenv makes it too long."""
     if len(str(data_dir).encode()) <= MAX_DATA_PATH:
@@ -108,28 +120,47 @@ class Library:
             self.chunks.append(ctypes.string_at(wav, count * 2))
         return 0
 
-    def info(self) -> dict[str, Any]:
+    def _catalogue(self) -> None:
+        """Every voice's languages (a voice file can serve several: gmw/en speaks en-gb and en)."""
+        self.voices: list[list[str]] = []
+        self.by_language: dict[str, str] = {}
         entries = self.lib.espeak_ListVoices(None)
-        voices = []
         index = 0
         while entries[index]:
             voice = entries[index].contents
-            language = (voice.languages or b"\x00")[1:].split(b"\x00")[0].decode(errors="replace")
-            voices.append([language, (voice.name or b"").decode(errors="replace")])
+            identifier = (voice.identifier or b"").decode(errors="replace")
+            languages = _languages(voice.languages or b"")
+            if languages:
+                self.voices.append([languages[0], (voice.name or b"").decode(errors="replace")])
+                for language in languages:
+                    self.by_language.setdefault(language.lower(), identifier)
             index += 1
-        variants = sorted(path.name for path in (self.data_dir / "voices" / "!v").iterdir())
+        self.variants = sorted(path.name for path in (self.data_dir / "voices" / "!v").iterdir())
+
+    def info(self) -> dict[str, Any]:
+        self._catalogue()
         version = (self.lib.espeak_Info(None) or b"?").decode()
         return {
-            "ok": True,
-            "sample_rate": self.sample_rate,
-            "version": version,
-            "voices": voices,
-            "variants": variants,
-        }
+            "ok": True, "sample_rate": self.sample_rate, "version": version,
+            "voices": self.voices, "variants": self.variants,
+        }  # fmt: skip
+
+    def select_voice(self, name: str) -> bool:
+        """Select ``LANGUAGE[+VARIANT]`` or a voice name; False when there is no such voice or variant."""
+        base, _, variant = name.partition("+")
+        if variant and variant not in self.variants:
+            return False
+        suffix = f"+{variant}" if variant else ""
+        candidates = [name]
+        if base.lower() in self.by_language:
+            candidates.append(self.by_language[base.lower()] + suffix)
+        return any(
+            self.lib.espeak_SetVoiceByName(candidate.encode()) == 0 for candidate in candidates
+        )
 
     def speak(self, request: dict[str, Any]) -> int:
         """In a forked child: speak one clip into ``request['path']``; return the status."""
-        if self.lib.espeak_SetVoiceByName(request["voice"].encode()) != 0:
+        if not self.select_voice(request["voice"]):
             return STATUS_NO_VOICE
         self.lib.espeak_SetParameter(RATE, int(request["rate_wpm"]), 0)
         self.lib.espeak_SetParameter(PITCH, int(request["pitch"]), 0)

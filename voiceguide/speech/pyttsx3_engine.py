@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import soundfile
 
-from voiceguide.errors import EngineError, OptionError
+from voiceguide.errors import EngineError, UnknownVoiceError
 from voiceguide.speech.base import Clip, Voice, VoiceInfo
 from voiceguide.speech.worker import Worker
 
@@ -63,26 +63,19 @@ class Pyttsx3Engine:
         worker = _start()
         try:
             with tempfile.TemporaryDirectory(prefix="voiceguide-pyttsx3-") as folder:
-                request = {
-                    "op": "voice",
-                    "name": voice.name,
-                    "rate_wpm": voice.rate_wpm,
-                    "pitch": voice.pitch,
-                }
-                answer = _ask(worker, request, START_TIMEOUT_S, "setting the voice", check=False)
-                if not answer.get("ok"):
-                    message = str(answer.get("error"))
-                    if "has no voice" in message:
-                        raise OptionError(message.split(": ", 1)[-1])
-                    raise EngineError(f"pyttsx3 failed while setting the voice: {message}")
+                settings = {"name": voice.name, "rate_wpm": voice.rate_wpm, "pitch": voice.pitch}
+                _ask(worker, {"op": "voice", **settings}, START_TIMEOUT_S, "setting the voice")
                 for index, text in enumerate(texts):
                     path = Path(folder) / f"{index}.wav"
-                    _ask(
-                        worker,
-                        {"op": "speak", "text": text, "path": str(path)},
-                        _timeout_s(text),
-                        f"speaking '{text[:60]}'",
+                    request = {"op": "speak", "text": text, "path": str(path)}
+                    answer = _ask(
+                        worker, request, _timeout_s(text), f"speaking '{text[:60]}'", check=False
                     )
+                    if not answer.get("ok"):
+                        message = str(answer.get("error"))
+                        if "has no voice" in message:
+                            raise UnknownVoiceError(message.split(": ", 1)[-1])
+                        raise EngineError(f"pyttsx3 failed while speaking '{text[:60]}': {message}")
                     samples, rate = soundfile.read(path, dtype="float32", always_2d=True)
                     clips.append(
                         Clip(

@@ -105,17 +105,18 @@ def _has_audio(path: str, timeout_s: float = 0.5) -> bool:
 
 def serve(requests: TextIO, answers: TextIO) -> None:
     speaker: _Speaker | None = None
+    voice: tuple[str | None, int, int | None] = (None, 175, None)
     for line in requests:
         try:
             request = json.loads(line)
-            speaker = speaker or _Speaker()
             answer: dict[str, Any] = {"ok": True}
             if request["op"] == "info":
+                speaker = speaker or _Speaker()
                 answer.update(speaker.info())
             elif request["op"] == "voice":
-                speaker.set_voice(request["name"], request["rate_wpm"], request["pitch"])
+                voice = (request["name"], request["rate_wpm"], request["pitch"])
             elif request["op"] == "speak":
-                speaker.speak(request["text"], request["path"])
+                _speak_fresh(voice, request["text"], request["path"])
             else:
                 raise ValueError(f"unknown request {request['op']!r}")
         except Exception as error:  # every failure goes back to the parent as a message
@@ -124,13 +125,49 @@ def serve(requests: TextIO, answers: TextIO) -> None:
         answers.flush()
 
 
+def _speak_fresh(voice: tuple[str | None, int, int | None], text: str, path: str) -> None:
+    """Speak one clip from a fresh engine.
+
+    On Linux pyttsx3 drives eSpeak NG, which carries synthesis state from one utterance to the next,
+    so a clip would depend on the clips spoken before it. A child forked from this process (which
+    has imported pyttsx3 but never spoken) starts from the same state every time. Elsewhere (SAPI5,
+    NSSS) the engine is created in this process, as those drivers require.
+    """
+    if not (sys.platform.startswith("linux") and hasattr(os, "fork")):
+        speaker = _Speaker()
+        speaker.set_voice(*voice)
+        speaker.speak(text, path)
+        return
+    error_path = Path(path + ".error")
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            speaker = _Speaker()
+            speaker.set_voice(*voice)
+            speaker.speak(text, path)
+        except BaseException as error:
+            error_path.write_text(f"{type(error).__name__}: {error}", encoding="utf-8")
+            code = 1
+        os._exit(code)  # leave without running the parent's cleanup (or pyttsx3's threads)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        message = (
+            error_path.read_text(encoding="utf-8")
+            if error_path.exists()
+            else "the speaking process died"
+        )
+        raise RuntimeError(message)
+
+
 def main() -> None:
     answers = os.fdopen(os.dup(1), "w", buffering=1)
-    os.dup2(
-        2, 1
-    )  # pyttsx3 and its drivers print to stdout ("Audio saved to ..."): keep that off the channel
+    # pyttsx3 and its drivers print to stdout ("Audio saved to ..."): keep that off the channel
+    os.dup2(2, 1)
     sys.stdout = sys.stderr
     _use_bundled_espeak()
+    import pyttsx3  # noqa: F401 - imported once here, so each forked speaker starts quickly
+
     serve(sys.stdin, answers)
 
 

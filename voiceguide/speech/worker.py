@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import selectors
+import signal
 import subprocess
 import time
 from typing import Any
@@ -25,6 +26,9 @@ class Worker:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             bufsize=0,
+            start_new_session=hasattr(
+                os, "killpg"
+            ),  # its own group: killing it kills what it forked
         )
         assert self.process.stdout is not None
         self._fd = self.process.stdout.fileno()
@@ -64,16 +68,25 @@ class Worker:
         answer: dict[str, Any] = json.loads(line)
         return answer
 
+    def _kill(self) -> None:
+        if hasattr(os, "killpg"):
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                return
+            except OSError:
+                pass
+        self.process.kill()
+
     def close(self, *, kill: bool = False) -> None:
         if self.alive:
             if kill:
-                self.process.kill()
+                self._kill()
             elif self.process.stdin:
                 self.process.stdin.close()
             try:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                self._kill()
                 self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
             if stream and not stream.closed:

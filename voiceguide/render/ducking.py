@@ -1,0 +1,60 @@
+"""The bed's gain under the voice: down before the first syllable, up slowly after the last word.
+
+Computed from the timeline, where every spoken interval is known in advance, so the envelope is
+exact and cannot pump: phrases closer than :data:`BRIDGE_S` are treated as one, and the bed stays
+down through the short gap between them.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from voiceguide.timeline import VoiceEvent
+
+DUCK_DB = -10.0
+ATTACK_S = 0.15  # the ramp down ends at the first syllable
+HOLD_S = 0.2  # stays down after the last word
+RELEASE_S = 0.5  # then rises slowly
+BRIDGE_S = 0.85  # gaps shorter than this stay ducked
+
+
+@dataclass(frozen=True, slots=True)
+class Ducking:
+    """Merged spoken intervals, sorted: ``starts_s[i]``..``ends_s[i]`` (the end includes the hold)."""
+
+    starts_s: tuple[float, ...]
+    ends_s: tuple[float, ...]
+    depth_db: float = DUCK_DB
+
+    @classmethod
+    def from_events(cls, events: Sequence[VoiceEvent], depth_db: float = DUCK_DB) -> Ducking:
+        starts: list[float] = []
+        ends: list[float] = []
+        for event in sorted(events, key=lambda e: e.start_s):
+            if starts and event.start_s - (ends[-1] - HOLD_S) < BRIDGE_S:
+                ends[-1] = max(ends[-1], event.end_s + HOLD_S)
+            else:
+                starts.append(event.start_s)
+                ends.append(event.end_s + HOLD_S)
+        return cls(tuple(starts), tuple(ends), depth_db)
+
+    def gain(self, t_s: np.ndarray) -> np.ndarray:
+        """Linear gain at the times ``t_s`` (sorted): 1 in the clear, ``depth_db`` under speech."""
+        amount = np.zeros_like(t_s)
+        if len(t_s) == 0:
+            return np.ones_like(t_s)
+        first = bisect.bisect_left(self.ends_s, float(t_s[0]) - RELEASE_S)
+        for index in range(first, len(self.starts_s)):
+            start_s, end_s = self.starts_s[index], self.ends_s[index]
+            if start_s - ATTACK_S > t_s[-1]:
+                break
+            down = np.clip((t_s - (start_s - ATTACK_S)) / ATTACK_S, 0.0, 1.0)
+            up = np.clip(1.0 - (t_s - end_s) / RELEASE_S, 0.0, 1.0)
+            shape = np.minimum(down, up)
+            np.maximum(amount, 0.5 - 0.5 * np.cos(np.pi * shape), out=amount)
+        gain: np.ndarray = 10 ** (amount * self.depth_db / 20)
+        return gain

@@ -1,0 +1,149 @@
+"""The mixer: a Timeline, its voice clips, cues and bed -> float32 stereo blocks, in constant memory.
+
+Each block is computed on its own from the timeline (no state carried between blocks), so rendering a
+6-hour session costs no more memory than a 6-minute one, and any block can be rendered alone (the
+player starts or jumps anywhere this way).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from voiceguide.render.ducking import Ducking
+from voiceguide.sound.beds import Bed
+from voiceguide.sound.cues import breath_cue, chime
+from voiceguide.timeline import CueEvent, Line, Timeline
+
+Samples = npt.NDArray[np.float32]
+
+SAMPLE_RATE = 44100
+CHANNELS = 2
+BLOCK_FRAMES = 65536
+CEILING_DB = -1.0  # a last safety: nothing passes this, whatever the gains
+
+
+def db_to_gain(db: float) -> float:
+    return float(10 ** (db / 20))
+
+
+@dataclass(frozen=True, slots=True)
+class Mix:
+    """Everything to render. ``clips`` are leveled voice clips; ``bed_gain`` sets the bed against them;
+    ``master_gain`` brings the whole session to its loudness target."""
+
+    timeline: Timeline
+    clips: Mapping[Line, Samples]
+    sample_rate: int
+    bed: Bed | None = None
+    bed_gain: float = 0.0
+    ducking: Ducking | None = None
+    master_gain: float = 1.0
+
+    @property
+    def total_frames(self) -> int:
+        return round(self.timeline.total_s * self.sample_rate)
+
+    def with_master_gain(self, gain: float) -> Mix:
+        return Mix(
+            self.timeline, self.clips, self.sample_rate, self.bed, self.bed_gain, self.ducking, gain
+        )
+
+
+def cue_samples(cue: CueEvent, sample_rate: int) -> Samples:
+    if cue.kind == "chime":
+        return chime(cue.name, sample_rate)
+    return breath_cue(cue.kind, round(cue.duration_s, 4), sample_rate)
+
+
+class _Layer:
+    """Mono sounds placed at sample positions, added into blocks."""
+
+    def __init__(self, starts: list[int], sounds: list[Samples], gains: list[float]) -> None:
+        order = sorted(range(len(starts)), key=starts.__getitem__)
+        self.starts = [starts[i] for i in order]
+        self.sounds = [sounds[i] for i in order]
+        self.gains = [gains[i] for i in order]
+        self.ends = [
+            start + len(sound) for start, sound in zip(self.starts, self.sounds, strict=True)
+        ]
+        self.longest = max((len(sound) for sound in sounds), default=0)
+
+    def add_into(self, mono: np.ndarray, block_start: int) -> None:
+        block_end = block_start + len(mono)
+        first = bisect.bisect_left(self.starts, block_start - self.longest)
+        for index in range(first, len(self.starts)):
+            start = self.starts[index]
+            if start >= block_end:
+                break
+            if self.ends[index] <= block_start:
+                continue
+            lo, hi = max(start, block_start), min(self.ends[index], block_end)
+            segment = self.sounds[index][lo - start : hi - start]
+            gain = self.gains[index]
+            mono[lo - block_start : hi - block_start] += (
+                segment if gain == 1.0 else segment * np.float32(gain)
+            )
+
+
+def render_blocks(
+    mix: Mix, *, start_frame: int = 0, block_frames: int = BLOCK_FRAMES
+) -> Iterator[np.ndarray]:
+    """Yield ``(frames, 2)`` float32 blocks from ``start_frame`` to the end of the session."""
+    rate = mix.sample_rate
+    timeline = mix.timeline
+    voice = _Layer(
+        [round(event.start_s * rate) for event in timeline.events],
+        [mix.clips[event.line] for event in timeline.events],
+        [db_to_gain(event.gain_db) for event in timeline.events],
+    )
+    cues = _Layer(
+        [round(cue.start_s * rate) for cue in timeline.cues],
+        [cue_samples(cue, rate) for cue in timeline.cues],
+        [1.0] * len(timeline.cues),
+    )
+    ceiling = np.float32(db_to_gain(CEILING_DB))
+    for block_start in range(start_frame, mix.total_frames, block_frames):
+        block_end = min(block_start + block_frames, mix.total_frames)
+        mono = np.zeros(block_end - block_start, dtype=np.float32)
+        voice.add_into(mono, block_start)
+        cues.add_into(mono, block_start)
+        block = np.repeat(mono[:, None], CHANNELS, axis=1)
+        if mix.bed is not None and mix.bed_gain > 0:
+            block += _bed_block(mix, block_start, block_end)
+        block *= (_master_envelope(mix, block_start, block_end) * mix.master_gain)[:, None]
+        np.clip(block, -ceiling, ceiling, out=block)
+        yield block
+
+
+def _bed_block(mix: Mix, block_start: int, block_end: int) -> np.ndarray:
+    assert mix.bed is not None
+    loop = mix.bed.samples
+    indices = np.arange(block_start, block_end) % len(loop)
+    bed = loop[indices] * np.float32(mix.bed_gain)
+    if mix.ducking is not None:
+        t_s = np.arange(block_start, block_end, dtype=np.float64) / mix.sample_rate
+        bed *= mix.ducking.gain(t_s).astype(np.float32)[:, None]
+    result: np.ndarray = bed
+    return result
+
+
+def _master_envelope(mix: Mix, block_start: int, block_end: int) -> np.ndarray:
+    """A raised-cosine fade-in over the opening and a slow fade-out to silence at the very end."""
+    rate = mix.sample_rate
+    timeline = mix.timeline
+    frames = block_end - block_start
+    if round(timeline.fade_in_s * rate) <= block_start and block_end <= round(
+        timeline.fade_out_start_s * rate
+    ):
+        return np.ones(frames, dtype=np.float32)
+    t = np.arange(block_start, block_end, dtype=np.float64) / rate
+    rise = np.clip(t / timeline.fade_in_s, 0.0, 1.0) if timeline.fade_in_s > 0 else np.ones_like(t)
+    fade_s = timeline.total_s - timeline.fade_out_start_s
+    fall = np.clip((timeline.total_s - t) / fade_s, 0.0, 1.0) if fade_s > 0 else np.ones_like(t)
+    envelope = (0.5 - 0.5 * np.cos(np.pi * rise)) * (0.5 - 0.5 * np.cos(np.pi * fall))
+    return envelope.astype(np.float32)

@@ -1,0 +1,124 @@
+"""Bringing a whole session to its loudness target, with its true peak under a ceiling.
+
+A first pass renders the mix at unity gain and measures its integrated loudness (BS.1770, block by
+block) and its sample peak; one master gain then meets the target. Where that gain would push the
+peak past the ceiling, the gain is lowered to fit and the session ends up a little quieter than
+asked. The measurement is a pure function of the mix, so it is cached beside the clips.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from voiceguide.render.mix import Mix, render_blocks
+from voiceguide.sound.loudness import LoudnessMeter
+
+METHOD = 1  # bump when the mix or the measurement changes
+INTERSAMPLE_MARGIN_DB = 0.7  # true peak over sample peak, for voice clips already true-peak limited
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    loudness_lufs: float
+    sample_peak: float
+
+
+@dataclass(frozen=True, slots=True)
+class Leveling:
+    """What normalization did: measured loudness, the gain applied, and where the session ends up."""
+
+    measured_lufs: float
+    gain_db: float
+    target_lufs: float
+    result_lufs: float
+    peak_limited: bool
+
+
+def measure(mix: Mix) -> Measurement:
+    meter = LoudnessMeter(mix.sample_rate)
+    peak = 0.0
+    for block in render_blocks(mix.with_master_gain(1.0)):
+        meter.add(block)
+        peak = max(peak, float(np.max(np.abs(block), initial=0.0)))
+    return Measurement(meter.integrated_lufs(), peak)
+
+
+def normalize(
+    mix: Mix, *, target_lufs: float, ceiling_dbtp: float, cache_dir: Path | None
+) -> tuple[Mix, Leveling]:
+    """The mix with the master gain that meets ``target_lufs`` (or the ceiling, if lower)."""
+    found = _cached(mix, cache_dir)
+    if found is None:
+        found = measure(mix)
+        _store(mix, cache_dir, found)
+    if not math.isfinite(found.loudness_lufs) or found.sample_peak <= 0:
+        return mix.with_master_gain(1.0), Leveling(
+            found.loudness_lufs, 0.0, target_lufs, found.loudness_lufs, False
+        )
+    gain_db = target_lufs - found.loudness_lufs
+    peak_db = 20 * math.log10(found.sample_peak) + INTERSAMPLE_MARGIN_DB
+    limited = peak_db + gain_db > ceiling_dbtp
+    if limited:
+        gain_db = ceiling_dbtp - peak_db
+    leveling = Leveling(
+        found.loudness_lufs, gain_db, target_lufs, found.loudness_lufs + gain_db, limited
+    )
+    return mix.with_master_gain(10 ** (gain_db / 20)), leveling
+
+
+def _key(mix: Mix) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(
+        json.dumps([METHOD, mix.sample_rate, mix.timeline.as_dict()], sort_keys=True).encode()
+    )
+    for line in sorted(mix.clips):
+        digest.update(json.dumps([line.text, line.rate_scale]).encode())
+        digest.update(np.ascontiguousarray(mix.clips[line]).tobytes())
+    if mix.bed is not None:
+        digest.update(json.dumps([mix.bed.identity, mix.bed_gain]).encode())
+    if mix.ducking is not None:
+        digest.update(
+            json.dumps([mix.ducking.starts_s, mix.ducking.ends_s, mix.ducking.depth_db]).encode()
+        )
+    return digest.hexdigest()
+
+
+def _path(mix: Mix, cache_dir: Path | None) -> Path | None:
+    if cache_dir is None:
+        return None
+    return cache_dir.parent / "loudness" / f"{_key(mix)}.json"
+
+
+def _cached(mix: Mix, cache_dir: Path | None) -> Measurement | None:
+    path = _path(mix, cache_dir)
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Measurement(float(data["loudness_lufs"]), float(data["sample_peak"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _store(mix: Mix, cache_dir: Path | None, found: Measurement) -> None:
+    path = _path(mix, cache_dir)
+    if path is None or not math.isfinite(found.loudness_lufs):
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(
+                {"loudness_lufs": found.loudness_lufs, "sample_peak": found.sample_peak}, stream
+            )
+        Path(temporary).replace(path)
+    except OSError:
+        pass

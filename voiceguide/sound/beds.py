@@ -1,0 +1,170 @@
+"""Soundscapes: the bundled beds, and a user's own audio file made into a seamless loop.
+
+Bundled beds are exact loops made by ``scripts/make_soundscapes.py``. A user's file is decoded by
+libsndfile (WAV, FLAC, Ogg Vorbis/Opus, MP3) or, for what libsndfile cannot read (M4A/AAC and
+others), by ffmpeg from the system or the ``imageio-ffmpeg`` package; its end is cross-faded into its
+beginning with an equal-power fade so it loops without a seam.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import stat
+import subprocess
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import soundfile
+import soxr
+
+from voiceguide.errors import InputError
+from voiceguide.sound.loudness import integrated_lufs
+
+Samples = npt.NDArray[np.float32]
+
+MAX_FILE_BYTES = 200_000_000
+MAX_LOOP_S = 180.0  # a longer file is cut here (a 3-minute loop is long enough not to be noticed)
+CROSSFADE_S = 3.0
+MIN_LOOP_S = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class SoundscapeInfo:
+    name: str
+    title: str
+    kind: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bed:
+    """A loop at the session rate, ``(frames, 2)``, with its loudness (for setting its level)."""
+
+    name: str
+    samples: Samples
+    loudness_lufs: float
+    identity: str  # changes whenever the loop's samples could
+
+
+def bundled_dir() -> Path:
+    try:
+        return Path(str(resources.files("voiceguide.soundscapes")))
+    except ModuleNotFoundError:  # running from a source checkout: the top-level soundscapes/ folder
+        return Path(__file__).resolve().parents[2] / "soundscapes"
+
+
+def bundled_soundscapes() -> list[SoundscapeInfo]:
+    index = json.loads((bundled_dir() / "soundscapes.json").read_text(encoding="utf-8"))
+    return [
+        SoundscapeInfo(row["name"], row["title"], row["kind"], row["description"]) for row in index
+    ]
+
+
+def load_bed(name_or_path: str, *, folder: Path, sample_rate: int) -> Bed:
+    """A bundled soundscape by name, or an audio file (relative paths resolve against ``folder``)."""
+    names = {info.name for info in bundled_soundscapes()}
+    if name_or_path in names:
+        path = bundled_dir() / f"{name_or_path}.flac"
+        samples, rate = soundfile.read(path, dtype="float32", always_2d=True)
+        loop = _at_rate(samples, rate, sample_rate)  # bundled beds are exact loops already
+        return Bed(
+            name_or_path,
+            loop,
+            integrated_lufs(loop, sample_rate),
+            f"bundled {name_or_path} {path.stat().st_size}",
+        )
+    path = (folder / name_or_path).expanduser()
+    if not path.suffix and "/" not in name_or_path:
+        raise InputError(
+            f"no soundscape named '{name_or_path}'; bundled: {', '.join(sorted(names))} (or give a file)"
+        )
+    samples, rate = _decode(path)
+    loop = _seamless(_at_rate(samples, rate, sample_rate), sample_rate)
+    loudness = integrated_lufs(loop, sample_rate)
+    if not math.isfinite(loudness):
+        raise InputError(f"soundscape {path}: the file is silent")
+    info = path.stat()
+    return Bed(
+        path.name, loop, loudness, f"file {path.resolve()} {info.st_size} {info.st_mtime_ns}"
+    )
+
+
+def _decode(path: Path) -> tuple[np.ndarray, int]:
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise InputError(f"soundscape {path}: cannot open the file ({error.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"soundscape {path}: expected an audio file, got a folder or device")
+    if info.st_size > MAX_FILE_BYTES:
+        raise InputError(
+            f"soundscape {path}: expected a file under {MAX_FILE_BYTES // 1_000_000} MB"
+        )
+    try:
+        with soundfile.SoundFile(path) as source:
+            frames = min(source.frames, round(MAX_LOOP_S * source.samplerate))
+            samples = source.read(frames, dtype="float32", always_2d=True)
+            return samples, source.samplerate
+    except (soundfile.LibsndfileError, RuntimeError):
+        pass  # not a format libsndfile reads: try ffmpeg
+    return _decode_with_ffmpeg(path)
+
+
+def find_ffmpeg() -> str | None:
+    """ffmpeg from the system, else from the imageio-ffmpeg package, else None."""
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    try:
+        import imageio_ffmpeg
+
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except (ImportError, RuntimeError):
+        return None
+
+
+def _decode_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
+    ffmpeg = find_ffmpeg()
+    if ffmpeg is None:
+        raise InputError(
+            f"soundscape {path}: this format needs ffmpeg; install it (apt-get install ffmpeg) "
+            "or the imageio-ffmpeg package (pip install imageio-ffmpeg)"
+        )
+    rate = 44100
+    command = [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-t", str(MAX_LOOP_S)]
+    command += ["-vn", "-ac", "2", "-ar", str(rate), "-f", "f32le", "-"]
+    done = subprocess.run(command, capture_output=True, timeout=120, check=False)
+    if done.returncode != 0 or not done.stdout:
+        reason = done.stderr.decode(errors="replace").strip().splitlines()
+        detail = reason[-1] if reason else "no audio"
+        raise InputError(f"soundscape {path}: cannot decode the file ({detail})")
+    samples = np.frombuffer(done.stdout, dtype="<f4").reshape(-1, 2).copy()
+    return samples, rate
+
+
+def _at_rate(samples: np.ndarray, rate: int, sample_rate: int) -> Samples:
+    stereo = np.repeat(samples[:, :1], 2, axis=1) if samples.shape[1] == 1 else samples[:, :2]
+    if rate != sample_rate:
+        stereo = soxr.resample(stereo, rate, sample_rate, quality="HQ")
+    result: Samples = np.ascontiguousarray(stereo, dtype=np.float32)
+    return result
+
+
+def _seamless(samples: Samples, sample_rate: int) -> Samples:
+    """Cross-fade the end into the beginning (equal power), so playing it end-to-start has no seam."""
+    frames = len(samples)
+    if frames < MIN_LOOP_S * sample_rate:
+        raise InputError(f"expected a soundscape of at least {MIN_LOOP_S:g} s")
+    fade = min(round(CROSSFADE_S * sample_rate), frames // 4)
+    t = (np.arange(fade) + 0.5) / fade
+    fade_in = np.sin(0.5 * np.pi * t)[:, None]
+    fade_out = np.cos(0.5 * np.pi * t)[:, None]
+    loop = samples[fade:].copy()
+    loop[-fade:] = samples[-fade:] * fade_out + samples[:fade] * fade_in
+    result: Samples = loop.astype(np.float32)
+    return result

@@ -1,0 +1,81 @@
+"""Evening out the voice: every spoken clip at the same loudness, its peaks held under a ceiling.
+
+Done once per clip, offline, before mixing: the mixer then adds already-safe voice to a quiet bed,
+and the whole session's loudness can be set with one gain.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+from voiceguide.sound.loudness import LoudnessMeter, true_peak
+
+Samples = npt.NDArray[np.float32]
+
+CLIP_LOUDNESS_LUFS = -20.0  # every voice clip is brought to this (mono, gated like BS.1770)
+PEAK_TO_LOUDNESS_DB = 12.0  # true peaks at most this far above the clip loudness
+LEVEL_PASSES = 3
+LIMITER_HOLD_S = 0.004
+LIMITER_SMOOTH_S = 0.004
+
+
+def clip_loudness_lufs(samples: np.ndarray, sample_rate: int) -> float:
+    meter = LoudnessMeter(sample_rate)
+    # clips shorter than one gating block are padded with themselves (loudness of the sound, not its length)
+    block = max(len(samples), round(0.4 * sample_rate))
+    looped = np.resize(samples, block) if len(samples) else samples
+    meter.add(looped[:, None])
+    return meter.integrated_lufs()
+
+
+def level_clip(samples: Samples, sample_rate: int) -> Samples:
+    """Scale to :data:`CLIP_LOUDNESS_LUFS` and limit true peaks to :data:`PEAK_TO_LOUDNESS_DB` above it."""
+    leveled = samples
+    for _ in range(LEVEL_PASSES):  # limiting lowers loudness a little: level and limit again
+        loudness = clip_loudness_lufs(leveled, sample_rate)
+        if not math.isfinite(loudness):
+            return samples
+        leveled = leveled * np.float32(10 ** ((CLIP_LOUDNESS_LUFS - loudness) / 20))
+        leveled = limit_true_peak(leveled, sample_rate, CLIP_LOUDNESS_LUFS + PEAK_TO_LOUDNESS_DB)
+    return leveled
+
+
+def limit_true_peak(samples: Samples, sample_rate: int, ceiling_db: float) -> Samples:
+    """Turn down only the moments whose 4x-oversampled peak passes ``ceiling_db``, smoothly.
+
+    The needed gain is held for a few milliseconds around each peak (a running minimum) and then
+    smoothed with a window no wider than the hold, so the smoothed gain is still low enough at the
+    peak itself while rising and falling over milliseconds instead of jumping.
+    """
+    ceiling = 10 ** (ceiling_db / 20)
+    level = np.abs(true_peak(samples, sample_rate)).reshape(-1)
+    per_sample = np.maximum.reduceat(level, np.arange(0, len(level), 4))[: len(samples)]
+    if len(per_sample) < len(samples):
+        per_sample = np.pad(per_sample, (0, len(samples) - len(per_sample)))
+    if not len(per_sample) or float(per_sample.max()) <= ceiling:
+        return samples
+    needed = np.minimum(1.0, ceiling / np.maximum(per_sample, 1e-12)) * 0.97  # 0.26 dB margin
+    hold = 2 * round(LIMITER_HOLD_S * sample_rate) + 1
+    held = running_min(needed, hold)
+    window = np.hanning(2 * round(LIMITER_SMOOTH_S * sample_rate / 2) + 1)
+    gain = np.convolve(held, window / window.sum(), mode="same")
+    limited: Samples = (samples * gain).astype(np.float32)
+    return limited
+
+
+def running_min(values: np.ndarray, width: int) -> np.ndarray:
+    """Minimum over a centred window of odd ``width``, in O(n) (van Herk / Gil-Werman)."""
+    half = width // 2
+    count = len(values)
+    padded_length = count + 2 * half
+    padded_length += -padded_length % width
+    padded = np.full(padded_length, np.inf)
+    padded[half : half + count] = values
+    blocks = padded.reshape(-1, width)
+    prefix = np.minimum.accumulate(blocks, axis=1).reshape(-1)
+    suffix = np.minimum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].reshape(-1)
+    minimum: np.ndarray = np.minimum(suffix[:count], prefix[width - 1 : width - 1 + count])
+    return minimum

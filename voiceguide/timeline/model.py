@@ -1,0 +1,132 @@
+"""What a plan is made of: lines to speak, events in time, chapters, and the options that shape them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from voiceguide.routine.model import Hand, SessionBreathing
+
+LEAD_IN_S = 3.0  # silence before the first word, under the fade-in
+LEAD_OUT_S = 6.0  # after the last step, under the fade-out
+FADE_IN_S = 3.0
+FADE_OUT_S = 6.0
+LINGER_FADE_S = 60.0  # a lingering bed fades out over its last minute
+MAX_TARGET_S = 6 * 3600.0
+
+VoiceKind = Literal["say", "switch", "prompt", "breath"]
+CueKind = Literal["inhale", "hold", "exhale", "chime"]
+FROM_ROUTINE: Literal["routine"] = "routine"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Line:
+    """Something to speak: the text and the speaking-rate factor (below 1 during a wind-down)."""
+
+    text: str
+    rate_scale: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOptions:
+    """Options that change the plan; ``"routine"`` keeps what the routine says."""
+
+    target_s: float | None = (
+        None  # stretch or shrink the silent gaps so the guided part lasts this long
+    )
+    breathing: SessionBreathing | Literal["routine"] | None = FROM_ROUTINE
+    chime: str | Literal["routine"] | None = FROM_ROUTINE
+    linger_s: float | None = None  # None: the routine's
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceEvent:
+    start_s: float
+    duration_s: float
+    line: Line
+    kind: VoiceKind
+    chapter: int  # index into Timeline.chapters
+    gain_db: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.line.text
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.duration_s
+
+
+@dataclass(frozen=True, slots=True)
+class CueEvent:
+    """A synthesized sound: a breath phase (``name`` is the pattern) or a chime (``name`` is the chime)."""
+
+    start_s: float
+    duration_s: float
+    kind: CueKind
+    name: str
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.duration_s
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    index: int
+    start_s: float
+    end_s: float
+    title: str
+    step_id: str
+    step_index: int
+    hand: Hand | None
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    title: str
+    events: tuple[VoiceEvent, ...]
+    cues: tuple[CueEvent, ...]
+    chapters: tuple[Chapter, ...]
+    total_s: float
+    steps_end_s: float  # the end of the last step; after it come the lead-out and any linger
+    fade_in_s: float
+    fade_out_start_s: float
+
+    @property
+    def speech_s(self) -> float:
+        return sum(event.duration_s for event in self.events)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready view (hands and lines as plain values)."""
+        chapters = [
+            {**asdict(chapter), "hand": chapter.hand.value if chapter.hand else None}
+            for chapter in self.chapters
+        ]
+        events = [
+            {
+                "start_s": event.start_s,
+                "duration_s": event.duration_s,
+                "text": event.text,
+                "kind": event.kind,
+                "chapter": event.chapter,
+                "rate_scale": event.line.rate_scale,
+                "gain_db": event.gain_db,
+            }
+            for event in self.events
+        ]
+        return {
+            "title": self.title,
+            "total_s": round(self.total_s, 3),
+            "speech_s": round(self.speech_s, 3),
+            "chapters": _rounded(chapters),
+            "events": _rounded(events),
+            "cues": _rounded([asdict(cue) for cue in self.cues]),
+        }
+
+
+def _rounded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {key: round(value, 3) if isinstance(value, float) else value for key, value in row.items()}
+        for row in rows
+    ]
