@@ -39,11 +39,12 @@ def test_entries_are_written_whole_and_unreadable_ones_are_remade(tmp_path: Path
     assert sorted(p.name for p in tmp_path.rglob("*")) == [
         "ab",
         "ab" * 32 + ".wav",
-    ]  # no temporary left
+        "clips",
+    ]  # no temporary
     stored = cache.get("ab" * 32)
     assert stored is not None and stored.sample_rate == 22050
     assert np.array_equal(stored.samples, clip.samples)
-    (tmp_path / "ab" / ("ab" * 32 + ".wav")).write_bytes(b"RIFF garbage")
+    (tmp_path / "clips" / "ab" / ("ab" * 32 + ".wav")).write_bytes(b"RIFF garbage")
     assert cache.get("ab" * 32) is None
 
 

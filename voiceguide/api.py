@@ -149,7 +149,7 @@ def prepare(
     )
     target = _first(options.loudness_lufs, routine.loudness_lufs, LOUDNESS_PRESETS["spoken"])
     mix, leveling = normalize(
-        mix, target_lufs=target, ceiling_dbtp=options.ceiling_dbtp, cache_dir=cache.folder
+        mix, target_lufs=target, ceiling_dbtp=options.ceiling_dbtp, cache_dir=cache.root
     )
     return Session(
         routine, timeline, engine.name, voice.name, mix, leveling, bed.name if bed else None

@@ -30,7 +30,7 @@ def voice_clips(
     progress: Progress | None = None,
 ) -> dict[Line, Samples]:
     """Every line's finished clip: at ``sample_rate``, leveled, with faded edges."""
-    finished_cache = ClipCache(cache.folder.parent / "finished")
+    finished_cache = ClipCache(cache.root, "finished")
     identity = engine.identity()
     clips: dict[Line, Samples] = {}
     missing: dict[float, list[Line]] = {}

@@ -20,6 +20,7 @@ ATTACK_S = 0.15  # the ramp down ends at the first syllable
 HOLD_S = 0.2  # stays down after the last word
 RELEASE_S = 0.5  # then rises slowly
 BRIDGE_S = 0.85  # gaps shorter than this stay ducked
+CONTROL_FRAMES = 64  # the envelope is computed this often and interpolated between
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,21 @@ class Ducking:
                 starts.append(event.start_s)
                 ends.append(event.end_s + HOLD_S)
         return cls(tuple(starts), tuple(ends), depth_db)
+
+    def gain_between(self, start_frame: int, end_frame: int, sample_rate: int) -> np.ndarray:
+        """float32 gain for each frame in ``[start_frame, end_frame)``: computed every
+        :data:`CONTROL_FRAMES` frames and interpolated linearly (the ramps last 150 ms and more)."""
+        frames = end_frame - start_frame
+        if not self._touches(start_frame / sample_rate, end_frame / sample_rate):
+            return np.ones(frames, dtype=np.float32)
+        grid = np.arange(start_frame, end_frame + CONTROL_FRAMES, CONTROL_FRAMES, dtype=np.float64)
+        coarse = self.gain(grid / sample_rate)
+        fine: np.ndarray = np.interp(np.arange(start_frame, end_frame, dtype=np.float64), grid, coarse)
+        return fine.astype(np.float32)
+
+    def _touches(self, start_s: float, end_s: float) -> bool:
+        index = bisect.bisect_left(self.ends_s, start_s - RELEASE_S)
+        return index < len(self.starts_s) and self.starts_s[index] - ATTACK_S <= end_s
 
     def gain(self, t_s: np.ndarray) -> np.ndarray:
         """Linear gain at the times ``t_s`` (sorted): 1 in the clear, ``depth_db`` under speech."""

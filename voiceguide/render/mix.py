@@ -23,7 +23,7 @@ Samples = npt.NDArray[np.float32]
 
 SAMPLE_RATE = 44100
 CHANNELS = 2
-BLOCK_FRAMES = 65536
+BLOCK_FRAMES = 1 << 17  # about 3 s: big enough that numpy does the work, small enough to stream
 CEILING_DB = -1.0  # a last safety: nothing passes this, whatever the gains
 
 
@@ -121,15 +121,24 @@ def render_blocks(
 
 
 def _bed_block(mix: Mix, block_start: int, block_end: int) -> np.ndarray:
+    """The looped bed for this block (whole slices of the loop, no per-sample indexing), ducked."""
     assert mix.bed is not None
     loop = mix.bed.samples
-    indices = np.arange(block_start, block_end) % len(loop)
-    bed = loop[indices] * np.float32(mix.bed_gain)
+    frames = block_end - block_start
+    offset = block_start % len(loop)
+    pieces = []
+    while frames > 0:
+        piece = loop[offset : offset + frames]
+        pieces.append(piece)
+        frames -= len(piece)
+        offset = 0
+    bed = np.concatenate(pieces) if len(pieces) > 1 else pieces[0].copy()
+    gain = np.float32(mix.bed_gain)
     if mix.ducking is not None:
-        t_s = np.arange(block_start, block_end, dtype=np.float64) / mix.sample_rate
-        bed *= mix.ducking.gain(t_s).astype(np.float32)[:, None]
-    result: np.ndarray = bed
-    return result
+        bed *= (mix.ducking.gain_between(block_start, block_end, mix.sample_rate) * gain)[:, None]
+    else:
+        bed *= gain
+    return bed
 
 
 def _master_envelope(mix: Mix, block_start: int, block_end: int) -> np.ndarray:

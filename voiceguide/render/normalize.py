@@ -21,7 +21,7 @@ import numpy as np
 from voiceguide.render.mix import Mix, render_blocks
 from voiceguide.sound.loudness import LoudnessMeter
 
-METHOD = 1  # bump when the mix or the measurement changes
+METHOD = 2  # bump when the mix or the measurement changes
 INTERSAMPLE_MARGIN_DB = 0.7  # true peak over sample peak, for voice clips already true-peak limited
 
 
@@ -94,7 +94,7 @@ def _key(mix: Mix) -> str:
 def _path(mix: Mix, cache_dir: Path | None) -> Path | None:
     if cache_dir is None:
         return None
-    return cache_dir.parent / "loudness" / f"{_key(mix)}.json"
+    return cache_dir / "loudness" / f"{_key(mix)}.json"
 
 
 def _cached(mix: Mix, cache_dir: Path | None) -> Measurement | None:

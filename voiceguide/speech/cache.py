@@ -1,7 +1,7 @@
 """A content-addressed clip cache: (engine identity, voice, text) -> the engine's clip, as a WAV file.
 
 Entries are written to a temporary file and renamed into place, so a reader never sees half a clip.
-The folder is ``$VOICEGUIDE_CACHE_DIR`` or the user's cache folder (``~/.cache/voiceguide/clips``).
+The root folder is ``$VOICEGUIDE_CACHE_DIR`` or the user's cache folder (``~/.cache/voiceguide``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def default_cache_dir() -> Path:
         return Path(configured)
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("voiceguide", appauthor=False)) / "clips"
+    return Path(platformdirs.user_cache_dir("voiceguide", appauthor=False))
 
 
 def clip_key(engine_identity: str, voice: Voice, text: str) -> str:
@@ -38,8 +38,11 @@ def clip_key(engine_identity: str, voice: Voice, text: str) -> str:
 
 
 class ClipCache:
-    def __init__(self, folder: Path | None = None) -> None:
-        self.folder = folder or default_cache_dir()
+    """Clips under ``root/kind/``: ``clips`` from the engines, ``finished`` ready to mix."""
+
+    def __init__(self, root: Path | None = None, kind: str = "clips") -> None:
+        self.root = root or default_cache_dir()
+        self.folder = self.root / kind
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.wav"
