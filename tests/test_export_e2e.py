@@ -63,7 +63,7 @@ def test_every_step_is_audible_at_its_start(bedtime: tuple[Path, dict[str, objec
         before_db = _rms_db(
             mono[start - rate // 4 : start - rate // 20]
         )  # the bed, a chime, or silence
-        assert voice_db - before_db > 12, chapter["title"]
+        assert voice_db - before_db > 9, chapter["title"]  # clearly a new sound over bed or chime
     events = timeline["events"]
     assert isinstance(events, list)
     for event in events:

@@ -243,8 +243,9 @@ def _plan_options(routine: Routine, options: SessionOptions) -> PlanOptions:
 def render(session: Session) -> Iterator[np.ndarray]:
     """The session's audio as ``(frames, 2)`` float32 blocks."""
     from voiceguide.render import render_blocks
+    from voiceguide.render.ahead import ahead
 
-    return render_blocks(session.mix)
+    return ahead(render_blocks(session.mix))
 
 
 def export(

@@ -7,7 +7,9 @@ export reads them straight from disk and neither speaks nor processes anything.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from voiceguide.sound.level import level_clip
 from voiceguide.speech import Clip, ClipCache, Samples, SpeechEngine, Voice, speak_all
@@ -15,7 +17,7 @@ from voiceguide.speech.cache import clip_key
 from voiceguide.speech.prepare import prepare_clip
 from voiceguide.timeline import Line
 
-FINISH_METHOD = 1  # bump when preparing or leveling changes
+FINISH_METHOD = 2  # bump when preparing or leveling changes
 
 Progress = Callable[[int, int], None]
 
@@ -45,18 +47,22 @@ def voice_clips(
     done = len(clips)
     if progress:
         progress(done, len(lines))
-    for rate_scale, group in missing.items():
-        scaled = _scaled(voice, Line("", rate_scale))
-        raw = speak_all(engine, scaled, [line.text for line in group], cache)
-        for line in group:
-            finished = level_clip(
-                prepare_clip(raw[line.text], sample_rate=sample_rate), sample_rate
-            )
-            finished_cache.put(keys[line], Clip(finished, sample_rate))
-            clips[line] = finished
-            done += 1
-            if progress:
-                progress(done, len(lines))
+
+    def finish(raw: Clip) -> Samples:
+        return level_clip(prepare_clip(raw, sample_rate=sample_rate), sample_rate)
+
+    # numpy and libsoxr release the GIL in their loops: finishing clips on every core pays off
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        for rate_scale, group in missing.items():
+            scaled = _scaled(voice, Line("", rate_scale))
+            raw = speak_all(engine, scaled, [line.text for line in group], cache)
+            finished_clips = pool.map(finish, [raw[line.text] for line in group])
+            for line, finished in zip(group, finished_clips, strict=True):
+                finished_cache.put(keys[line], Clip(finished, sample_rate))
+                clips[line] = finished
+                done += 1
+                if progress:
+                    progress(done, len(lines))
     return clips
 
 

@@ -51,7 +51,9 @@ class Ducking:
             return np.ones(frames, dtype=np.float32)
         grid = np.arange(start_frame, end_frame + CONTROL_FRAMES, CONTROL_FRAMES, dtype=np.float64)
         coarse = self.gain(grid / sample_rate)
-        fine: np.ndarray = np.interp(np.arange(start_frame, end_frame, dtype=np.float64), grid, coarse)
+        fine: np.ndarray = np.interp(
+            np.arange(start_frame, end_frame, dtype=np.float64), grid, coarse
+        )
         return fine.astype(np.float32)
 
     def _touches(self, start_s: float, end_s: float) -> bool:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from voiceguide.render.ahead import ahead
 from voiceguide.render.mix import Mix, render_blocks
 from voiceguide.sound.loudness import LoudnessMeter
 
@@ -45,7 +46,7 @@ class Leveling:
 def measure(mix: Mix) -> Measurement:
     meter = LoudnessMeter(mix.sample_rate)
     peak = 0.0
-    for block in render_blocks(mix.with_master_gain(1.0)):
+    for block in ahead(render_blocks(mix.with_master_gain(1.0))):
         meter.add(block)
         peak = max(peak, float(np.max(np.abs(block), initial=0.0)))
     return Measurement(meter.integrated_lufs(), peak)

@@ -17,7 +17,7 @@ Samples = npt.NDArray[np.float32]
 
 CLIP_LOUDNESS_LUFS = -20.0  # every voice clip is brought to this (mono, gated like BS.1770)
 PEAK_TO_LOUDNESS_DB = 12.0  # true peaks at most this far above the clip loudness
-LEVEL_PASSES = 3
+LEVEL_PASSES = 2
 LIMITER_HOLD_S = 0.004
 LIMITER_SMOOTH_S = 0.004
 
@@ -47,23 +47,34 @@ def limit_true_peak(samples: Samples, sample_rate: int, ceiling_db: float) -> Sa
     """Turn down only the moments whose 4x-oversampled peak passes ``ceiling_db``, smoothly.
 
     The needed gain is held for a few milliseconds around each peak (a running minimum) and then
-    smoothed with a window no wider than the hold, so the smoothed gain is still low enough at the
+    smoothed (a triangle no wider than the hold), so the smoothed gain is still low enough at the
     peak itself while rising and falling over milliseconds instead of jumping.
     """
     ceiling = 10 ** (ceiling_db / 20)
     level = np.abs(true_peak(samples, sample_rate)).reshape(-1)
-    per_sample = np.maximum.reduceat(level, np.arange(0, len(level), 4))[: len(samples)]
-    if len(per_sample) < len(samples):
-        per_sample = np.pad(per_sample, (0, len(samples) - len(per_sample)))
+    level = np.pad(level, (0, max(0, 4 * len(samples) - len(level))))[: 4 * len(samples)]
+    per_sample = level.reshape(-1, 4).max(
+        axis=1
+    )  # the loudest of the four points around each sample
     if not len(per_sample) or float(per_sample.max()) <= ceiling:
         return samples
     needed = np.minimum(1.0, ceiling / np.maximum(per_sample, 1e-12)) * 0.97  # 0.26 dB margin
     hold = 2 * round(LIMITER_HOLD_S * sample_rate) + 1
     held = running_min(needed, hold)
-    window = np.hanning(2 * round(LIMITER_SMOOTH_S * sample_rate / 2) + 1)
-    gain = np.convolve(held, window / window.sum(), mode="same")
+    # two moving averages of half the hold make a triangular smoothing no wider than the hold
+    half = 2 * round(LIMITER_SMOOTH_S * sample_rate / 4) + 1
+    gain = moving_average(moving_average(held, half), half)
     limited: Samples = (samples * gain).astype(np.float32)
     return limited
+
+
+def moving_average(values: np.ndarray, width: int) -> np.ndarray:
+    """Mean over a centred window of odd ``width`` (edges padded with the edge value), in O(n)."""
+    half = width // 2
+    padded = np.concatenate([np.full(half + 1, values[0]), values, np.full(half, values[-1])])
+    sums = np.cumsum(padded)
+    averaged: np.ndarray = (sums[width:] - sums[:-width]) / width
+    return averaged
 
 
 def running_min(values: np.ndarray, width: int) -> np.ndarray:
