@@ -49,11 +49,12 @@ def test_usage_errors_exit_2() -> None:
     assert run_cli("export", "--minutes", "0").exit_code == 2
     assert run_cli("export", "--rate", "5000").exit_code == 2
     assert run_cli("nonsense").exit_code == 2
-    wrong = run_cli("export", "desk-break", "-o", "out.mp3")
+    wrong = run_cli("export", "desk-break", "-o", "out.aiff")
     assert wrong.exit_code == 2
+    expected = ".wav, .flac, .mp3, .ogg, .oga, .opus, .m4a, .m4b"
     assert (
         wrong.stderr.strip()
-        == "error: cannot export 'out.mp3': expected a file name ending in .wav, .flac"
+        == f"error: cannot export 'out.aiff': expected a file name ending in {expected}"
     )
 
 

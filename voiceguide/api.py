@@ -5,6 +5,7 @@ Everything the CLI does goes through here; nothing here prints.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ if (
 ):  # heavy modules are imported where they are used, so `voiceguide --help` stays quick
     import numpy as np
 
+    from voiceguide.export import EncodeOptions, Outputs
     from voiceguide.render import Leveling, Mix
     from voiceguide.sound.beds import Bed, SoundscapeInfo
     from voiceguide.speech import Samples, VoiceInfo
@@ -249,18 +251,44 @@ def render(session: Session) -> Iterator[np.ndarray]:
 
 
 def export(
-    session: Session, path: Path, *, force: bool = False, progress: Progress | None = None
-) -> Path:
-    """Write the session to ``path`` (format from the extension), atomically."""
-    from voiceguide.export import write_audio
-    from voiceguide.render import CHANNELS
+    session: Session,
+    path: Path,
+    *,
+    encoding: EncodeOptions | None = None,
+    outputs: Outputs | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Write the session to ``path`` (the format from its extension) and any sidecars, atomically.
 
+    The session must have been prepared at the format's sample rate and true-peak ceiling
+    (:func:`session_options_for` gives them).
+    """
+    from voiceguide.export import EncodeOptions, Outputs, format_for, metadata_for, write_session
+
+    encoding = encoding or EncodeOptions()
+    fmt = format_for(path)
     mix = session.mix
-    return write_audio(
-        path, render(session), sample_rate=mix.sample_rate, channels=CHANNELS,
-        total_frames=mix.total_frames, force=force,
+    if mix.sample_rate != encoding.resolved_rate(fmt):
+        raise OptionError(f"the session was prepared at {mix.sample_rate} Hz, not for {path.name}")
+    return write_session(
+        path, render(session), fmt, timeline=session.timeline,
+        metadata=metadata_for(session.routine, session.timeline), sample_rate=mix.sample_rate,
+        mono=encoding.mono, kbps=encoding.resolved_kbps(fmt), total_frames=mix.total_frames,
+        outputs=outputs or Outputs(), force=force,
         progress=(lambda done, total: progress("rendering", done, total)) if progress else None,
     )  # fmt: skip
+
+
+def session_options_for(
+    path: Path, options: SessionOptions, encoding: EncodeOptions | None = None
+) -> SessionOptions:
+    """``options`` with the sample rate and true-peak ceiling that the file at ``path`` needs."""
+    from voiceguide.export import EncodeOptions, format_for
+
+    fmt = format_for(path)
+    rate = (encoding or EncodeOptions()).resolved_rate(fmt)
+    return dataclasses.replace(options, sample_rate=rate, ceiling_dbtp=fmt.ceiling_dbtp)
 
 
 def voices(engine: str | None = None) -> list[VoiceInfo]:

@@ -182,34 +182,118 @@ def _prepare(
 
 
 @cli.command()
-@click.argument("routine", default=DEFAULT_ROUTINE)
+@click.argument("routines", nargs=-1)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (.wav or .flac); default ROUTINE.wav.",
+    type=click.Path(path_type=Path),
+    help="The file to write (.wav .flac .mp3 .ogg .opus .m4a .m4b), or a folder with --all.",
 )
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Export every bundled routine (or every ROUTINE given) into a folder.",
+)
+@click.option(
+    "--format",
+    "format_name",
+    help="The format when OUTPUT is a folder or not given (default: wav; mp3 with --all).",
+)
+@click.option(
+    "--bitrate",
+    "kbps",
+    type=click.IntRange(8, 512),
+    help="Lossy formats: kbit/s (spoken-word defaults).",
+)
+@click.option(
+    "--sample-rate",
+    type=click.Choice(["22050", "32000", "44100", "48000"]),
+    help="Samples per second.",
+)
+@click.option("--mono", is_flag=True, help="One channel (a smaller file for phone speakers).")
+@click.option(
+    "--subtitles",
+    type=click.Choice(["srt", "vtt", "lrc"]),
+    help="Also write each spoken line with its times.",
+)
+@click.option("--chapters-json", is_flag=True, help="Also write Podcasting 2.0 JSON chapters.")
+@click.option("--force", is_flag=True, help="Replace files that exist.")
 @session_options
-def export(routine: str, output: Path | None, force: bool, **options: Any) -> None:
-    """Render ROUTINE (a bundled name or a .yaml file) to an audio file."""
-    from voiceguide.export import check_format
+def export(
+    routines: tuple[str, ...],
+    output: Path | None,
+    every: bool,
+    format_name: str | None,
+    kbps: int | None,
+    sample_rate: str | None,
+    mono: bool,
+    subtitles: str | None,
+    chapters_json: bool,
+    force: bool,
+    **options: Any,
+) -> None:
+    """Render ROUTINE (a bundled name or a .yaml file; default bedtime-hands) to an audio file."""
+    from voiceguide.export import EncodeOptions, Outputs
 
-    target = output or Path(f"{Path(routine).stem}.wav")
-    check_format(target)
+    encoding = EncodeOptions(kbps, int(sample_rate) if sample_rate else None, mono)
+    outputs = Outputs(subtitles, chapters_json)
+    if every:
+        _export_all(
+            routines, output, format_name or "mp3", encoding, outputs, force, _options(**options)
+        )
+        return
+    if len(routines) > 1:
+        raise OptionError("expected one ROUTINE (use --all to export several)")
+    routine = routines[0] if routines else DEFAULT_ROUTINE
+    target = output or Path(f"{Path(routine).stem}.{format_name or 'wav'}")
+    if target.is_dir():
+        target = target / f"{Path(routine).stem}.{format_name or 'wav'}"
+    session_options = api.session_options_for(
+        target, _options(**options), encoding
+    )  # checks the format
     if target.exists() and not force:  # say so before any work; the writer checks again at the end
         raise OptionError(f"{target} already exists (use --force to replace it)")
     bars = _Bars()
     try:
-        session = _prepare(routine, _options(**options), bars)
-        api.export(session, target, force=force, progress=bars)
+        session = _prepare(routine, session_options, bars)
+        written = api.export(
+            session, target, encoding=encoding, outputs=outputs, force=force, progress=bars
+        )
     finally:
         bars.close()
     timeline = session.timeline
+    extra = f"; also {', '.join(str(path) for path in written[1:])}" if len(written) > 1 else ""
     click.echo(
         f"wrote {target} ({format_duration(timeline.total_s)}, {len(timeline.chapters)} chapters, "
-        f"voice {session.voice} via {session.engine})"
+        f"voice {session.voice} via {session.engine}){extra}"
     )
+
+
+def _export_all(
+    routines: tuple[str, ...],
+    output: Path | None,
+    format_name: str,
+    encoding: Any,
+    outputs: Any,
+    force: bool,
+    options: api.SessionOptions,
+) -> None:
+    from voiceguide.batch import export_all
+
+    folder = output or Path()
+    names = list(routines) or None
+    bars = _Bars()
+    try:
+        report = export_all(
+            names, folder, format_name=format_name, encoding=encoding, outputs=outputs, force=force,
+            options=options, progress=bars,
+        )  # fmt: skip
+    finally:
+        bars.close()
+    for path in report.files:
+        click.echo(f"wrote {path}")
+    click.echo(f"wrote {report.playlist} ({len(report.files)} sessions)")
 
 
 @cli.command()
@@ -225,6 +309,31 @@ def show(routine: str, as_json: bool, **options: Any) -> None:
         click.echo(json.dumps(session.timeline.as_dict(), indent=2))
     else:
         click.echo(format_timeline(session.timeline))
+
+
+@cli.command()
+@click.argument("routine", default=DEFAULT_ROUTINE)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+    help="The script to write: .md (Markdown) or .html (to print).",
+)  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@session_options
+def script(routine: str, output: Path, force: bool, **options: Any) -> None:
+    """Write a printable, timed script of ROUTINE for reading aloud in time with the session."""
+    from voiceguide.export import atomic_path
+    from voiceguide.export.script import script_html, script_markdown
+
+    suffix = output.suffix.lower()
+    if suffix not in (".md", ".html", ".htm"):
+        raise OptionError(
+            f"cannot write '{output.name}': expected a file name ending in .md or .html"
+        )
+    session = _prepare(routine, _options(**options))
+    render = script_markdown if suffix == ".md" else script_html
+    with atomic_path(output, force=force) as temporary:
+        temporary.write_text(render(session.routine, session.timeline), encoding="utf-8")
+    click.echo(f"wrote {output} ({len(session.timeline.chapters)} chapters)")
 
 
 @cli.command(name="list")

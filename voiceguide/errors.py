@@ -25,6 +25,12 @@ class RoutineError(InputError):
         self.message = message
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[type[RoutineError], tuple[str, int | None, str, str]]:
+        return (
+            type(self),
+            (self.source, self.line, self.field, self.message),
+        )  # survives a process pool
+
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line is not None else self.source
         return (

@@ -1,6 +1,27 @@
-"""Exporting a rendered session to audio files."""
+"""Exporting sessions: formats, encoders, tags and chapters, sidecars, atomic writes."""
 
 from voiceguide.export.atomic import atomic_path
-from voiceguide.export.audiofile import FORMATS, check_format, write_audio
+from voiceguide.export.formats import (
+    EXTENSIONS,
+    FORMATS,
+    EncodeOptions,
+    Format,
+    format_for,
+    format_named,
+)
+from voiceguide.export.metadata import Metadata, metadata_for
+from voiceguide.export.session import Outputs, write_session
 
-__all__ = ["FORMATS", "atomic_path", "check_format", "write_audio"]
+__all__ = [
+    "EXTENSIONS",
+    "FORMATS",
+    "EncodeOptions",
+    "Format",
+    "Metadata",
+    "Outputs",
+    "atomic_path",
+    "format_for",
+    "format_named",
+    "metadata_for",
+    "write_session",
+]

@@ -217,6 +217,7 @@ class _Reader:
     def routine(self, node: yaml.Node, name: str, folder: str) -> Routine:
         optional = (
             "voice", "soundscape", "breathing", "breathing_patterns", "chime", "linger", "wind_down", "loudness",
+            "collection",
         )  # fmt: skip
         fields = self.mapping(
             node, "", ("title", "description", "audience", "language", "steps"), optional
@@ -261,6 +262,9 @@ class _Reader:
             )
             or 0.0,
             loudness_lufs=self._opt(fields, "loudness", self.loudness),
+            collection=self._opt(
+                fields, "collection", lambda n: self.text(n, "collection", MAX_TITLE_CHARS)
+            ),
         )
         if routine.steps_s > MAX_SESSION_S:
             raise self.fail(

@@ -178,6 +178,7 @@ class Routine:
     linger_s: float = 0.0  # the bed goes on after the last words, fading out over its last minute
     wind_down_s: float = 0.0  # across this last stretch of steps the voice grows slower and softer
     loudness_lufs: float | None = None  # None: the spoken-word default
+    collection: str | None = None  # the album this session belongs to, in exported tags
 
     @property
     def steps_s(self) -> float:

@@ -1,0 +1,78 @@
+"""What an exported file says about itself: tags and chapters, taken from the routine and timeline."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+from voiceguide import __version__
+from voiceguide.routine.model import Routine
+from voiceguide.timeline import Timeline
+
+DEFAULT_ALBUM = "voiceguide sessions"
+GENRE = "Spoken Word"
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterMark:
+    start_s: float
+    end_s: float
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    title: str
+    artist: str
+    album: str
+    genre: str
+    year: str
+    comment: str
+    encoder: str
+    chapters: tuple[ChapterMark, ...]
+    total_s: float
+
+
+def metadata_for(routine: Routine, timeline: Timeline) -> Metadata:
+    """Tags from the routine; chapters (one per step, per hand) from :func:`export_chapters`."""
+    return Metadata(
+        title=routine.title,
+        artist="voiceguide",
+        album=routine.collection or DEFAULT_ALBUM,
+        genre=GENRE,
+        year=_year(),
+        comment=routine.description,
+        encoder=f"voiceguide {__version__}",
+        chapters=export_chapters(timeline),
+        total_s=timeline.total_s,
+    )
+
+
+def export_chapters(timeline: Timeline) -> tuple[ChapterMark, ...]:
+    """The timeline's chapters, the first from 0 and the last to the end of the file, so that they
+    cover it whole (players and the MP4 chapter track expect that); every boundary between steps
+    is the timeline's exact time."""
+    chapters = list(timeline.chapters)
+    marks = []
+    for index, chapter in enumerate(chapters):
+        start_s = 0.0 if index == 0 else chapter.start_s
+        end_s = timeline.total_s if index == len(chapters) - 1 else chapter.end_s
+        marks.append(ChapterMark(start_s, end_s, chapter.title))
+    return tuple(marks)
+
+
+def _year() -> str:
+    """This year, or the year of ``$SOURCE_DATE_EPOCH`` for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = float(epoch) if epoch and epoch.isdigit() else time.time()
+    return time.strftime("%Y", time.gmtime(seconds))
+
+
+def clock(seconds: float) -> str:
+    """``HH:MM:SS.mmm``, as Ogg chapter comments and subtitles want it."""
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"

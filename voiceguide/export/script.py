@@ -1,0 +1,103 @@
+"""A printable, timed script for a caregiver to read aloud: step titles, start times, the words,
+and where the cues fall (chimes, paced breathing). Markdown or HTML, from the same timeline."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from voiceguide.routine.durations import format_clock, format_duration
+from voiceguide.routine.model import Routine
+from voiceguide.timeline import Timeline
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    start_s: float
+    text: str
+    cue: bool  # a cue mark, not words to read
+
+
+def _chapters(timeline: Timeline) -> list[tuple[str, float, list[_Row]]]:
+    sections: list[tuple[str, float, list[_Row]]] = [
+        (c.title, c.start_s, []) for c in timeline.chapters
+    ]
+
+    def section_at(start_s: float) -> list[_Row]:
+        index = max(
+            (i for i, c in enumerate(timeline.chapters) if c.start_s <= start_s + 1e-9), default=0
+        )
+        return sections[index][2]
+
+    for event in timeline.events:
+        if event.kind != "breath":
+            section_at(event.start_s).append(_Row(event.start_s, event.text, False))
+    breathing_start: dict[int, tuple[float, str, int]] = {}
+    for cue in timeline.cues:
+        if cue.kind == "chime":
+            section_at(cue.start_s).append(_Row(cue.start_s, f"chime ({cue.name})", True))
+        elif cue.kind == "inhale":
+            chapter = max(
+                (i for i, c in enumerate(timeline.chapters) if c.start_s <= cue.start_s + 1e-9),
+                default=0,
+            )
+            first, name, count = breathing_start.get(chapter, (cue.start_s, cue.name, 0))
+            breathing_start[chapter] = (first, name, count + 1)
+    for chapter, (start_s, name, count) in breathing_start.items():
+        sections[chapter][2].append(
+            _Row(start_s, f"breathing: {name}, {count} breaths, following the tones", True)
+        )
+    for _, _, rows in sections:
+        rows.sort(key=lambda row: row.start_s)
+    return sections
+
+
+def script_markdown(routine: Routine, timeline: Timeline) -> str:
+    lines = [
+        f"# {routine.title}",
+        "",
+        routine.description,
+        "",
+        f"Length {format_duration(timeline.total_s)}.",
+        "",
+    ]
+    lines.append(
+        "Read each line at its time; lines in *italics* are cues you hear, not words to say."
+    )
+    for title, start_s, rows in _chapters(timeline):
+        lines += ["", f"## {format_clock(start_s)} · {title}", ""]
+        for row in rows:
+            text = f"*{row.text}*" if row.cue else row.text
+            lines.append(f"- **{format_clock(row.start_s)}** {text}")
+    lines += ["", f"*{format_clock(timeline.total_s)} · end*", ""]
+    return "\n".join(lines)
+
+
+def script_html(routine: Routine, timeline: Timeline) -> str:
+    escape = html.escape
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{escape(routine.title)}</title>",
+        "<style>body{font:1.35rem/1.6 Georgia,serif;max-width:40rem;margin:2rem auto;padding:0 1rem}"
+        "h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #999;page-break-after:avoid}"
+        "li{list-style:none;margin:.4rem 0;page-break-inside:avoid}time{font:bold .95rem monospace;"
+        "margin-right:.8rem}.cue{color:#555;font-style:italic}"
+        "@media print{body{margin:0}}</style></head><body>",
+        f"<h1>{escape(routine.title)}</h1>",
+        f"<p>{escape(routine.description)}</p>",
+        f"<p>Length {format_duration(timeline.total_s)}. Read each line at its time; lines in italics are "
+        "cues you hear, not words to say.</p>",
+    ]
+    for title, start_s, rows in _chapters(timeline):
+        parts.append(f"<h2><time>{format_clock(start_s)}</time>{escape(title)}</h2><ul>")
+        for row in rows:
+            css = ' class="cue"' if row.cue else ""
+            parts.append(
+                f"<li{css}><time>{format_clock(row.start_s)}</time>{escape(row.text)}</li>"
+            )
+        parts.append("</ul>")
+    parts.append(
+        f'<p class="cue"><time>{format_clock(timeline.total_s)}</time>end</p></body></html>'
+    )
+    return "\n".join(parts) + "\n"

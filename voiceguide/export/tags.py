@@ -1,0 +1,88 @@
+"""Tags and chapters inside the file: ID3 CHAP/CTOC for MP3, Vorbis comments for Ogg/Opus/FLAC,
+cue points and INFO for WAV (M4A/M4B get theirs from ffmpeg while encoding)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from voiceguide.export.formats import Format
+from voiceguide.export.metadata import Metadata, clock
+from voiceguide.export.wavchunks import add_wav_chunks
+
+
+def write_tags(path: Path, fmt: Format, metadata: Metadata, sample_rate: int) -> None:
+    if fmt.name == "wav":
+        add_wav_chunks(path, metadata, sample_rate)
+    elif fmt.name == "mp3":
+        _id3(path, metadata)
+    elif fmt.name in ("ogg", "opus", "flac"):
+        _vorbis_comments(path, fmt, metadata)
+
+
+def _vorbis_comments(path: Path, fmt: Format, metadata: Metadata) -> None:
+    from mutagen.flac import FLAC
+    from mutagen.oggopus import OggOpus
+    from mutagen.oggvorbis import OggVorbis
+
+    opened = {"flac": FLAC, "ogg": OggVorbis, "opus": OggOpus}[fmt.name](path)
+    if opened.tags is None:  # a FLAC file from libsndfile may have no comment block yet
+        opened.add_tags()
+    tags: Any = opened.tags
+    for key, value in (
+        ("TITLE", metadata.title),
+        ("ARTIST", metadata.artist),
+        ("ALBUM", metadata.album),
+        ("GENRE", metadata.genre),
+        ("DATE", metadata.year),
+        ("COMMENT", metadata.comment),
+        ("DESCRIPTION", metadata.comment),
+        ("ENCODER", metadata.encoder),
+    ):
+        tags[key] = [value]
+    for number, chapter in enumerate(metadata.chapters, start=1):
+        tags[f"CHAPTER{number:03d}"] = [clock(chapter.start_s)]
+        tags[f"CHAPTER{number:03d}NAME"] = [chapter.title]
+    opened.save()
+
+
+def _id3(path: Path, metadata: Metadata) -> None:
+    from mutagen.id3 import (
+        CHAP,
+        COMM,
+        CTOC,
+        ID3,
+        TALB,
+        TCON,
+        TIT2,
+        TPE1,
+        TSSE,
+        TYER,
+        CTOCFlags,
+        ID3NoHeaderError,
+    )
+
+    try:
+        tags = ID3(path)
+    except ID3NoHeaderError:
+        tags = ID3()
+    tags.add(TIT2(encoding=3, text=metadata.title))
+    tags.add(TPE1(encoding=3, text=metadata.artist))
+    tags.add(TALB(encoding=3, text=metadata.album))
+    tags.add(TCON(encoding=3, text=metadata.genre))
+    tags.add(TYER(encoding=3, text=metadata.year))
+    tags.add(COMM(encoding=3, lang="eng", desc="", text=metadata.comment))
+    tags.add(TSSE(encoding=3, text=metadata.encoder))
+    ids = [f"chp{number}" for number in range(len(metadata.chapters))]
+    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+                  sub_frames=[TIT2(encoding=3, text="Steps")]))  # fmt: skip
+    for element_id, chapter in zip(ids, metadata.chapters, strict=True):
+        tags.add(
+            CHAP(
+                element_id=element_id,
+                start_time=round(chapter.start_s * 1000),
+                end_time=round(chapter.end_s * 1000),
+                sub_frames=[TIT2(encoding=3, text=chapter.title)],
+            )
+        )
+    tags.save(path, v2_version=3)
