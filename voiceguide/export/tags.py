@@ -3,6 +3,7 @@ cue points and INFO for WAV (M4A/M4B get theirs from ffmpeg while encoding)."""
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +87,36 @@ def _id3(path: Path, metadata: Metadata) -> None:
             )
         )
     tags.save(path, v2_version=3)
+    _chapter_frames_in_time_order(path)
+
+
+def _chapter_frames_in_time_order(path: Path) -> None:
+    """mutagen orders frames by size; some readers (ffmpeg among them) list CHAP frames in file
+    order, so put them back in time order. Only the frames move; the tag keeps its size."""
+    with path.open("r+b") as stream:
+        header = stream.read(10)
+        if header[:3] != b"ID3" or header[3] != 3:
+            return
+        size = sum((byte & 0x7F) << (7 * (3 - index)) for index, byte in enumerate(header[6:10]))
+        body = stream.read(size)
+        frames: list[tuple[bytes, bytes]] = []  # (frame id, whole frame)
+        position = 0
+        while position + 10 <= len(body) and body[position : position + 4].strip(b"\0"):
+            frame_size = struct.unpack(">I", body[position + 4 : position + 8])[0]
+            frames.append(
+                (body[position : position + 4], body[position : position + 10 + frame_size])
+            )
+            position += 10 + frame_size
+        chapters = [frame for frame_id, frame in frames if frame_id == b"CHAP"]
+
+        def start_ms(frame: bytes) -> int:
+            data = frame[10:]
+            end_of_id = data.index(b"\0")
+            return int(struct.unpack(">I", data[end_of_id + 1 : end_of_id + 5])[0])
+
+        ordered = iter(sorted(chapters, key=start_ms))
+        rebuilt = b"".join(
+            next(ordered) if frame_id == b"CHAP" else frame for frame_id, frame in frames
+        )
+        stream.seek(10)
+        stream.write(rebuilt)
