@@ -241,7 +241,8 @@ def test_interrupted_export_leaves_nothing(tmp_path: Path, suffix: str, signum: 
     env = {**os.environ, "VOICEGUIDE_CACHE_DIR": os.environ["VOICEGUIDE_CACHE_DIR"]}
     target = folder / f"s{suffix}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "voiceguide", "export", "desk-break", "--minutes", "60", "-o", str(target), "--subtitles", "srt"],
+        [sys.executable, "-m", "voiceguide", "export", "desk-break", "--minutes", "60", "-o", str(target),
+         "--subtitles", "srt"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
