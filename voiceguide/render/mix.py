@@ -90,34 +90,65 @@ class _Layer:
             )
 
 
-def render_blocks(
-    mix: Mix, *, start_frame: int = 0, block_frames: int = BLOCK_FRAMES
-) -> Iterator[np.ndarray]:
-    """Yield ``(frames, 2)`` float32 blocks from ``start_frame`` to the end of the session."""
-    rate = mix.sample_rate
-    timeline = mix.timeline
-    voice = _Layer(
-        [round(event.start_s * rate) for event in timeline.events],
-        [mix.clips[event.line] for event in timeline.events],
-        [db_to_gain(event.gain_db) for event in timeline.events],
-    )
-    cues = _Layer(
-        [round(cue.start_s * rate) for cue in timeline.cues],
-        [cue_samples(cue, rate) for cue in timeline.cues],
-        [1.0] * len(timeline.cues),
-    )
-    ceiling = np.float32(db_to_gain(CEILING_DB))
-    for block_start in range(start_frame, mix.total_frames, block_frames):
-        block_end = min(block_start + block_frames, mix.total_frames)
+class MixRenderer:
+    """Renders any stretch of a mix on demand; built once, used for every block.
+
+    ``voice=False`` leaves the voice out (the prompter mode: a caregiver reads the lines aloud in
+    time with the cues and the bed).
+    """
+
+    def __init__(self, mix: Mix, *, voice: bool = True) -> None:
+        rate = mix.sample_rate
+        timeline = mix.timeline
+        self.mix = mix
+        events = timeline.events if voice else ()
+        self._voice = _Layer(
+            [round(event.start_s * rate) for event in events],
+            [mix.clips[event.line] for event in events],
+            [db_to_gain(event.gain_db) for event in events],
+        )
+        self._cues = _Layer(
+            [round(cue.start_s * rate) for cue in timeline.cues],
+            [cue_samples(cue, rate) for cue in timeline.cues],
+            [1.0] * len(timeline.cues),
+        )
+        self._ceiling = np.float32(db_to_gain(CEILING_DB))
+
+    @property
+    def total_frames(self) -> int:
+        return self.mix.total_frames
+
+    def block(self, block_start: int, block_end: int) -> np.ndarray:
+        """The session's audio from ``block_start`` to ``block_end`` (frames), ``(frames, 2)`` float32."""
+        mix = self.mix
         mono = np.zeros(block_end - block_start, dtype=np.float32)
-        voice.add_into(mono, block_start)
-        cues.add_into(mono, block_start)
+        self._voice.add_into(mono, block_start)
+        self._cues.add_into(mono, block_start)
         block = np.repeat(mono[:, None], CHANNELS, axis=1)
         if mix.bed is not None and mix.bed_gain > 0:
             block += _bed_block(mix, block_start, block_end)
         block *= (_master_envelope(mix, block_start, block_end) * mix.master_gain)[:, None]
-        np.clip(block, -ceiling, ceiling, out=block)
-        yield block
+        np.clip(block, -self._ceiling, self._ceiling, out=block)
+        return block
+
+    def bed_only(self, block_start: int, block_end: int) -> np.ndarray:
+        """The bed alone, undimmed by ducking or fades, at the master gain: what plays during a hold."""
+        mix = self.mix
+        if mix.bed is None or mix.bed_gain <= 0:
+            return np.zeros((block_end - block_start, CHANNELS), dtype=np.float32)
+        unducked = Mix(
+            mix.timeline, mix.clips, mix.sample_rate, mix.bed, mix.bed_gain, None, mix.master_gain
+        )
+        return _bed_block(unducked, block_start, block_end) * np.float32(mix.master_gain)
+
+
+def render_blocks(
+    mix: Mix, *, start_frame: int = 0, block_frames: int = BLOCK_FRAMES
+) -> Iterator[np.ndarray]:
+    """Yield ``(frames, 2)`` float32 blocks from ``start_frame`` to the end of the session."""
+    renderer = MixRenderer(mix)
+    for block_start in range(start_frame, mix.total_frames, block_frames):
+        yield renderer.block(block_start, min(block_start + block_frames, mix.total_frames))
 
 
 def _bed_block(mix: Mix, block_start: int, block_end: int) -> np.ndarray:

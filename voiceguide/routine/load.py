@@ -42,6 +42,7 @@ MAX_STEP_S = 2 * 3600.0
 MAX_SESSION_S = 6 * 3600.0
 MAX_LINGER_S = 2 * 3600.0
 MAX_PATTERNS = 20
+MAX_HOLD_S = 600.0
 MAX_CYCLES = 200
 RATE_WPM = (80, 450)
 PITCH = (0, 99)
@@ -397,7 +398,7 @@ class _Reader:
             node,
             field,
             ("id", "title", "say", "duration"),
-            ("prompts", "each_hand", "switch_say", "breathe"),
+            ("prompts", "each_hand", "switch_say", "breathe", "hold"),
         )
         each_hand = (
             self.boolean(fields["each_hand"], f"{field}.each_hand")
@@ -427,6 +428,9 @@ class _Reader:
             switch_text=switch_text,
             breathe=self.step_breathing(fields["breathe"], f"{field}.breathe")
             if "breathe" in fields
+            else None,
+            hold_s=self.duration(fields["hold"], f"{field}.hold", 1.0, MAX_HOLD_S)
+            if "hold" in fields
             else None,
             where=self.where(fields["duration"], f"{field}.duration"),
             id_where=self.where(fields["id"], f"{field}.id"),

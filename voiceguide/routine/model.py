@@ -147,6 +147,9 @@ class Step:
     each_hand: bool = False
     switch_text: str | None = None  # spoken at the start of the left-hand round
     breathe: StepBreathing | None = None
+    hold_s: float | None = (
+        None  # after the opening words: the player waits for a key; an export pauses this long
+    )
     where: Where = field(default_factory=lambda: Where("<memory>", None, "steps"))  # its duration
     id_where: Where = field(default_factory=lambda: Where("<memory>", None, "steps"))
     say_where: Where = field(default_factory=lambda: Where("<memory>", None, "steps"))

@@ -93,6 +93,7 @@ def plan(
         steps_end_s=timeline.steps_end_s,
         fade_in_s=timeline.fade_in_s,
         fade_out_start_s=timeline.fade_out_start_s,
+        holds=timeline.holds,
     )
 
 
@@ -125,6 +126,13 @@ class _Breath:
 
 
 @dataclass(frozen=True, slots=True)
+class _Hold:
+    """A wait for a key in the player, a pause of fixed length in an export."""
+
+    duration_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class _Mark:
     title: str
     step_id: str
@@ -132,7 +140,7 @@ class _Mark:
     hand: Hand | None
 
 
-_Item = _Voice | _Gap | _Breath | _Mark
+_Item = _Voice | _Gap | _Breath | _Hold | _Mark
 _Lines = list[tuple[tuple[Speech | Pause, ...], VoiceKind]]
 
 
@@ -216,6 +224,9 @@ def _step_items(
                 yield _gap(SWITCH_GAP_S)
                 yield breath
                 cursor_s += SWITCH_GAP_S + breath.duration_s
+            if kind == "say" and step.hold_s:
+                yield _Hold(step.hold_s)
+                cursor_s += step.hold_s
         rest_s = step.duration_s - cursor_s
         if rest_s < 0:
             what = "spoken text and breathing take" if step.breathe else "spoken text takes"
@@ -291,10 +302,11 @@ def _fit(items: list[_Item], target_s: float) -> list[_Item]:
 
 
 def _place(title: str, items: list[_Item], linger_s: float) -> Timeline:
-    from voiceguide.timeline.model import Chapter
+    from voiceguide.timeline.model import Chapter, Hold
 
     events: list[VoiceEvent] = []
     cues: list[CueEvent] = []
+    holds: list[Hold] = []
     marks: list[tuple[float, _Mark]] = []
     cursor_s = LEAD_IN_S
     for item in items:
@@ -307,6 +319,8 @@ def _place(title: str, items: list[_Item], linger_s: float) -> Timeline:
             )
         elif isinstance(item, _Breath):
             _place_breath(item, cursor_s, chapter, events, cues)
+        elif isinstance(item, _Hold):
+            holds.append(Hold(cursor_s, item.duration_s, chapter))
         if not isinstance(item, _Mark):
             cursor_s += item.duration_s
     steps_end_s = cursor_s
@@ -334,6 +348,7 @@ def _place(title: str, items: list[_Item], linger_s: float) -> Timeline:
         steps_end_s=steps_end_s,
         fade_in_s=FADE_IN_S,
         fade_out_start_s=max(last_word_s, total_s - fade_s),
+        holds=tuple(holds),
     )
 
 

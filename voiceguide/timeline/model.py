@@ -72,6 +72,19 @@ class CueEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class Hold:
+    """Where the player waits for a key (an export pauses ``duration_s`` instead)."""
+
+    start_s: float
+    duration_s: float
+    chapter: int
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.duration_s
+
+
+@dataclass(frozen=True, slots=True)
 class Chapter:
     index: int
     start_s: float
@@ -92,6 +105,7 @@ class Timeline:
     steps_end_s: float  # the end of the last step; after it come the lead-out and any linger
     fade_in_s: float
     fade_out_start_s: float
+    holds: tuple[Hold, ...] = ()
 
     @property
     def speech_s(self) -> float:
@@ -122,6 +136,7 @@ class Timeline:
             "chapters": _rounded(chapters),
             "events": _rounded(events),
             "cues": _rounded([asdict(cue) for cue in self.cues]),
+            "holds": _rounded([asdict(hold) for hold in self.holds]),
         }
 
 
