@@ -336,6 +336,43 @@ def script(routine: str, output: Path, force: bool, **options: Any) -> None:
     click.echo(f"wrote {output} ({len(session.timeline.chapters)} chapters)")
 
 
+@cli.command()
+@click.argument("routine", default=DEFAULT_ROUTINE)
+@click.option(
+    "--backend",
+    type=click.Choice(["miniaudio", "simpleaudio", "null"]),
+    help="Where the sound goes.",
+)
+@click.option("--quiet", is_flag=True, help="No status line.")
+@click.option(
+    "--prompter",
+    is_flag=True,
+    help="No synthesized voice: show each line, large, to read aloud in time.",
+)
+@session_options
+def play(routine: str, backend: str | None, quiet: bool, prompter: bool, **options: Any) -> None:
+    """Play ROUTINE. Keys: space pause/resume (or go on at a hold), right/n next step, left/p back,
+    r repeat the step, up/down or +/- volume, q or Ctrl-C stop."""
+    from voiceguide.player import PlaybackError, PlayOptions
+    from voiceguide.player import play as play_session
+    from voiceguide.render.mix import MixRenderer
+
+    session = _prepare(routine, _options(**options))
+    try:
+        report = play_session(
+            MixRenderer(session.mix, voice=not prompter),
+            session.timeline,
+            PlayOptions(backend, quiet, prompter),
+        )
+    except PlaybackError as error:
+        name = Path(routine).stem
+        raise PlaybackError(
+            f"{error}; to listen later, try: voiceguide export {routine} -o {name}.mp3"
+        ) from None
+    if _State.verbose:
+        _say(f"backend: {report.backend} ({report.why}); device: {report.device}")
+
+
 @cli.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def list_command(as_json: bool) -> None:

@@ -1,0 +1,223 @@
+"""The controller, driven by keys fed in code: every control, at the edges, never a click."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.fakes import ToneEngine
+from voiceguide.player.controller import BACK_GRACE_S, VOLUME_RANGE_DB, Controller, State
+from voiceguide.render import Mix, render_blocks
+from voiceguide.render.mix import MixRenderer
+from voiceguide.routine import parse_routine
+from voiceguide.speech.prepare import prepare_clip
+from voiceguide.timeline import PlanOptions, plan, spoken_lines
+
+RATE = 44100
+PULL = 441  # 10 ms per pull: controls act between pulls
+
+ROUTINE = b"""
+title: T
+description: D
+audience: self
+language: en
+steps:
+  - id: one
+    title: One
+    duration: 8s
+    say: First step words.
+  - id: two
+    title: Two
+    duration: 8s
+    say: Second step.
+    hold: 5s
+    prompts:
+      - at: 6.5s
+        say: After the hold.
+  - id: three
+    title: Three
+    duration: 8s
+    say: Third step words.
+"""
+
+
+def _mix() -> Mix:
+    routine = parse_routine(ROUTINE, source="t.yaml", name="t")
+    engine = ToneEngine()
+    lines = spoken_lines(routine)
+    raw = engine.synthesize([line.text for line in lines], engine.default_voice)
+    clips = {
+        line: prepare_clip(clip, sample_rate=RATE) for line, clip in zip(lines, raw, strict=True)
+    }
+    lengths = {line: len(samples) / RATE for line, samples in clips.items()}
+    return Mix(plan(routine, lengths, PlanOptions(chime=None)), clips, RATE)
+
+
+@pytest.fixture
+def mix() -> Mix:
+    return _mix()
+
+
+def _controller(mix: Mix) -> Controller:
+    return Controller(MixRenderer(mix), mix.timeline)
+
+
+def _run(controller: Controller, seconds: float) -> np.ndarray:
+    pulls = [controller.pull(PULL) for _ in range(round(seconds * RATE / PULL))]
+    return np.concatenate(pulls) if pulls else np.zeros((0, 2), np.float32)
+
+
+def _at(controller: Controller, seconds: float) -> np.ndarray:
+    """Play until the position reaches ``seconds``."""
+    return _run(controller, seconds - controller.position / RATE)
+
+
+def _no_clicks(audio: np.ndarray) -> None:
+    """No step between samples larger than the steepest the sounds themselves make: the fake voice
+    (a 220 Hz tone at 0.5) plus a confirming tone (784 Hz at 0.05) on top of it."""
+    steepest = 2 * np.pi * (220 * 0.5 + 784 * 0.05) / RATE
+    assert float(np.max(np.abs(np.diff(audio[:, 0])), initial=0)) <= steepest * 1.2
+
+
+def test_untouched_it_plays_exactly_the_render_and_then_finishes(mix: Mix) -> None:
+    controller = _controller(mix)
+    hold = mix.timeline.holds[0]
+    played = _at(controller, hold.start_s + 0.05)
+    assert controller.state is State.HOLDING
+    expected = np.concatenate(list(render_blocks(mix)))
+    until_hold = round(hold.start_s * RATE)
+    assert np.array_equal(played[:until_hold], expected[:until_hold])
+    controller.handle("space")
+    rest = _run(controller, mix.timeline.total_s)
+    assert controller.finished
+    assert np.allclose(
+        rest[PULL : PULL * 10],
+        expected[round(hold.end_s * RATE) + PULL : round(hold.end_s * RATE) + PULL * 10],
+    )
+
+
+def test_pause_fades_out_and_confirms_and_resume_goes_on_from_there(mix: Mix) -> None:
+    controller = _controller(mix)
+    _at(controller, 3.2)  # in the middle of the first words
+    controller.handle("space")
+    assert controller.state is State.PAUSED
+    paused_at = controller.position
+    audio = _run(controller, 1.0)
+    assert controller.position - paused_at <= round(0.03 * RATE)  # a 30 ms fade, then it stops
+    assert float(np.max(np.abs(audio[round(0.25 * RATE) :]))) == 0.0  # silence after the tone
+    tone = audio[round(0.04 * RATE) : round(0.2 * RATE), 0]
+    assert 0.01 < float(np.max(np.abs(tone))) <= 0.06  # the soft confirming notes
+    frozen = controller.position
+    controller.handle("space")
+    assert controller.status().state is State.PLAYING
+    resumed = _run(controller, 0.5)
+    assert controller.position == frozen + len(resumed)
+    _no_clicks(np.concatenate([audio, resumed]) - 0)  # the tones are smooth too
+
+
+def test_next_back_and_repeat_at_step_edges(mix: Mix) -> None:
+    starts = [round(chapter.start_s * RATE) for chapter in mix.timeline.chapters]
+    controller = _controller(mix)
+    controller.handle("n")  # before the first step: to the first step
+    _run(controller, 0.1)
+    assert abs(controller.position - starts[0] - round(0.1 * RATE)) <= PULL
+    controller.handle("right")
+    controller.pull(PULL)
+    assert starts[1] <= controller.position <= starts[1] + PULL
+    controller.handle("p")  # just after a step's start: back to the previous step
+    controller.pull(PULL)
+    assert starts[0] <= controller.position <= starts[0] + PULL
+    _run(controller, BACK_GRACE_S + 1)
+    controller.handle("left")  # well into a step: back to its start
+    controller.pull(PULL)
+    assert starts[0] <= controller.position <= starts[0] + PULL
+    _run(controller, 2)
+    controller.handle("r")
+    controller.pull(PULL)
+    assert starts[0] <= controller.position <= starts[0] + PULL
+    for _ in range(5):  # past the last step: to the end, and finished
+        controller.handle("n")
+        controller.pull(PULL)
+    _run(controller, 8)
+    assert controller.finished
+
+
+def test_jumps_cross_fade_without_clicks(mix: Mix) -> None:
+    controller = _controller(mix)
+    audio = [_at(controller, 3.3)]
+    controller.handle("n")
+    audio.append(_run(controller, 0.5))
+    controller.handle("p")
+    audio.append(_run(controller, 0.5))
+    _no_clicks(np.concatenate(audio))
+
+
+def test_volume_steps_and_limits(mix: Mix) -> None:
+    controller = _controller(mix)
+    for _ in range(20):
+        controller.handle("down")
+    assert controller.volume_db == VOLUME_RANGE_DB[0]
+    for _ in range(30):
+        controller.handle("+")
+    assert controller.volume_db == VOLUME_RANGE_DB[1]
+    controller.handle("-")
+    reference = _controller(mix)
+    _at(reference, 3.3)
+    _at(controller, 3.2)
+    quieter = _run(controller, 0.1)[PULL:]
+    louder = _run(reference, 0.1)[PULL:]
+    assert np.allclose(quieter, louder * 10 ** (-3 / 20), atol=1e-6)
+
+
+def test_hold_waits_with_the_bed_until_a_key(mix: Mix) -> None:
+    hold = mix.timeline.holds[0]
+    controller = _controller(mix)
+    _at(controller, hold.start_s + 0.05)
+    assert controller.state is State.HOLDING
+    waiting_at = controller.position
+    _run(controller, 20)  # far longer than the hold's 5 s: still waiting
+    assert controller.state is State.HOLDING and controller.position == waiting_at
+    assert controller.status().line().endswith("(press space to go on)")
+    controller.handle("space")
+    controller.pull(PULL)
+    assert controller.status().state is State.PLAYING
+    assert round(hold.end_s * RATE) <= controller.position <= round(hold.end_s * RATE) + PULL
+
+
+@pytest.mark.parametrize("moment", ["start", "speech", "paused", "hold"])
+def test_quit_at_any_moment_fades_out_and_finishes(mix: Mix, moment: str) -> None:
+    controller = _controller(mix)
+    audio = []
+    if moment == "speech":
+        audio.append(_at(controller, 3.3))
+    elif moment == "paused":
+        audio.append(_at(controller, 3.3))
+        controller.handle("space")
+        audio.append(_run(controller, 0.5))
+    elif moment == "hold":
+        audio.append(_at(controller, mix.timeline.holds[0].start_s + 1))
+    controller.handle("q")
+    audio.append(_run(controller, 0.5))
+    assert controller.finished
+    tail = np.concatenate(audio)
+    assert float(np.max(np.abs(tail[-PULL:]))) == 0.0
+    _no_clicks(tail)
+    assert controller.handle("q") == "quit" and controller.finished  # a second q changes nothing
+
+
+def test_resume_during_the_pause_fade_stays_resumed(mix: Mix) -> None:
+    controller = _controller(mix)
+    _at(controller, 3.3)
+    controller.handle("space")
+    controller.pull(100)  # part of the 30 ms fade-out
+    controller.handle("space")
+    audio = _run(controller, 0.3)
+    assert controller.state is State.PLAYING
+    assert float(np.max(np.abs(audio[-PULL:]))) > 0.1
+    _no_clicks(audio)
+
+
+def test_unknown_keys_do_nothing(mix: Mix) -> None:
+    controller = _controller(mix)
+    assert controller.handle("x") is None
+    assert controller.state is State.PLAYING

@@ -1,0 +1,144 @@
+"""The player for real: miniaudio into ALSA's file plugin (what was played is captured and compared
+with the export), a real pseudo-terminal for the keys, and a machine with no sound device."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.real
+
+
+def _alsa_home(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """An environment whose ALSA default device writes everything played to a file."""
+    captured = tmp_path / "played.raw"
+    (tmp_path / ".asoundrc").write_text(
+        f'pcm.!default {{\n  type file\n  slave.pcm "null"\n  file "{captured}"\n  format "raw"\n}}\n'
+    )
+    return {**os.environ, "HOME": str(tmp_path)}, captured
+
+
+def test_playback_through_alsa_matches_the_export(tmp_path: Path) -> None:
+    env, captured = _alsa_home(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "voiceguide", "-v", "play", "desk-break", "--minutes", "3"],
+        env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (
+        "backend: miniaudio (the default: streams, and installs from wheels); device: ALSA"
+        in done.stderr
+    )
+    exported = tmp_path / "desk.wav"
+    assert run_cli("export", "desk-break", "--minutes", "3", "-o", str(exported)).exit_code == 0
+    reference, _ = soundfile.read(exported, dtype="float32")
+    played = np.fromfile(captured, dtype="<f4").reshape(-1, 2)
+    assert len(played) >= len(reference)
+    assert (
+        float(np.max(np.abs(played[: len(reference)] - reference))) <= 1.5 / 32768
+    )  # the WAV's rounding
+    assert float(np.max(np.abs(played[len(reference) :]), initial=0.0)) == 0.0  # then silence
+
+
+def test_no_sound_device_says_so_and_suggests_export(tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path)}  # no .asoundrc, and this machine has no sound card
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "voiceguide", "play", "desk-break"],
+        env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert time.monotonic() - start < 30
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert (
+        "no sound device" in done.stderr
+        and "voiceguide export desk-break -o desk-break.mp3" in done.stderr
+    )
+
+
+class _Terminal:
+    """A program on a real pseudo-terminal: keys written in, the screen read out."""
+
+    def __init__(self, *args: str) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child
+            os.execv(sys.executable, [sys.executable, "-m", "voiceguide", *args])
+        self.before = termios.tcgetattr(self.fd)
+        self.screen = ""
+
+    def read_until(self, text: str, timeout_s: float = 30) -> None:
+        deadline = time.monotonic() + timeout_s
+        while text not in self.screen:
+            assert time.monotonic() < deadline, f"never saw {text!r} in:\n{self.screen[-2000:]}"
+            ready, _, _ = select.select([self.fd], [], [], 0.1)
+            if ready:
+                try:
+                    self.screen += os.read(self.fd, 65536).decode(errors="replace")
+                except OSError:
+                    break
+
+    def send(self, keys: str) -> None:
+        os.write(self.fd, keys.encode())
+
+    def wait(self, timeout_s: float = 20) -> int:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                return os.waitstatus_to_exitcode(status)
+            try:
+                ready, _, _ = select.select([self.fd], [], [], 0.05)
+                if ready:
+                    self.screen += os.read(self.fd, 65536).decode(errors="replace")
+            except OSError:
+                time.sleep(0.05)
+        os.kill(self.pid, 9)
+        raise AssertionError("the player did not exit")
+
+
+def test_keys_on_a_real_terminal_and_the_terminal_given_back() -> None:
+    terminal = _Terminal("play", "desk-break", "--backend", "null")
+    terminal.read_until("> Warm-up rub")  # the status line
+    terminal.send(" ")
+    terminal.read_until("|| Warm-up rub")
+    terminal.send(" ")
+    terminal.send("\x1b[C")  # right arrow: from the opening silence to the first step ...
+    terminal.send("\x1b[C")  # ... and on to the next
+    terminal.read_until("> Palm circles (right hand)")
+    terminal.send("+")
+    terminal.send("q")
+    assert terminal.wait() == 0
+    after = termios.tcgetattr(terminal.fd)
+    assert after[3] & termios.ECHO and after[3] & termios.ICANON  # echo and line mode are back
+    assert after == terminal.before
+    assert (
+        terminal.screen.rstrip().endswith("\x1b[?25h") or "\x1b[?25h" in terminal.screen[-200:]
+    )  # cursor shown
+
+
+def test_ctrl_c_fades_out_and_restores_the_terminal() -> None:
+    terminal = _Terminal("play", "desk-break", "--backend", "null")
+    terminal.read_until("> Warm-up rub")
+    terminal.send("\x03")
+    assert terminal.wait() == 0
+    assert termios.tcgetattr(terminal.fd) == terminal.before
+
+
+def test_prompter_shows_the_line_to_read_in_large_text() -> None:
+    terminal = _Terminal("play", "desk-break", "--backend", "null", "--prompter")
+    terminal.read_until("\x1b#3Quick note first")
+    terminal.read_until("next in")
+    terminal.send("q")
+    assert terminal.wait() == 0

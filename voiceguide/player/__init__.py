@@ -1,0 +1,16 @@
+"""The interactive player: backends, the controller (keys in, audio out), and the display."""
+
+from voiceguide.player.backends import BACKEND_NAMES, PlaybackError, open_backend
+from voiceguide.player.controller import Controller, State
+from voiceguide.player.play import PlayOptions, PlayReport, play
+
+__all__ = [
+    "BACKEND_NAMES",
+    "Controller",
+    "PlayOptions",
+    "PlayReport",
+    "PlaybackError",
+    "State",
+    "open_backend",
+    "play",
+]

@@ -1,0 +1,309 @@
+"""The interactive controller: keys in, audio frames out. No devices, no terminal: the backends pull
+frames from it and the key reader feeds it keys, so every control is tested by feeding keys.
+
+Every change is heard and never clicks: pausing and resuming fade over 30 ms and a soft two-note
+tone confirms them; jumps cross-fade over 30 ms; the volume glides; quitting fades out over 300 ms.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+from voiceguide.render.mix import CHANNELS, MixRenderer
+from voiceguide.routine.durations import format_duration
+from voiceguide.timeline import Timeline
+
+FADE_S = 0.03
+QUIT_FADE_S = 0.3
+BACK_GRACE_S = 3.0  # "back" within this of a step's start goes to the previous step
+VOLUME_STEP_DB = 3.0
+VOLUME_RANGE_DB = (-30.0, 0.0)  # 0 dB is the session's own level (already at its loudness target)
+HOLD_BED_DB = -4.0  # the bed, a little softer, while the player waits at a hold
+TONE_LEVEL = 0.05
+
+
+class State(Enum):
+    PLAYING = "playing"
+    PAUSED = "paused"
+    HOLDING = "waiting"
+    STOPPING = "stopping"
+    FINISHED = "finished"
+
+
+KEYS = {
+    " ": "pause", "space": "pause",
+    "right": "next", "n": "next",
+    "left": "back", "p": "back",
+    "r": "repeat",
+    "up": "louder", "+": "louder", "=": "louder",
+    "down": "softer", "-": "softer",
+    "q": "quit", "ctrl-c": "quit", "escape": "quit",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    state: State
+    position_s: float
+    chapter_title: str
+    in_chapter_s: float
+    left_s: float
+    volume_db: float
+
+    def line(self) -> str:
+        marks = {
+            State.PLAYING: ">", State.PAUSED: "||", State.HOLDING: "..", State.STOPPING: "x", State.FINISHED: ".",
+        }  # fmt: skip
+        extra = "  (press space to go on)" if self.state is State.HOLDING else ""
+        volume = f"  vol {self.volume_db:+.0f} dB" if self.volume_db else ""
+        return (
+            f"{marks[self.state]} {self.chapter_title}  {format_duration(self.in_chapter_s)} in step, "
+            f"{format_duration(self.left_s)} left{volume}{extra}"
+        )
+
+
+def confirm_tone(rising: bool, sample_rate: int) -> np.ndarray:
+    """Two soft notes (a fifth apart, 100 ms each, raised-cosine shaped): rising for resume or
+    volume up, falling for pause or volume down. Heard with eyes closed; never a click."""
+    notes_hz = (523.25, 783.99) if rising else (783.99, 523.25)
+    frames = round(0.1 * sample_rate)
+    window = np.sin(np.pi * (np.arange(frames) + 0.5) / frames) ** 2
+    t = np.arange(frames) / sample_rate
+    tone = np.concatenate([np.sin(2 * np.pi * hz * t) * window for hz in notes_hz]) * TONE_LEVEL
+    return np.repeat(tone[:, None], CHANNELS, axis=1).astype(np.float32)
+
+
+class Controller:
+    """Thread-safe: :meth:`handle` is called from the key reader, :meth:`pull` from the audio thread."""
+
+    def __init__(self, renderer: MixRenderer, timeline: Timeline) -> None:
+        self.renderer = renderer
+        self.timeline = timeline
+        self.rate = renderer.mix.sample_rate
+        self.total = renderer.total_frames
+        self.state = State.PLAYING
+        self.position = 0
+        self.volume_db = 0.0
+        self._gain = 1.0  # the volume actually applied, gliding toward volume_db
+        self._lock = threading.Lock()
+        self._chapter_starts = [round(chapter.start_s * self.rate) for chapter in timeline.chapters]
+        self._holds = [
+            (round(hold.start_s * self.rate), round(hold.end_s * self.rate))
+            for hold in timeline.holds
+        ]
+        self._fade = round(FADE_S * self.rate)
+        self._fade_in = 0  # frames of fade-in still to apply (after a resume)
+        self._fade_out = 0  # frames of fade-out still to apply (pausing or quitting)
+        self._after_fade_out = State.PAUSED
+        self._jump_from: int | None = None  # a jump is pending: cross-fade from here
+        self._hold_end = 0
+        self._bed_position = 0
+        self._tones: list[np.ndarray] = []
+        self.on_change: Callable[[str], None] | None = None  # told of every control, for a display
+
+    # -- keys -----------------------------------------------------------------------------------
+    def handle(self, key: str) -> str | None:
+        """Act on a key (``space``, ``right``, ``n``, ``q``, ...); return the action taken, if any."""
+        action = KEYS.get(key)
+        if action is None:
+            return None
+        with self._lock:
+            getattr(self, f"_{action}")()
+        if self.on_change:
+            self.on_change(action)
+        return action
+
+    def _pause(self) -> None:
+        if self.state is State.PLAYING:
+            self._fade_out, self._after_fade_out = self._fade, State.PAUSED
+            self._tones.append(confirm_tone(False, self.rate))
+            self.state = State.PAUSED
+        elif self.state is State.PAUSED:
+            self.state = State.PLAYING
+            self._fade_in = self._fade - self._fade_out  # resumed mid-fade: rise from where it was
+            self._fade_out = 0
+            self._tones.append(confirm_tone(True, self.rate))
+        elif self.state is State.HOLDING:
+            self._jump(self._hold_end)
+            self.state = State.PLAYING
+
+    def _next(self) -> None:
+        index = bisect.bisect_right(self._chapter_starts, self.position)
+        target = self._chapter_starts[index] if index < len(self._chapter_starts) else self.total
+        self._leave_hold()
+        self._jump(target)
+
+    def _back(self) -> None:
+        index = max(0, bisect.bisect_right(self._chapter_starts, self.position) - 1)
+        if self.position - self._chapter_starts[index] < BACK_GRACE_S * self.rate and index > 0:
+            index -= 1
+        self._leave_hold()
+        self._jump(self._chapter_starts[index] if self._chapter_starts else 0)
+
+    def _repeat(self) -> None:
+        index = max(0, bisect.bisect_right(self._chapter_starts, self.position) - 1)
+        self._leave_hold()
+        self._jump(self._chapter_starts[index] if self._chapter_starts else 0)
+
+    def _louder(self) -> None:
+        self._set_volume(self.volume_db + VOLUME_STEP_DB)
+
+    def _softer(self) -> None:
+        self._set_volume(self.volume_db - VOLUME_STEP_DB)
+
+    def _quit(self) -> None:
+        if self.state in (State.FINISHED, State.STOPPING):
+            return
+        if self.state is State.PAUSED and self._fade_out == 0:
+            self.state = State.FINISHED
+            return
+        self._fade_out, self._after_fade_out = round(QUIT_FADE_S * self.rate), State.FINISHED
+        self.state = State.STOPPING
+
+    def _set_volume(self, volume_db: float) -> None:
+        low, high = VOLUME_RANGE_DB
+        self.volume_db = min(high, max(low, volume_db))
+
+    def _leave_hold(self) -> None:
+        if self.state is State.HOLDING:
+            self.state = State.PLAYING
+
+    def _jump(self, target: int) -> None:
+        if self.state in (State.PLAYING, State.HOLDING):
+            self._jump_from = self.position if self._jump_from is None else self._jump_from
+        self.position = min(max(0, target), self.total)
+
+    # -- audio ----------------------------------------------------------------------------------
+    def pull(self, frames: int) -> np.ndarray:
+        """The next ``frames`` frames to play, ``(frames, 2)`` float32."""
+        with self._lock:
+            out = self._next_audio(frames)
+            gain = self._glide_volume(frames)
+            out *= gain[:, None]
+            self._mix_tones(out)
+            return out
+
+    @property
+    def finished(self) -> bool:
+        return self.state is State.FINISHED
+
+    def _next_audio(self, frames: int) -> np.ndarray:
+        silence = np.zeros((frames, CHANNELS), dtype=np.float32)
+        if self.state is State.FINISHED or (self.state is State.PAUSED and self._fade_out == 0):
+            return silence
+        if self.state is State.HOLDING:
+            bed = self.renderer.bed_only(self._bed_position, self._bed_position + frames)
+            self._bed_position += frames
+            return bed * np.float32(10 ** (HOLD_BED_DB / 20))
+        if self._fade_out:  # pausing or stopping: the last moments, fading
+            count = min(frames, self._fade_out)
+            silence[:count] = self._session(self.position, count) * self._fade_ramp(count)[:, None]
+            self.position = min(self.position + count, self.total)
+            self._fade_out -= count
+            if self._fade_out == 0:
+                self.state = self._after_fade_out
+            return silence
+        if self._jump_from is not None:
+            return self._crossfade(frames)
+        return self._play(frames)
+
+    def _fade_ramp(self, count: int) -> np.ndarray:
+        remaining = self._fade_out
+        total = (
+            round(QUIT_FADE_S * self.rate) if self._after_fade_out is State.FINISHED else self._fade
+        )
+        steps = (remaining - np.arange(count)) / total
+        ramp: np.ndarray = (0.5 - 0.5 * np.cos(np.pi * np.clip(steps, 0, 1))).astype(np.float32)
+        return ramp
+
+    def _session(self, start: int, count: int) -> np.ndarray:
+        """Session audio from ``start``; silence past the end."""
+        audio = np.zeros((count, CHANNELS), dtype=np.float32)
+        end = min(start + count, self.total)
+        if end > start:
+            audio[: end - start] = self.renderer.block(start, end)
+        return audio
+
+    def _play(self, frames: int) -> np.ndarray:
+        out = np.zeros((frames, CHANNELS), dtype=np.float32)
+        hold = next(
+            ((s, e) for s, e in self._holds if self.position <= s < self.position + frames), None
+        )
+        count = frames if hold is None else hold[0] - self.position
+        out[:count] = self._session(self.position, count)
+        if self._fade_in:
+            ramp_frames = min(count, self._fade_in)
+            done = self._fade - self._fade_in
+            steps = (done + np.arange(ramp_frames)) / self._fade
+            out[:ramp_frames] *= (0.5 - 0.5 * np.cos(np.pi * steps)).astype(np.float32)[:, None]
+            self._fade_in -= ramp_frames
+        self.position += count
+        if hold is not None:
+            self.state = State.HOLDING
+            self._hold_end = hold[1]
+            self._bed_position = self.position
+            out[count:] = self._next_audio(frames - count)
+        elif self.position >= self.total:
+            self.state = State.FINISHED
+        return out
+
+    def _crossfade(self, frames: int) -> np.ndarray:
+        """The first moments after a jump: the old place fades out as the new one fades in."""
+        assert self._jump_from is not None
+        count = min(frames, self._fade)
+        up = (0.5 - 0.5 * np.cos(np.pi * (np.arange(count) + 0.5) / count)).astype(np.float32)[
+            :, None
+        ]
+        old = self._session(self._jump_from, count)
+        self._jump_from = None
+        out = np.zeros((frames, CHANNELS), dtype=np.float32)
+        out[:count] = old * (1 - up) + self._play(count) * up
+        if count < frames:
+            out[count:] = self._next_audio(frames - count)
+        return out
+
+    def _glide_volume(self, frames: int) -> np.ndarray:
+        target = 10 ** (self.volume_db / 20)
+        glide = (
+            np.linspace(self._gain, target, frames, endpoint=False, dtype=np.float32)
+            if frames
+            else np.zeros(0)
+        )
+        self._gain = target
+        return glide.astype(np.float32)
+
+    def _mix_tones(self, out: np.ndarray) -> None:
+        while self._tones and len(out):
+            tone = self._tones[0]
+            count = min(len(out), len(tone))
+            out[:count] += tone[:count]
+            if count < len(tone):
+                self._tones[0] = tone[count:]
+                return
+            self._tones.pop(0)
+            out = out[count:]
+
+    # -- what to show ---------------------------------------------------------------------------
+    def status(self) -> Status:
+        with self._lock:
+            position_s = self.position / self.rate
+            state = self.state
+            volume_db = self.volume_db
+        index = max(0, bisect.bisect_right(self._chapter_starts, self.position) - 1)
+        chapter = self.timeline.chapters[index] if self.timeline.chapters else None
+        title = chapter.title if chapter else self.timeline.title
+        start_s = chapter.start_s if chapter else 0.0
+        return Status(
+            state,
+            position_s,
+            title,
+            max(0.0, position_s - start_s),
+            self.timeline.total_s - position_s,
+            volume_db,
+        )

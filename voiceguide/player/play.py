@@ -1,0 +1,76 @@
+"""Playing a session: a backend pulls audio from the controller while keys are read and the status
+is shown; on every way out the device is closed and the terminal restored."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from typing import TextIO
+
+from voiceguide.player.backends import open_backend
+from voiceguide.player.controller import Controller
+from voiceguide.player.display import Prompter, StatusLine
+from voiceguide.player.keys import terminal_keys
+from voiceguide.render.mix import CHANNELS, MixRenderer
+from voiceguide.timeline import Timeline
+
+TICK_S = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class PlayOptions:
+    backend: str | None = None
+    quiet: bool = False
+    prompter: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PlayReport:
+    backend: str
+    device: str
+    why: str
+    completed: bool  # played to the end (not stopped by a key)
+
+
+def play(
+    mix_renderer: MixRenderer,
+    timeline: Timeline,
+    options: PlayOptions,
+    *,
+    stream: TextIO | None = None,
+) -> PlayReport:
+    """Play until the end, or until ``q`` / Ctrl-C (which fade out)."""
+    out = stream or sys.stderr
+    controller = Controller(mix_renderer, timeline)
+    backend, why = open_backend(options.backend)
+    display: StatusLine | Prompter | None = None
+    if options.prompter:
+        display = Prompter(out, timeline)
+    elif not options.quiet and out.isatty():
+        display = StatusLine(out)
+    stopped_by_key = False
+    with terminal_keys() as reader:
+        backend.start(controller.pull, mix_renderer.mix.sample_rate, CHANNELS)
+        try:
+            while not controller.finished:
+                try:
+                    key = reader.read(TICK_S) if reader else _sleep(TICK_S)
+                except KeyboardInterrupt:  # Ctrl-C when stdin is not a terminal
+                    key = "ctrl-c"
+                if key and controller.handle(key) == "quit":
+                    stopped_by_key = True
+                if display:
+                    display.show(controller.status())
+            time.sleep(0.15)  # let the device play out its last buffer (the fade's end)
+        finally:
+            backend.stop()
+            if display:
+                display.close()
+    return PlayReport(backend.name, backend.device, why, not stopped_by_key)
+
+
+def _sleep(seconds: float) -> str | None:
+    """No terminal to read keys from: wait a tick (Ctrl-C still arrives as KeyboardInterrupt)."""
+    time.sleep(seconds)
+    return None
