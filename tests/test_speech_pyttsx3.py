@@ -32,7 +32,7 @@ def test_rate_applies_to_the_first_utterance() -> None:
     engine = get_engine("pyttsx3")
     (slow,) = engine.synthesize(TEXTS[:1], Voice("default", 120, 40))
     (fast,) = engine.synthesize(TEXTS[:1], Voice("default", 240, 40))
-    assert 1.5 < slow.duration_s / fast.duration_s < 2.5
+    assert 1.5 < slow.duration_s / fast.duration_s < 2.5, (slow.duration_s, fast.duration_s)
 
 
 def test_deterministic() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from voiceguide.sound.level import level_clip
 from voiceguide.speech import Clip, ClipCache, Samples, SpeechEngine, Voice, speak_all
@@ -17,7 +17,8 @@ from voiceguide.speech.cache import clip_key
 from voiceguide.speech.prepare import prepare_clip
 from voiceguide.timeline import Line
 
-FINISH_METHOD = 2  # bump when preparing or leveling changes
+SPEAK_BATCH = 12  # lines per request to the engine: small enough to overlap speaking and finishing
+FINISH_METHOD = 3  # bump when preparing or leveling changes
 
 Progress = Callable[[int, int], None]
 
@@ -49,20 +50,28 @@ def voice_clips(
         progress(done, len(lines))
 
     def finish(raw: Clip) -> Samples:
-        return level_clip(prepare_clip(raw, sample_rate=sample_rate), sample_rate)
+        # leveled at the engine's own rate (fewer samples), then resampled: band-limited
+        # interpolation stays on the same waveform, so the true-peak limit holds
+        return prepare_clip(raw, sample_rate=sample_rate, shape=level_clip)
 
-    # numpy and libsoxr release the GIL in their loops: finishing clips on every core pays off
+    # Speaking (in the engine's own process) and finishing (numpy and libsoxr, which release the
+    # GIL) overlap: each batch is finished on the other cores while the next one is spoken.
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        futures: dict[Line, Future[Samples]] = {}
         for rate_scale, group in missing.items():
             scaled = _scaled(voice, Line("", rate_scale))
-            raw = speak_all(engine, scaled, [line.text for line in group], cache)
-            finished_clips = pool.map(finish, [raw[line.text] for line in group])
-            for line, finished in zip(group, finished_clips, strict=True):
-                finished_cache.put(keys[line], Clip(finished, sample_rate))
-                clips[line] = finished
-                done += 1
-                if progress:
-                    progress(done, len(lines))
+            for first in range(0, len(group), SPEAK_BATCH):
+                batch = group[first : first + SPEAK_BATCH]
+                raw = speak_all(engine, scaled, [line.text for line in batch], cache)
+                for line in batch:
+                    futures[line] = pool.submit(finish, raw[line.text])
+        for line, future in futures.items():
+            finished = future.result()
+            finished_cache.put(keys[line], Clip(finished, sample_rate))
+            clips[line] = finished
+            done += 1
+            if progress:
+                progress(done, len(lines))
     return clips
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import soxr
 
@@ -13,12 +15,20 @@ PAD_AFTER_S = 0.030  # and breathy tails
 EDGE_FADE_S = 0.010  # raised-cosine fade on both edges: no clicks where a clip starts or stops
 
 
-def prepare_clip(clip: Clip, *, sample_rate: int) -> Samples:
-    """Return mono float32 samples at ``sample_rate`` with no leading/trailing silence and faded edges."""
+def prepare_clip(
+    clip: Clip, *, sample_rate: int, shape: Callable[[np.ndarray, int], np.ndarray] | None = None
+) -> Samples:
+    """Return mono float32 samples at ``sample_rate`` with no leading/trailing silence and faded edges.
+
+    ``shape(samples, rate)``, if given, works on the trimmed clip at the engine's own rate before it
+    is resampled (the leveler: half the samples of a 44.1 kHz clip for a 22.05 kHz engine).
+    """
     samples = clip.samples.astype(np.float64)
     if samples.size:
         samples -= samples.mean()
     samples = _trim(samples, clip.sample_rate)
+    if shape is not None and samples.size:
+        samples = shape(samples.astype(np.float32), clip.sample_rate).astype(np.float64)
     if clip.sample_rate != sample_rate and samples.size:
         # libsoxr's very-high-quality filter: images and aliases far below audibility (-170 dB here)
         samples = soxr.resample(samples, clip.sample_rate, sample_rate, quality="VHQ")
