@@ -58,6 +58,7 @@ class SessionOptions:
     chime: str | None = None  # "bell", "bowl" or "none"
     loudness_lufs: float | None = None
     linger_minutes: float | None = None
+    recordings: Path | None = None  # a folder of recorded lines; None: the routine's, if any
     ceiling_dbtp: float = -1.0
     sample_rate: int = 44100
     cache_dir: Path | None = None
@@ -129,7 +130,8 @@ def prepare(
     )
     voice = resolve_voice(engine, request, routine.language)
     cache = ClipCache(options.cache_dir)
-    lines = spoken_lines(routine)
+    recordings = find_recordings(routine, options)
+    lines = spoken_lines(routine, recordings)
     try:
         clips = voice_clips(
             engine, voice, lines, cache, sample_rate=options.sample_rate,
@@ -139,7 +141,10 @@ def prepare(
         raise _located_voice_error(routine, options, error) from None
     _refuse_silent_lines(routine, clips)
     clip_s = {line: len(samples) / options.sample_rate for line, samples in clips.items()}
-    timeline = plan(routine, clip_s, _plan_options(routine, options))
+    plan_options = dataclasses.replace(
+        _plan_options(routine, options), recordings=tuple(sorted(recordings.items()))
+    )
+    timeline = plan(routine, clip_s, plan_options)
     bed_gain = 0.0
     if bed is not None:
         gain_db = _first(
@@ -185,6 +190,30 @@ def _refuse_silent_lines(routine: Routine, clips: dict[Line, Samples]) -> None:
                 where.field,
                 f"the voice says nothing for '{line.text[:40]}'",
             )
+
+
+RECORDING_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a")
+
+
+def find_recordings(routine: Routine, options: SessionOptions) -> dict[str, str]:
+    """Recorded lines: ``NAME.ext`` files in the folder given by ``--recordings`` or the routine.
+
+    Names: ``STEP`` (the step's opening words), ``STEP-right`` / ``STEP-left`` (one hand's round),
+    ``STEP-switch``, ``STEP-promptN`` (the Nth prompt, from 1).
+    """
+    if options.recordings is not None:
+        folder = options.recordings
+    elif routine.recordings is not None:
+        folder = Path(routine.folder) / routine.recordings
+    else:
+        return {}
+    if not folder.is_dir():
+        raise OptionError(f"{folder}: expected a folder of recorded lines")
+    found = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in RECORDING_SUFFIXES and path.is_file():
+            found[path.stem] = str(path.resolve())
+    return found
 
 
 def _first(*values: float | None) -> float:

@@ -118,6 +118,11 @@ def session_options(command: F) -> F:
             help="spoken (-16 LUFS, the default), sleep (-20), or a level in LUFS.",
         ),
         click.option(
+            "--recordings",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="A folder of recorded lines (STEP.wav, STEP-left.wav, STEP-prompt1.wav, ...) used instead of TTS.",
+        ),
+        click.option(
             "--linger",
             "linger_minutes",
             type=click.FloatRange(0, 120),

@@ -10,6 +10,9 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
 
 from voiceguide.sound.level import level_clip
 from voiceguide.speech import Clip, ClipCache, Samples, SpeechEngine, Voice, speak_all
@@ -38,7 +41,11 @@ def voice_clips(
     clips: dict[Line, Samples] = {}
     missing: dict[float, list[Line]] = {}
     keys: dict[Line, str] = {}
+    spoken = [line for line in lines if line.recording is None]
     for line in lines:
+        if line.recording is not None:
+            clips[line] = _recorded(Path(line.recording), sample_rate)
+    for line in spoken:
         keys[line] = _finished_key(clip_key(identity, _scaled(voice, line), line.text), sample_rate)
         found = finished_cache.get(keys[line])
         if found is not None and found.sample_rate == sample_rate:
@@ -73,6 +80,15 @@ def voice_clips(
             if progress:
                 progress(done, len(lines))
     return clips
+
+
+def _recorded(path: Path, sample_rate: int) -> Samples:
+    """A recorded line, as ready to mix as a spoken one: mono, trimmed, leveled, resampled, faded."""
+    from voiceguide.sound.beds import decode_file
+
+    samples, rate = decode_file(path)
+    mono = np.ascontiguousarray(samples.mean(axis=1), dtype=np.float32)
+    return prepare_clip(Clip(mono, rate), sample_rate=sample_rate, shape=level_clip)
 
 
 def _scaled(voice: Voice, line: Line) -> Voice:

@@ -182,6 +182,7 @@ class Routine:
     wind_down_s: float = 0.0  # across this last stretch of steps the voice grows slower and softer
     loudness_lufs: float | None = None  # None: the spoken-word default
     collection: str | None = None  # the album this session belongs to, in exported tags
+    recordings: str | None = None  # a folder of recorded lines (relative to the routine's folder)
 
     @property
     def steps_s(self) -> float:

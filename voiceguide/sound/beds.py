@@ -83,24 +83,25 @@ def load_bed(name_or_path: str, *, folder: Path, sample_rate: int) -> Bed:
         raise InputError(
             f"no soundscape named '{name_or_path}'; bundled: {', '.join(sorted(names))} (or give a file)"
         )
-    samples, rate = _decode(path)
+    samples, rate = decode_file(path)
     loop = _seamless(_at_rate(samples, rate, sample_rate), sample_rate)
     loudness = integrated_lufs(loop, sample_rate)
     if not math.isfinite(loudness):
-        raise InputError(f"soundscape {path}: the file is silent")
+        raise InputError(f"{path}: the file is silent")
     info = path.stat()
     return Bed(
         path.name, loop, loudness, f"file {path.resolve()} {info.st_size} {info.st_mtime_ns}"
     )
 
 
-def _decode(path: Path) -> tuple[np.ndarray, int]:
+def decode_file(path: Path) -> tuple[np.ndarray, int]:
+    """``(frames, channels)`` float32 samples and their rate: libsndfile, else ffmpeg; checked first."""
     try:
         info = path.stat()
     except OSError as error:
-        raise InputError(f"soundscape {path}: cannot open the file ({error.strerror})") from None
+        raise InputError(f"{path}: cannot open the file ({error.strerror})") from None
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"soundscape {path}: expected an audio file, got a folder or device")
+        raise InputError(f"{path}: expected an audio file, got a folder or device")
     if info.st_size > MAX_FILE_BYTES:
         raise InputError(
             f"soundscape {path}: expected a file under {MAX_FILE_BYTES // 1_000_000} MB"
@@ -132,7 +133,7 @@ def _decode_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
     ffmpeg = find_ffmpeg()
     if ffmpeg is None:
         raise InputError(
-            f"soundscape {path}: this format needs ffmpeg; install it (apt-get install ffmpeg) "
+            f"{path}: this format needs ffmpeg; install it (apt-get install ffmpeg) "
             "or the imageio-ffmpeg package (pip install imageio-ffmpeg)"
         )
     rate = 44100
@@ -142,7 +143,7 @@ def _decode_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
     if done.returncode != 0 or not done.stdout:
         reason = done.stderr.decode(errors="replace").strip().splitlines()
         detail = reason[-1] if reason else "no audio"
-        raise InputError(f"soundscape {path}: cannot decode the file ({detail})")
+        raise InputError(f"{path}: cannot decode the file ({detail})")
     samples = np.frombuffer(done.stdout, dtype="<f4").reshape(-1, 2).copy()
     return samples, rate
 

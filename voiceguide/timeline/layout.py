@@ -40,21 +40,22 @@ DEFAULT_SWITCH = {
 }
 
 
-def spoken_lines(routine: Routine) -> tuple[Line, ...]:
-    """Every distinct line the routine speaks, in order: what the speech engine must synthesize."""
-    return tuple(step_of_lines(routine))
+def spoken_lines(routine: Routine, recordings: Mapping[str, str] | None = None) -> tuple[Line, ...]:
+    """Every distinct line the routine speaks, in order: what the speech engine must synthesize
+    (or, for lines with a file in ``recordings``, what is read from the recording)."""
+    return tuple(step_of_lines(routine, recordings))
 
 
-def step_of_lines(routine: Routine) -> dict[Line, int]:
+def step_of_lines(routine: Routine, recordings: Mapping[str, str] | None = None) -> dict[Line, int]:
     """Each distinct line, in order, with the index of the first step that speaks it."""
     seen: dict[Line, int] = {}
     for step_index, step in enumerate(routine.steps):
         rate_scale, _ = _wind_down(routine)[step_index]
         for hand in step.hands:
-            for segments, _ in _round_lines(routine, step, hand):
+            for segments, _, recording in _round_lines(routine, step, hand, recordings or {}):
                 for segment in segments:
                     if isinstance(segment, Speech):
-                        seen.setdefault(Line(segment.text, rate_scale), step_index)
+                        seen.setdefault(_line(segment.text, rate_scale, recording), step_index)
         if step.breathe and step.breathe.spoken_cycles:
             for kind, _ in step.breathe.pattern.phases:
                 if kind in BREATH_WORDS:
@@ -71,7 +72,9 @@ def plan(
     items = [
         item
         for index, step in enumerate(routine.steps)
-        for item in _step_items(routine, index, step, clip_s, levels[index])
+        for item in _step_items(
+            routine, index, step, clip_s, levels[index], dict(options.recordings)
+        )
     ]
     if options.target_s is not None:
         items = _fit(items, options.target_s)
@@ -141,7 +144,7 @@ class _Mark:
 
 
 _Item = _Voice | _Gap | _Breath | _Hold | _Mark
-_Lines = list[tuple[tuple[Speech | Pause, ...], VoiceKind]]
+_Lines = list[tuple[tuple[Speech | Pause, ...], VoiceKind, str | None]]
 
 
 def _gap(seconds: float) -> _Gap:
@@ -171,15 +174,41 @@ def _wind_down(routine: Routine) -> list[tuple[float, float]]:
     return levels
 
 
-def _round_lines(routine: Routine, step: Step, hand: Hand | None) -> _Lines:
-    """What one round of a step says: the switch line (left round), the text, then each prompt."""
+def _round_lines(
+    routine: Routine, step: Step, hand: Hand | None, recordings: Mapping[str, str]
+) -> _Lines:
+    """What one round of a step says: the switch line (left round), the text, then each prompt.
+
+    A line with a recording (``STEP``, ``STEP-right``/``STEP-left``, ``STEP-switch``,
+    ``STEP-promptN``) becomes one segment: the recording holds its own pauses.
+    """
+
+    def line(
+        text: str, kind: VoiceKind, *names: str
+    ) -> tuple[tuple[Speech | Pause, ...], VoiceKind, str | None]:
+        segments = split_segments(text, hand)
+        recording = next((recordings[name] for name in names if name in recordings), None)
+        if recording is None:
+            return segments, kind, None
+        words = " ".join(segment.text for segment in segments if isinstance(segment, Speech))
+        return (Speech(words),), kind, recording
+
+    side = f"{step.id}-{hand.value}" if hand else step.id
     lines: _Lines = []
     if hand is Hand.LEFT:
         switch = step.switch_text or DEFAULT_SWITCH[routine.audience]
-        lines.append((split_segments(switch, hand), "switch"))
-    lines.append((split_segments(step.text, hand), "say"))
-    lines.extend((split_segments(prompt.text, hand), "prompt") for prompt in step.prompts)
+        lines.append(line(switch, "switch", f"{step.id}-switch"))
+    lines.append(line(step.text, "say", side, step.id))
+    lines.extend(
+        line(prompt.text, "prompt", f"{step.id}-prompt{number}")
+        for number, prompt in enumerate(step.prompts, 1)
+    )
     return lines
+
+
+def _line(text: str, rate_scale: float, recording: str | None) -> Line:
+    """A recording is not sped up or slowed down: only spoken lines follow the wind-down's rate."""
+    return Line(text, 1.0, recording) if recording else Line(text, rate_scale)
 
 
 def _step_items(
@@ -188,6 +217,7 @@ def _step_items(
     step: Step,
     clip_s: Mapping[Line, float],
     level: tuple[float, float],
+    recordings: Mapping[str, str],
 ) -> Iterator[_Item]:
     rate_scale, gain_db = level
     for hand in step.hands:
@@ -195,7 +225,7 @@ def _step_items(
         yield _Mark(title, step.id, step_index, hand)
         prompts = iter(step.prompts)
         cursor_s = 0.0
-        for segments, kind in _round_lines(routine, step, hand):
+        for segments, kind, recording in _round_lines(routine, step, hand, recordings):
             if kind == "prompt":
                 prompt = next(prompts)
                 gap_s = prompt.at_s - cursor_s
@@ -213,7 +243,7 @@ def _step_items(
                     yield _gap(segment.duration_s)
                     cursor_s += segment.duration_s
                 else:
-                    line = Line(segment.text, rate_scale)
+                    line = _line(segment.text, rate_scale, recording)
                     yield _Voice(line, clip_s[line], kind, gain_db)
                     cursor_s += clip_s[line]
             if kind == "switch":

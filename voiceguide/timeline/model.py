@@ -25,6 +25,7 @@ class Line:
 
     text: str
     rate_scale: float = 1.0
+    recording: str | None = None  # a recorded file that says this line instead of a speech engine
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class PlanOptions:
     breathing: SessionBreathing | Literal["routine"] | None = FROM_ROUTINE
     chime: str | Literal["routine"] | None = FROM_ROUTINE
     linger_s: float | None = None  # None: the routine's
+    recordings: tuple[tuple[str, str], ...] = ()  # recording name (step id, ...) -> audio file
 
 
 @dataclass(frozen=True, slots=True)
