@@ -121,6 +121,7 @@ def prepare(
     from voiceguide.routine.model import LOUDNESS_PRESETS
     from voiceguide.sound.level import CLIP_LOUDNESS_LUFS
     from voiceguide.speech import ClipCache, VoiceRequest, get_engine, resolve_voice
+    from voiceguide.speech.cache import trim_cache
 
     bed = _load_bed(routine, options)  # a missing soundscape is reported before any work starts
     engine = get_engine(options.engine or routine.voice.engine)
@@ -158,6 +159,7 @@ def prepare(
     mix, leveling = normalize(
         mix, target_lufs=target, ceiling_dbtp=options.ceiling_dbtp, cache_dir=cache.root
     )
+    trim_cache(cache.root)  # the cache stays under its size limit
     return Session(
         routine, timeline, engine.name, voice.name, mix, leveling, bed.name if bed else None
     )

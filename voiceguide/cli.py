@@ -7,6 +7,7 @@ Errors: a :class:`VoiceguideError` becomes one line on stderr and exit code 2 (b
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
@@ -378,6 +379,31 @@ def play(routine: str, backend: str | None, quiet: bool, prompter: bool, **optio
         _say(f"backend: {report.backend} ({report.why}); device: {report.device}")
 
 
+@cli.group()
+def cache() -> None:
+    """Show or free the cache of spoken clips and loudness measurements."""
+
+
+@cache.command(name="info")
+def cache_info() -> None:
+    """Where the cache is, and how much it holds."""
+    from voiceguide.speech.cache import DEFAULT_LIMIT_MB, cache_usage
+
+    usage = cache_usage()
+    click.echo(f"{usage.folder}: {usage.files} files, {usage.size_bytes / 1e6:.1f} MB "
+               f"(limit {os.environ.get('VOICEGUIDE_CACHE_MAX_MB', DEFAULT_LIMIT_MB)} MB)")  # fmt: skip
+    for kind, files, size in usage.by_kind:
+        click.echo(f"  {kind:<9} {files:>6} files  {size / 1e6:8.1f} MB")
+
+
+@cache.command(name="clear")
+def cache_clear() -> None:
+    """Delete everything in the cache (it fills again as sessions are made)."""
+    from voiceguide.speech.cache import clear_cache
+
+    click.echo(f"removed {clear_cache()} files")
+
+
 @cli.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def list_command(as_json: bool) -> None:
@@ -449,7 +475,8 @@ def voices(engine: str, as_json: bool) -> None:
 
 
 class Terminated(BaseException):
-    """SIGTERM, raised like Ctrl-C so that every ``finally`` and temporary-file cleanup runs."""
+    """SIGTERM or SIGHUP, raised like Ctrl-C so that every ``finally`` (the terminal, temporary
+    files, helper processes) runs."""
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
@@ -459,12 +486,15 @@ def _on_sigterm(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn errors into one line and an exit code."""
     on_main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm) if on_main_thread else None
+    signals = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    previous = (
+        {signum: signal.signal(signum, _on_sigterm) for signum in signals} if on_main_thread else {}
+    )
     try:
         _run(argv)
     finally:
-        if on_main_thread:
-            signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _run(argv: list[str] | None) -> None:

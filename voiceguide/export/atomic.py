@@ -36,21 +36,55 @@ def atomic_path(destination: Path, *, force: bool) -> Iterator[Path]:
         raise OptionError(
             f"{folder} does not exist; expected an existing folder for {destination.name}"
         )
+    _remove_stale_partials(destination)
     try:
         handle, name = tempfile.mkstemp(
             dir=folder, prefix=f".{destination.name}.", suffix=".partial"
         )
     except OSError as error:
         raise ExportError(f"cannot write in {folder}: {error.strerror}") from None
-    if hasattr(os, "fchmod"):
-        os.fchmod(
-            handle, _new_file_mode(destination)
-        )  # mkstemp makes 0600; an export is an ordinary file
-    os.close(handle)
     temporary = Path(name)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(
+                handle, _new_file_mode(destination)
+            )  # mkstemp makes 0600; an export is an ordinary file
+        _lock(
+            handle
+        )  # held until the end: a later run can tell a live export from a killed one's leftovers
         yield temporary
         temporary.replace(destination)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    finally:
+        os.close(handle)
+
+
+def _lock(handle: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; leftovers are not cleaned up there
+        return
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _remove_stale_partials(destination: Path) -> None:
+    """Delete temporary files that a killed export of ``destination`` left behind (unlocked ones)."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    for leftover in destination.parent.glob(f".{destination.name}.*.partial"):
+        try:
+            descriptor = os.open(leftover, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # another export is writing it right now
+        else:
+            leftover.unlink(missing_ok=True)
+        finally:
+            os.close(descriptor)

@@ -6,10 +6,12 @@ The root folder is ``$VOICEGUIDE_CACHE_DIR`` or the user's cache folder (``~/.ca
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +19,7 @@ import soundfile
 
 from voiceguide.speech.base import Clip, Voice
 
+CACHE_KINDS = ("clips", "finished", "loudness")
 FORMAT_VERSION = 2  # bump when the stored clip changes meaning
 
 
@@ -27,6 +30,21 @@ def default_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("voiceguide", appauthor=False))
+
+
+def _whole_wav(path: Path) -> bool:
+    """A WAV file whose RIFF header accounts for exactly the bytes on disk (a cut-off file does not)."""
+    try:
+        with path.open("rb") as stream:
+            header = stream.read(12)
+            size = os.fstat(stream.fileno()).st_size
+    except OSError:
+        return False
+    return (
+        header[:4] == b"RIFF"
+        and header[8:12] == b"WAVE"
+        and int.from_bytes(header[4:8], "little") + 8 == size
+    )
 
 
 def clip_key(engine_identity: str, voice: Voice, text: str) -> str:
@@ -49,6 +67,10 @@ class ClipCache:
 
     def get(self, key: str) -> Clip | None:
         path = self._path(key)
+        if not _whole_wav(path):
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)  # truncated or garbage: made again, and stored again
+            return None
         try:
             samples, rate = soundfile.read(path, dtype="float32")
         except (OSError, RuntimeError, soundfile.LibsndfileError):
@@ -72,3 +94,72 @@ class ClipCache:
                 raise
         except OSError:
             pass
+
+
+DEFAULT_LIMIT_MB = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    folder: Path
+    files: int
+    size_bytes: int
+    by_kind: tuple[tuple[str, int, int], ...]  # (kind, files, bytes)
+
+
+def _entries(root: Path) -> list[tuple[Path, os.stat_result]]:
+    found = []
+    for kind in CACHE_KINDS:
+        for path in (root / kind).rglob("*"):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            if path.is_file():
+                found.append((path, info))
+    return found
+
+
+def cache_usage(root: Path | None = None) -> Usage:
+    root = root or default_cache_dir()
+    entries = _entries(root)
+    by_kind = []
+    for kind in CACHE_KINDS:
+        mine = [info.st_size for path, info in entries if path.is_relative_to(root / kind)]
+        by_kind.append((kind, len(mine), sum(mine)))
+    return Usage(root, len(entries), sum(info.st_size for _, info in entries), tuple(by_kind))
+
+
+def clear_cache(root: Path | None = None) -> int:
+    """Remove every cached clip and measurement; return how many files went."""
+    root = root or default_cache_dir()
+    removed = 0
+    for path, _ in _entries(root):
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed += 1
+    return removed
+
+
+def trim_cache(root: Path | None = None, limit_bytes: int | None = None) -> int:
+    """Keep the cache under its size limit (``$VOICEGUIDE_CACHE_MAX_MB``, default 500 MB) by removing
+    the entries used least recently; return how many files went."""
+    root = root or default_cache_dir()
+    if limit_bytes is None:
+        configured = os.environ.get("VOICEGUIDE_CACHE_MAX_MB", "")
+        limit_bytes = (
+            int(float(configured) * 1e6)
+            if configured.replace(".", "", 1).isdigit()
+            else DEFAULT_LIMIT_MB * 1_000_000
+        )
+    entries = _entries(root)
+    total = sum(info.st_size for _, info in entries)
+    removed = 0
+    for path, info in sorted(entries, key=lambda entry: max(entry[1].st_atime, entry[1].st_mtime)):
+        if total <= limit_bytes:
+            break
+        with contextlib.suppress(OSError):
+            path.unlink()
+            total -= info.st_size
+            removed += 1
+    return removed

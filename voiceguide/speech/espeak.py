@@ -12,7 +12,6 @@ import os
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -24,6 +23,7 @@ from voiceguide.speech.base import Clip, Voice, VoiceInfo
 from voiceguide.speech.worker import Worker
 
 START_TIMEOUT_S = 30.0
+ZYGOTE_SCRIPT = Path(__file__).with_name("espeak_zygote.py")
 CLIP_METHOD = 1  # bump when the zygote changes how a clip is made (seeds, parameters)
 STATUS_OK, STATUS_NO_VOICE = 0, 2
 
@@ -45,7 +45,7 @@ class _Zygote:
             raise EngineError(
                 "the eSpeak NG engine needs the 'espeakng-loader' package: pip install espeakng-loader"
             ) from None
-        script = Path(__file__).with_name("espeak_zygote.py")
+        script = ZYGOTE_SCRIPT
         jobs = str(max(1, min(4, os.cpu_count() or 1)))
         self.worker = Worker([sys.executable, str(script), jobs], "eSpeak NG")
         self.info = self.worker.receive(START_TIMEOUT_S, "starting")
@@ -53,6 +53,13 @@ class _Zygote:
             self.worker.close()
             raise EngineError(f"eSpeak NG could not start: {self.info.get('error')}")
         self.next_id = 0
+
+    @classmethod
+    def restart(cls) -> None:
+        with cls._lock:
+            if cls._instance is not None:
+                cls._instance.worker.close(kill=True)
+                cls._instance = None
 
     @classmethod
     def get(cls) -> _Zygote:
@@ -73,12 +80,21 @@ class _Zygote:
                 for request_id, text, path in zip(ids, texts, paths, strict=True)
             ))  # fmt: skip
             index_of = {request_id: index for index, request_id in enumerate(ids)}
-            deadline = time.monotonic() + sum(_timeout_s(text) for text in texts)
             failures: dict[int, int] = {}
-            for _ in (
-                texts
+            outstanding = dict(index_of)
+            while (
+                outstanding
             ):  # read every answer, even after a failure, so none is left for the next call
-                answer = self.worker.receive(max(0.1, deadline - time.monotonic()), "speaking")
+                waiting = [texts[index] for index in sorted(outstanding.values())]
+                try:
+                    answer = self.worker.receive(
+                        max(_timeout_s(text) for text in waiting), "speaking"
+                    )
+                except EngineError:
+                    raise EngineError(
+                        f"eSpeak NG stopped answering while speaking: '{waiting[0][:60]}'"
+                    ) from None
+                outstanding.pop(answer["id"], None)
                 if answer["status"] != STATUS_OK:
                     failures[index_of[answer["id"]]] = answer["status"]
             if failures:
@@ -117,11 +133,16 @@ class EspeakEngine:
         return self.default_voice.name if language in ("en", "en-us") else f"{language}+f3"
 
     def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
-        rate = int(self._zygote.info["sample_rate"])
-        return [
-            Clip((samples / 32768.0).astype(np.float32), rate)
-            for samples in self._zygote.speak(texts, voice)
-        ]
+        """Speak ``texts``; a helper that hangs or dies is stopped and started again once."""
+        try:
+            zygote = self._zygote
+            batch = zygote.speak(texts, voice)
+        except EngineError:
+            _Zygote.restart()
+            zygote = self._zygote
+            batch = zygote.speak(texts, voice)  # a second failure is reported as it is
+        rate = int(zygote.info["sample_rate"])
+        return [Clip((samples / 32768.0).astype(np.float32), rate) for samples in batch]
 
     def voices(self) -> list[VoiceInfo]:
         found = [
