@@ -67,7 +67,7 @@ class Pyttsx3Engine:
                 _ask(worker, {"op": "voice", **settings}, START_TIMEOUT_S, "setting the voice")
                 for index, text in enumerate(texts):
                     path = Path(folder) / f"{index}.wav"
-                    request = {"op": "speak", "text": text, "path": str(path)}
+                    request = {"op": "speak", "text": plain_text(text), "path": str(path)}
                     answer = _ask(
                         worker, request, _timeout_s(text), f"speaking '{text[:60]}'", check=False
                     )
@@ -85,6 +85,15 @@ class Pyttsx3Engine:
         finally:
             worker.close()
         return clips
+
+
+_MARKUP = str.maketrans({"<": " ", ">": " ", "&": " and "})
+
+
+def plain_text(text: str) -> str:
+    """Text that no driver can take for markup: SAPI5 and NSSS read XML-like tags and embedded
+    commands in some configurations, so angle brackets and ampersands never reach them."""
+    return " ".join(text.translate(_MARKUP).split())
 
 
 def _start() -> Worker:
