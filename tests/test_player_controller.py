@@ -221,3 +221,60 @@ def test_unknown_keys_do_nothing(mix: Mix) -> None:
     controller = _controller(mix)
     assert controller.handle("x") is None
     assert controller.state is State.PLAYING
+
+
+def _mix_with_bed() -> Mix:
+    from voiceguide.render import Ducking
+    from voiceguide.sound.beds import Bed
+
+    mix = _mix()
+    t = np.arange(RATE * 4) / RATE  # a 4 s loop of whole cycles of 150 Hz
+    loop = np.repeat((0.4 * np.sin(2 * np.pi * 150 * t))[:, None], 2, axis=1).astype(np.float32)
+    bed = Bed("test-bed", loop, -20.0, "test")
+    return Mix(mix.timeline, mix.clips, RATE, bed, 0.5, Ducking.from_events(mix.timeline.events))
+
+
+def test_entering_leaving_and_quitting_a_hold_never_click() -> None:
+    mix = _mix_with_bed()
+    hold = mix.timeline.holds[0]
+    for last_key in ("space", "n", "q"):
+        controller = _controller(mix)
+        audio = [_at(controller, hold.start_s + 2)]
+        assert controller.state is State.HOLDING
+        assert float(np.max(np.abs(audio[0][-PULL:]))) > 0.05  # the bed plays on while it waits
+        controller.handle(last_key)
+        audio.append(_run(controller, 1.0))
+        _no_clicks(np.concatenate(audio))
+
+
+def test_pause_or_quit_right_after_a_jump_fades_what_was_heard() -> None:
+    mix = _mix()
+    starts = [round(chapter.start_s * RATE) for chapter in mix.timeline.chapters]
+    for key in ("space", "q"):
+        controller = _controller(mix)
+        audio = [_at(controller, 3.3)]
+        controller.handle("n")
+        controller.handle(key)  # within the same buffer as the jump
+        audio.append(_run(controller, 0.5))
+        _no_clicks(np.concatenate(audio))
+        if key == "space":
+            controller.handle("space")
+            resumed = _run(controller, 0.2)
+            assert (
+                starts[1] <= controller.position - len(resumed) <= starts[1] + PULL
+            )  # at the new step
+            _no_clicks(np.concatenate([*audio, resumed]))
+
+
+def test_pausing_just_before_a_hold_still_waits_there() -> None:
+    mix = _mix()
+    hold_start = round(mix.timeline.holds[0].start_s * RATE)
+    controller = _controller(mix)
+    _run(controller, (hold_start - 300) / RATE)  # 300 frames before the hold: less than the fade
+    controller.pull(hold_start - controller.position - 200)
+    controller.handle("space")
+    _run(controller, 0.2)
+    assert controller.position <= hold_start
+    controller.handle("space")
+    _run(controller, 0.5)
+    assert controller.status().state is State.HOLDING

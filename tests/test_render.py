@@ -25,8 +25,10 @@ def _mix(block_frames: int = 65536) -> Mix:
     return Mix(plan(routine, lengths, PlanOptions(chime=None)), clips, RATE)
 
 
-def _render(mix: Mix, **kwargs: int) -> np.ndarray:
-    return np.concatenate(list(render_blocks(mix, **kwargs)))
+def _render(mix: Mix, start_frame: int = 0, block_frames: int = 65536) -> np.ndarray:
+    return np.concatenate(
+        list(render_blocks(mix, start_frame=start_frame, block_frames=block_frames))
+    )
 
 
 def test_length_channels_and_peak() -> None:

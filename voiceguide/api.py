@@ -300,6 +300,11 @@ def export(
     encoding = encoding or EncodeOptions()
     fmt = format_for(path)
     mix = session.mix
+    channels = 1 if encoding.mono else 2
+    if fmt.name == "wav" and mix.total_frames * channels * 2 > 0xFFFFFFFF - 1_000_000:
+        raise OptionError(
+            f"{path.name}: a WAV file holds at most 4 GB, too little for this session; use .flac"
+        )
     if mix.sample_rate != encoding.resolved_rate(fmt):
         raise OptionError(f"the session was prepared at {mix.sample_rate} Hz, not for {path.name}")
     return write_session(

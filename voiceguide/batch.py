@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,27 +57,30 @@ def export_all(
     for target in [*targets, folder / PLAYLIST]:
         if target.exists() and not force:
             raise OptionError(f"{target} already exists (use --force to replace it)")
+    for name in routines:  # every routine is checked before any work starts
+        api.load(name)
     done: dict[Path, _Done] = {}
     workers = max(1, min(len(routines), os.cpu_count() or 1))
     if progress:
         progress("exporting", 0, len(routines))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures: set[Future[_Done]] = {
-            pool.submit(_export_one, name, target, encoding, outputs, force, options)
+    context = multiprocessing.get_context("spawn")  # fresh workers: nothing inherited half-started
+    pool = context.Pool(processes=workers, initializer=_worker_signals)
+    try:
+        jobs = [
+            pool.apply_async(_export_one, (name, target, encoding, outputs, force, options))
             for name, target in zip(routines, targets, strict=True)
-        }
-        while futures:
-            finished, futures = wait(futures, return_when=FIRST_EXCEPTION)
-            for future in finished:
-                error = future.exception()
-                if error is not None:
-                    for other in futures:
-                        other.cancel()
-                    raise error
-                result = future.result()
-                done[result.path] = result
-                if progress:
-                    progress("exporting", len(done), len(routines))
+        ]
+        for job in jobs:
+            result = job.get()
+            done[result.path] = result
+            if progress:
+                progress("exporting", len(done), len(routines))
+        pool.close()
+    except BaseException:
+        pool.terminate()  # an error, Ctrl-C or SIGTERM: the other exports stop too (their partial files go)
+        raise
+    finally:
+        pool.join()
     playlist = folder / PLAYLIST
     with atomic_path(playlist, force=True) as temporary:
         lines = ["#EXTM3U"]
@@ -85,6 +89,15 @@ def export_all(
             lines += [f"#EXTINF:{round(item.total_s)},{item.title}", target.name]
         temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return BatchReport(targets, playlist)
+
+
+def _worker_signals() -> None:
+    """In a worker, SIGTERM unwinds like Ctrl-C, so its temporary file is removed."""
+    signal.signal(signal.SIGTERM, _raise_exit)
+
+
+def _raise_exit(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _export_one(

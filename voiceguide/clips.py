@@ -21,7 +21,10 @@ from voiceguide.speech.prepare import prepare_clip
 from voiceguide.timeline import Line
 
 SPEAK_BATCH = 12  # lines per request to the engine: small enough to overlap speaking and finishing
-FINISH_METHOD = 3  # bump when preparing or leveling changes
+FINISH_METHOD = 3
+MAX_RECORDING_S = (
+    600.0  # one recorded line may last up to ten minutes  # bump when preparing or leveling changes
+)
 
 Progress = Callable[[int, int], None]
 
@@ -86,7 +89,7 @@ def _recorded(path: Path, sample_rate: int) -> Samples:
     """A recorded line, as ready to mix as a spoken one: mono, trimmed, leveled, resampled, faded."""
     from voiceguide.sound.beds import decode_file
 
-    samples, rate = decode_file(path)
+    samples, rate = decode_file(path, max_s=MAX_RECORDING_S)
     mono = np.ascontiguousarray(samples.mean(axis=1), dtype=np.float32)
     return prepare_clip(Clip(mono, rate), sample_rate=sample_rate, shape=level_clip)
 

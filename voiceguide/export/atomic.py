@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterator
@@ -75,7 +76,7 @@ def _remove_stale_partials(destination: Path) -> None:
         import fcntl
     except ImportError:
         return
-    for leftover in destination.parent.glob(f".{destination.name}.*.partial"):
+    for leftover in destination.parent.glob(f".{glob.escape(destination.name)}.*.partial"):
         try:
             descriptor = os.open(leftover, os.O_RDONLY)
         except OSError:

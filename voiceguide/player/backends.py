@@ -39,6 +39,11 @@ class Backend(Protocol):
 
     def start(self, pull: Pull, sample_rate: int, channels: int) -> None: ...
 
+    @property
+    def alive(self) -> bool:
+        """Still consuming audio (a backend whose thread died is not)."""
+        ...
+
     def stop(self) -> None: ...
 
 
@@ -87,6 +92,10 @@ class MiniaudioBackend:
         next(generator)
         self._device.start(generator)
 
+    @property
+    def alive(self) -> bool:
+        return self._device is not None
+
     def stop(self) -> None:
         if self._device is not None:
             self._device.close()
@@ -120,6 +129,10 @@ class SimpleaudioBackend:
         self._thread = threading.Thread(target=run, name="voiceguide-simpleaudio", daemon=True)
         self._thread.start()
 
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
@@ -151,6 +164,10 @@ class NullBackend:
 
         self._thread = threading.Thread(target=run, name="voiceguide-null", daemon=True)
         self._thread.start()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     def stop(self) -> None:
         self._stop.set()

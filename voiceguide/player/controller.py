@@ -25,6 +25,8 @@ BACK_GRACE_S = 3.0  # "back" within this of a step's start goes to the previous 
 VOLUME_STEP_DB = 3.0
 VOLUME_RANGE_DB = (-30.0, 0.0)  # 0 dB is the session's own level (already at its loudness target)
 HOLD_BED_DB = -4.0  # the bed, a little softer, while the player waits at a hold
+HOLD_GLIDE_S = 0.5  # how long the bed takes to reach that level
+HOLD_BED = -1  # a pending jump whose "old" audio is the hold's bed
 TONE_LEVEL = 0.05
 
 
@@ -100,7 +102,15 @@ class Controller:
         self._fade = round(FADE_S * self.rate)
         self._fade_in = 0  # frames of fade-in still to apply (after a resume)
         self._fade_out = 0  # frames of fade-out still to apply (pausing or quitting)
+        self._fade_total = 1
+        self._fade_source: int | None = (
+            0  # where the fading audio comes from (None: the hold's bed)
+        )
+        self._fade_follows = True  # the position moves on with the fade ...
+        self._fade_limit = 0  # ... but not past this (the next hold)
         self._after_fade_out = State.PAUSED
+        self._hold_entry = 0
+        self._hold_entry_gain = 1.0
         self._jump_from: int | None = None  # a jump is pending: cross-fade from here
         self._hold_end = 0
         self._bed_position = 0
@@ -121,34 +131,33 @@ class Controller:
 
     def _pause(self) -> None:
         if self.state is State.PLAYING:
-            self._fade_out, self._after_fade_out = self._fade, State.PAUSED
+            self._start_fade(State.PAUSED, self._fade)
             self._tones.append(confirm_tone(False, self.rate))
-            self.state = State.PAUSED
         elif self.state is State.PAUSED:
             self.state = State.PLAYING
             self._fade_in = self._fade - self._fade_out  # resumed mid-fade: rise from where it was
             self._fade_out = 0
-            self._tones.append(confirm_tone(True, self.rate))
         elif self.state is State.HOLDING:
             self._jump(self._hold_end)
             self.state = State.PLAYING
+            return
+        else:
+            return
+        if self.state is State.PLAYING:
+            self._tones.append(confirm_tone(True, self.rate))
 
     def _next(self) -> None:
         index = bisect.bisect_right(self._chapter_starts, self.position)
-        target = self._chapter_starts[index] if index < len(self._chapter_starts) else self.total
-        self._leave_hold()
-        self._jump(target)
+        self._jump(self._chapter_starts[index] if index < len(self._chapter_starts) else self.total)
 
     def _back(self) -> None:
         index = max(0, bisect.bisect_right(self._chapter_starts, self.position) - 1)
         if self.position - self._chapter_starts[index] < BACK_GRACE_S * self.rate and index > 0:
             index -= 1
-        self._leave_hold()
         self._jump(self._chapter_starts[index] if self._chapter_starts else 0)
 
     def _repeat(self) -> None:
         index = max(0, bisect.bisect_right(self._chapter_starts, self.position) - 1)
-        self._leave_hold()
         self._jump(self._chapter_starts[index] if self._chapter_starts else 0)
 
     def _louder(self) -> None:
@@ -163,19 +172,40 @@ class Controller:
         if self.state is State.PAUSED and self._fade_out == 0:
             self.state = State.FINISHED
             return
-        self._fade_out, self._after_fade_out = round(QUIT_FADE_S * self.rate), State.FINISHED
-        self.state = State.STOPPING
+        self._start_fade(State.FINISHED, round(QUIT_FADE_S * self.rate))
 
     def _set_volume(self, volume_db: float) -> None:
         low, high = VOLUME_RANGE_DB
         self.volume_db = min(high, max(low, volume_db))
 
-    def _leave_hold(self) -> None:
+    def _start_fade(self, then: State, frames: int) -> None:
+        """Fade out what is heard now (the hold's bed, the place a pending jump left, or the
+        session), then go to ``then``. The position moves on with the fade only when the fade
+        plays the session from the current place, and never past a hold."""
         if self.state is State.HOLDING:
-            self.state = State.PLAYING
+            self._fade_source = None  # the hold's bed
+            self._fade_follows = False
+        elif self._jump_from is not None:
+            self._fade_source, self._fade_follows = self._jump_from, False
+        elif self._fade_out:  # already fading (pausing, then quitting): go on from there
+            self._fade_source = self._fade_source
+        else:
+            self._fade_source, self._fade_follows = self.position, True
+            self._fade_limit = next(
+                (start for start, _ in self._holds if start >= self.position), self.total
+            )
+        self._jump_from = None
+        self._fade_out = self._fade_total = max(1, frames)
+        self._after_fade_out = then
+        self.state = State.STOPPING if then is State.FINISHED else State.PAUSED
 
     def _jump(self, target: int) -> None:
-        if self.state in (State.PLAYING, State.HOLDING):
+        if self.state is State.STOPPING:
+            return  # stopping: nothing else to hear
+        if self.state is State.HOLDING:
+            self._jump_from = self._jump_from if self._jump_from is not None else HOLD_BED
+            self.state = State.PLAYING
+        elif self.state is State.PLAYING and not self._fade_out:
             self._jump_from = self.position if self._jump_from is None else self._jump_from
         self.position = min(max(0, target), self.total)
 
@@ -197,30 +227,45 @@ class Controller:
         silence = np.zeros((frames, CHANNELS), dtype=np.float32)
         if self.state is State.FINISHED or (self.state is State.PAUSED and self._fade_out == 0):
             return silence
-        if self.state is State.HOLDING:
-            bed = self.renderer.bed_only(self._bed_position, self._bed_position + frames)
-            self._bed_position += frames
-            return bed * np.float32(10 ** (HOLD_BED_DB / 20))
-        if self._fade_out:  # pausing or stopping: the last moments, fading
+        if self._fade_out:  # pausing or stopping: what was heard, fading
             count = min(frames, self._fade_out)
-            silence[:count] = self._session(self.position, count) * self._fade_ramp(count)[:, None]
-            self.position = min(self.position + count, self.total)
+            steps = (self._fade_out - np.arange(count)) / self._fade_total
+            ramp = (0.5 - 0.5 * np.cos(np.pi * np.clip(steps, 0, 1))).astype(np.float32)
+            silence[:count] = self._fading(count) * ramp[:, None]
             self._fade_out -= count
             if self._fade_out == 0:
                 self.state = self._after_fade_out
             return silence
+        if self.state is State.HOLDING:
+            return self._hold_bed(frames)
         if self._jump_from is not None:
             return self._crossfade(frames)
         return self._play(frames)
 
-    def _fade_ramp(self, count: int) -> np.ndarray:
-        remaining = self._fade_out
-        total = (
-            round(QUIT_FADE_S * self.rate) if self._after_fade_out is State.FINISHED else self._fade
+    def _fading(self, count: int) -> np.ndarray:
+        if self._fade_source is None:
+            return self._hold_bed(count)
+        audio = self._session(self._fade_source, count)
+        self._fade_source += count
+        if self._fade_follows:
+            self.position = min(
+                self._fade_source, self._fade_limit
+            )  # a hold just ahead still waits
+        return audio
+
+    def _hold_bed(self, frames: int) -> np.ndarray:
+        """The bed alone while the player waits: it glides from its level under the last words to
+        :data:`HOLD_BED_DB` over half a second, so entering the hold makes no step."""
+        bed = self.renderer.bed_only(self._bed_position, self._bed_position + frames)
+        done = self._bed_position - self._hold_entry
+        target = 10 ** (HOLD_BED_DB / 20)
+        progress = np.clip((done + np.arange(frames)) / (HOLD_GLIDE_S * self.rate), 0.0, 1.0)
+        gain = (self._hold_entry_gain + (target - self._hold_entry_gain) * progress).astype(
+            np.float32
         )
-        steps = (remaining - np.arange(count)) / total
-        ramp: np.ndarray = (0.5 - 0.5 * np.cos(np.pi * np.clip(steps, 0, 1))).astype(np.float32)
-        return ramp
+        self._bed_position += frames
+        result: np.ndarray = bed * gain[:, None]
+        return result
 
     def _session(self, start: int, count: int) -> np.ndarray:
         """Session audio from ``start``; silence past the end."""
@@ -245,22 +290,36 @@ class Controller:
             self._fade_in -= ramp_frames
         self.position += count
         if hold is not None:
-            self.state = State.HOLDING
-            self._hold_end = hold[1]
-            self._bed_position = self.position
+            self._enter_hold(hold)
             out[count:] = self._next_audio(frames - count)
         elif self.position >= self.total:
             self.state = State.FINISHED
         return out
 
+    def _enter_hold(self, hold: tuple[int, int]) -> None:
+        self.state = State.HOLDING
+        self._hold_end = hold[1]
+        self._bed_position = self._hold_entry = self.position
+        ducking = self.renderer.mix.ducking
+        self._hold_entry_gain = (
+            float(ducking.gain_between(self.position, self.position + 1, self.rate)[0])
+            if ducking
+            else 1.0
+        )
+
     def _crossfade(self, frames: int) -> np.ndarray:
-        """The first moments after a jump: the old place fades out as the new one fades in."""
+        """The first moments after a jump: the old place (or the hold's bed) fades out as the new
+        place fades in."""
         assert self._jump_from is not None
         count = min(frames, self._fade)
         up = (0.5 - 0.5 * np.cos(np.pi * (np.arange(count) + 0.5) / count)).astype(np.float32)[
             :, None
         ]
-        old = self._session(self._jump_from, count)
+        old = (
+            self._hold_bed(count)
+            if self._jump_from == HOLD_BED
+            else self._session(self._jump_from, count)
+        )
         self._jump_from = None
         out = np.zeros((frames, CHANNELS), dtype=np.float32)
         out[:count] = old * (1 - up) + self._play(count) * up

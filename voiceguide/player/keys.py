@@ -7,6 +7,7 @@ end, an exception, Ctrl-C (read as a key), SIGTERM and SIGHUP (turned into excep
 from __future__ import annotations
 
 import os
+import re
 import select
 import sys
 from collections.abc import Iterator
@@ -19,6 +20,8 @@ _SEQUENCES = {
     " ": "space", "\x03": "ctrl-c", "\x1b": "escape",
 }  # fmt: skip
 HIDE_CURSOR, SHOW_CURSOR = "\x1b[?25l", "\x1b[?25h"
+ESCAPE_WAIT_S = 0.05
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|O[ -~])")
 
 
 class KeyReader:
@@ -29,22 +32,32 @@ class KeyReader:
         self._pending = ""
 
     def read(self, timeout_s: float) -> str | None:
-        if not self._pending:
-            ready, _, _ = select.select([self.fd], [], [], timeout_s)
-            if not ready:
-                return None
-            data = os.read(self.fd, 32)
-            if not data:
-                return None
-            self._pending += data.decode(errors="ignore")
+        if not self._pending and not self._more(timeout_s):
+            return None
+        if self._pending == "\x1b":
+            self._more(
+                ESCAPE_WAIT_S
+            )  # an escape sequence split over two reads (slow links): read on
         for sequence in sorted(_SEQUENCES, key=len, reverse=True):
             if self._pending.startswith(sequence) and (
                 sequence != "\x1b" or len(self._pending) == 1
             ):
                 self._pending = self._pending[len(sequence) :]
                 return _SEQUENCES[sequence]
+        unknown = _ESCAPE_SEQUENCE.match(self._pending)
+        if unknown:  # a function key or the like: swallowed whole, never read as letters
+            self._pending = self._pending[unknown.end() :]
+            return None
         key, self._pending = self._pending[0], self._pending[1:]
         return key.lower()
+
+    def _more(self, timeout_s: float) -> bool:
+        ready, _, _ = select.select([self.fd], [], [], timeout_s)
+        if not ready:
+            return False
+        data = os.read(self.fd, 32)
+        self._pending += data.decode(errors="ignore")
+        return bool(data)
 
 
 @contextmanager

@@ -53,7 +53,7 @@ def play(
     with terminal_keys() as reader:
         backend.start(controller.pull, mix_renderer.mix.sample_rate, CHANNELS)
         try:
-            while not controller.finished:
+            while not controller.finished and backend.alive:
                 try:
                     key = reader.read(TICK_S) if reader else _sleep(TICK_S)
                 except KeyboardInterrupt:  # Ctrl-C when stdin is not a terminal

@@ -97,7 +97,7 @@ class MixRenderer:
     time with the cues and the bed).
     """
 
-    def __init__(self, mix: Mix, *, voice: bool = True) -> None:
+    def __init__(self, mix: Mix, *, voice: bool = True, clip: bool = True) -> None:
         rate = mix.sample_rate
         timeline = mix.timeline
         self.mix = mix
@@ -113,6 +113,9 @@ class MixRenderer:
             [1.0] * len(timeline.cues),
         )
         self._ceiling = np.float32(db_to_gain(CEILING_DB))
+        self._clip = (
+            clip  # off only to measure: the true peaks must be seen, not their clipped remains
+        )
 
     @property
     def total_frames(self) -> int:
@@ -128,7 +131,8 @@ class MixRenderer:
         if mix.bed is not None and mix.bed_gain > 0:
             block += _bed_block(mix, block_start, block_end)
         block *= (_master_envelope(mix, block_start, block_end) * mix.master_gain)[:, None]
-        np.clip(block, -self._ceiling, self._ceiling, out=block)
+        if self._clip:
+            np.clip(block, -self._ceiling, self._ceiling, out=block)
         return block
 
     def bed_only(self, block_start: int, block_end: int) -> np.ndarray:
@@ -143,10 +147,10 @@ class MixRenderer:
 
 
 def render_blocks(
-    mix: Mix, *, start_frame: int = 0, block_frames: int = BLOCK_FRAMES
+    mix: Mix, *, start_frame: int = 0, block_frames: int = BLOCK_FRAMES, clip: bool = True
 ) -> Iterator[np.ndarray]:
     """Yield ``(frames, 2)`` float32 blocks from ``start_frame`` to the end of the session."""
-    renderer = MixRenderer(mix)
+    renderer = MixRenderer(mix, clip=clip)
     for block_start in range(start_frame, mix.total_frames, block_frames):
         yield renderer.block(block_start, min(block_start + block_frames, mix.total_frames))
 

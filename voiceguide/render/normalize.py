@@ -21,8 +21,9 @@ import numpy as np
 from voiceguide.render.ahead import ahead
 from voiceguide.render.mix import Mix, render_blocks
 from voiceguide.sound.loudness import LoudnessMeter
+from voiceguide.timeline import LEAD_OUT_S
 
-METHOD = 2  # bump when the mix or the measurement changes
+METHOD = 3  # bump when the mix or the measurement changes
 INTERSAMPLE_MARGIN_DB = 0.7  # true peak over sample peak, for voice clips already true-peak limited
 
 
@@ -44,10 +45,16 @@ class Leveling:
 
 
 def measure(mix: Mix) -> Measurement:
+    """Loudness of the guided part (to the end of the lead-out: a long linger of bed alone must not
+    change how loud the voice is), and the sample peak of everything, unclipped."""
     meter = LoudnessMeter(mix.sample_rate)
     peak = 0.0
-    for block in ahead(render_blocks(mix.with_master_gain(1.0))):
-        meter.add(block)
+    measured_frames = round((mix.timeline.steps_end_s + LEAD_OUT_S) * mix.sample_rate)
+    position = 0
+    for block in ahead(render_blocks(mix.with_master_gain(1.0), clip=False)):
+        if position < measured_frames:
+            meter.add(block[: measured_frames - position])
+        position += len(block)
         peak = max(peak, float(np.max(np.abs(block), initial=0.0)))
     return Measurement(meter.integrated_lufs(), peak)
 
@@ -80,8 +87,10 @@ def _key(mix: Mix) -> str:
     digest.update(
         json.dumps([METHOD, mix.sample_rate, mix.timeline.as_dict()], sort_keys=True).encode()
     )
-    for line in sorted(mix.clips):
-        digest.update(json.dumps([line.text, line.rate_scale]).encode())
+    for line in sorted(
+        mix.clips, key=lambda line: (line.text, line.rate_scale, line.recording or "")
+    ):
+        digest.update(json.dumps([line.text, line.rate_scale, line.recording]).encode())
         digest.update(np.ascontiguousarray(mix.clips[line]).tobytes())
     if mix.bed is not None:
         digest.update(json.dumps([mix.bed.identity, mix.bed_gain]).encode())

@@ -71,7 +71,7 @@ def load_bed(name_or_path: str, *, folder: Path, sample_rate: int) -> Bed:
     if name_or_path in names:
         path = bundled_dir() / f"{name_or_path}.flac"
         samples, rate = soundfile.read(path, dtype="float32", always_2d=True)
-        loop = _at_rate(samples, rate, sample_rate)  # bundled beds are exact loops already
+        loop = _loop_at_rate(samples, rate, sample_rate)  # bundled beds are exact loops already
         return Bed(
             name_or_path,
             loop,
@@ -88,13 +88,14 @@ def load_bed(name_or_path: str, *, folder: Path, sample_rate: int) -> Bed:
     loudness = integrated_lufs(loop, sample_rate)
     if not math.isfinite(loudness):
         raise InputError(f"{path}: the file is silent")
+    loop = _tame_peaks(loop, sample_rate, loudness)
     info = path.stat()
     return Bed(
         path.name, loop, loudness, f"file {path.resolve()} {info.st_size} {info.st_mtime_ns}"
     )
 
 
-def decode_file(path: Path) -> tuple[np.ndarray, int]:
+def decode_file(path: Path, max_s: float = MAX_LOOP_S) -> tuple[np.ndarray, int]:
     """``(frames, channels)`` float32 samples and their rate: libsndfile, else ffmpeg; checked first."""
     try:
         info = path.stat()
@@ -108,12 +109,12 @@ def decode_file(path: Path) -> tuple[np.ndarray, int]:
         )
     try:
         with soundfile.SoundFile(path) as source:
-            frames = min(source.frames, round(MAX_LOOP_S * source.samplerate))
+            frames = min(source.frames, round(max_s * source.samplerate))
             samples = source.read(frames, dtype="float32", always_2d=True)
             return samples, source.samplerate
     except (soundfile.LibsndfileError, RuntimeError):
         pass  # not a format libsndfile reads: try ffmpeg
-    return _decode_with_ffmpeg(path)
+    return _decode_with_ffmpeg(path, max_s)
 
 
 def find_ffmpeg() -> str | None:
@@ -129,7 +130,7 @@ def find_ffmpeg() -> str | None:
         return None
 
 
-def _decode_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
+def _decode_with_ffmpeg(path: Path, max_s: float = MAX_LOOP_S) -> tuple[np.ndarray, int]:
     ffmpeg = find_ffmpeg()
     if ffmpeg is None:
         raise InputError(
@@ -137,7 +138,7 @@ def _decode_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
             "or the imageio-ffmpeg package (pip install imageio-ffmpeg)"
         )
     rate = 44100
-    command = [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-t", str(MAX_LOOP_S)]
+    command = [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-t", str(max_s)]
     command += ["-vn", "-ac", "2", "-ar", str(rate), "-f", "f32le", "-"]
     done = subprocess.run(command, capture_output=True, timeout=120, check=False)
     if done.returncode != 0 or not done.stdout:
@@ -154,6 +155,36 @@ def _at_rate(samples: np.ndarray, rate: int, sample_rate: int) -> Samples:
         stereo = soxr.resample(stereo, rate, sample_rate, quality="HQ")
     result: Samples = np.ascontiguousarray(stereo, dtype=np.float32)
     return result
+
+
+BED_PEAK_TO_LOUDNESS_DB = (
+    15.0  # a user's bed may be spiky (a ticking clock): its peaks are held here
+)
+
+
+def _tame_peaks(loop: Samples, sample_rate: int, loudness_lufs: float) -> Samples:
+    """Limit each channel's true peaks to :data:`BED_PEAK_TO_LOUDNESS_DB` above the bed's loudness,
+    so a loud, spiky bed cannot push the session past its true-peak ceiling."""
+    from voiceguide.sound.level import limit_true_peak
+
+    ceiling_db = loudness_lufs + BED_PEAK_TO_LOUDNESS_DB
+    channels = [
+        limit_true_peak(np.ascontiguousarray(loop[:, c]), sample_rate, ceiling_db) for c in range(2)
+    ]
+    tamed: Samples = np.stack(channels, axis=1).astype(np.float32)
+    return tamed
+
+
+def _loop_at_rate(loop: np.ndarray, rate: int, sample_rate: int) -> Samples:
+    """A loop resampled as a loop: the filter sees the loop's own end before its start (three
+    copies in, the middle one out), so the seam stays seamless at any rate."""
+    if rate == sample_rate:
+        return _at_rate(loop, rate, sample_rate)
+    tiled = _at_rate(np.concatenate([loop, loop, loop]), rate, sample_rate)
+    frames = round(len(loop) * sample_rate / rate)
+    start = (len(tiled) - frames) // 2
+    middle: Samples = np.ascontiguousarray(tiled[start : start + frames])
+    return middle
 
 
 def _seamless(samples: Samples, sample_rate: int) -> Samples:
