@@ -57,3 +57,32 @@ def test_missing_recordings_folder_is_bad_input(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2, result
     assert "expected a folder of recorded lines" in result.stderr
+
+
+def test_a_recording_for_one_hand_only(tmp_path: Path) -> None:
+    """The same words recorded for one round and spoken for the other live side by side."""
+    folder = tmp_path / "my-voice"
+    folder.mkdir()
+    _recording(folder / "circles-right.wav", 2.0, 330.0)
+    result = run_cli(
+        "show", str(DATA / "good" / "minimal.yaml"), "--recordings", str(folder), "--json"
+    )
+    assert result.exit_code == 0, result
+    texts = [event["text"] for event in json.loads(result.stdout)["events"]]
+    assert "Circle your right palm with your left thumb." in texts
+    assert "Circle your left palm with your right thumb." in texts
+
+
+def test_the_same_words_recorded_in_one_step_and_spoken_in_another(tmp_path: Path) -> None:
+    routine = tmp_path / "twice.yaml"
+    routine.write_text(
+        "title: T\ndescription: D\naudience: self\nlanguage: en\nsteps:\n"
+        "  - {id: one, title: One, duration: 10s, say: Rest your hands.}\n"
+        "  - {id: two, title: Two, duration: 10s, say: Rest your hands.}\n"
+    )
+    folder = tmp_path / "rec"
+    folder.mkdir()
+    _recording(folder / "two.wav", 1.5, 330.0)
+    out = tmp_path / "twice.wav"
+    result = run_cli("export", str(routine), "--recordings", str(folder), "-o", str(out))
+    assert result.exit_code == 0, result

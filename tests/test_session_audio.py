@@ -180,3 +180,29 @@ def test_soundscapes_command_lists_the_beds() -> None:
     assert result.exit_code == 0, result
     assert [line.split()[0] for line in result.stdout.splitlines()][:1] == ["rain"]
     assert sum(" music " in f" {line} " for line in result.stdout.splitlines()) >= 2
+
+
+def test_lingering_does_not_change_how_loud_the_voice_is() -> None:
+    plain = api.prepare(api.load("desk-break"))
+    lingering = api.prepare(api.load("desk-break"), api.SessionOptions(linger_minutes=120))
+    assert lingering.leveling.gain_db == pytest.approx(plain.leveling.gain_db, abs=0.01)
+
+
+def test_a_spiky_soundscape_stays_under_the_true_peak_ceiling(tmp_path: Path) -> None:
+    ticks = np.zeros(RATE * 6, dtype=np.float32)
+    ticks[:: RATE // 2] = 0.9  # a ticking clock: single-sample clicks twice a second
+    soundfile.write(tmp_path / "clock.wav", ticks, RATE)
+    out = tmp_path / "ticking.wav"
+    result = run_cli(
+        "export",
+        "desk-break",
+        "--soundscape",
+        str(tmp_path / "clock.wav"),
+        "--soundscape-gain",
+        "-6",
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 0, result
+    _, true_peak = _ebur128(out)
+    assert true_peak <= -1.0
