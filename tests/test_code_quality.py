@@ -35,3 +35,16 @@ def test_installed_command_finds_its_routines_from_any_folder(tmp_path: Path) ->
     done = subprocess.run([str(script), "list"], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 6
+    beds = subprocess.run(
+        [str(script), "soundscapes"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert beds.returncode == 0, beds.stderr
+    assert len(beds.stdout.splitlines()) == 6
+    # the whole job from the installed package: routine, voice, soundscape file, cues, loudness, MP3
+    out = tmp_path / "desk.mp3"
+    export = subprocess.run(
+        [str(script), "export", "desk-break", "--minutes", "3", "-o", str(out)], cwd=tmp_path, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert export.returncode == 0, export.stderr
+    assert out.stat().st_size > 100_000

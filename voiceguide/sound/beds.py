@@ -52,10 +52,12 @@ class Bed:
 
 
 def bundled_dir() -> Path:
+    """The installed voiceguide.soundscapes package, or the top-level soundscapes/ of a checkout."""
     try:
-        return Path(str(resources.files("voiceguide.soundscapes")))
+        folder = resources.files("voiceguide.soundscapes")
     except ModuleNotFoundError:  # running from a source checkout: the top-level soundscapes/ folder
         return Path(__file__).resolve().parents[2] / "soundscapes"
+    return Path(str(folder.joinpath("soundscapes.json"))).parent
 
 
 def bundled_soundscapes() -> list[SoundscapeInfo]:
