@@ -102,18 +102,38 @@ class MiniaudioBackend:
             self._device = None
 
 
-class SimpleaudioBackend:
+class _ThreadBackend:
+    """A backend whose audio loop runs in its own thread until stopped."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _run(self, loop: Callable[[], None], name: str) -> None:
+        self._thread = threading.Thread(target=loop, name=name, daemon=True)
+        self._thread.start()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+
+
+class SimpleaudioBackend(_ThreadBackend):
     name = "simpleaudio"
 
     def __init__(self) -> None:
+        super().__init__()
         self.device = "default output (simpleaudio)"
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def start(self, pull: Pull, sample_rate: int, channels: int) -> None:
         import simpleaudio
 
-        def run() -> None:
+        def loop() -> None:
             while not self._stop.is_set():
                 block = pull(sample_rate)  # one second
                 pcm = np.rint(np.clip(block, -1, 32767 / 32768) * 32768).astype(np.int16)
@@ -126,34 +146,23 @@ class SimpleaudioBackend:
                     time.sleep(0.01)
                 playing.stop()
 
-        self._thread = threading.Thread(target=run, name="voiceguide-simpleaudio", daemon=True)
-        self._thread.start()
-
-    @property
-    def alive(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
+        self._run(loop, "voiceguide-simpleaudio")
 
 
-class NullBackend:
+class NullBackend(_ThreadBackend):
     """Pulls and drops frames: in real time when ``paced``, otherwise as fast as it can."""
 
     name = "null"
 
     def __init__(self, paced: bool = True) -> None:
+        super().__init__()
         self.paced = paced
         self.device = "none (null backend)" + ("" if paced else ", unpaced")
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def start(self, pull: Pull, sample_rate: int, channels: int) -> None:
         frames = sample_rate * BUFFER_MS // 1000
 
-        def run() -> None:
+        def loop() -> None:
             started = time.monotonic()
             played = 0
             while not self._stop.is_set():
@@ -162,17 +171,7 @@ class NullBackend:
                 if self.paced:
                     time.sleep(max(0.0, started + played / sample_rate - time.monotonic()))
 
-        self._thread = threading.Thread(target=run, name="voiceguide-null", daemon=True)
-        self._thread.start()
-
-    @property
-    def alive(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
+        self._run(loop, "voiceguide-null")
 
 
 def open_backend(name: str | None) -> tuple[Backend, str]:
