@@ -6,7 +6,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from voiceguide.render import Mix
+from voiceguide.routine import Routine
 from voiceguide.speech.base import Clip, Voice, VoiceInfo
+from voiceguide.speech.prepare import prepare_clip
+from voiceguide.timeline import PlanOptions, plan, spoken_lines
 
 SECONDS_PER_CHAR = 0.05
 
@@ -40,3 +44,16 @@ class ToneEngine:
             t = np.arange(round(fake_clip_s(text) * rate)) / rate
             clips.append(Clip((0.5 * np.cos(2 * np.pi * 220 * t)).astype(np.float32), rate))
         return clips
+
+
+def tone_mix(routine: Routine, sample_rate: int = 44100) -> Mix:
+    """The routine planned and mixed with :class:`ToneEngine` clips, no chimes: fast and exact."""
+    engine = ToneEngine()
+    lines = spoken_lines(routine)
+    raw = engine.synthesize([line.text for line in lines], engine.default_voice)
+    clips = {
+        line: prepare_clip(clip, sample_rate=sample_rate)
+        for line, clip in zip(lines, raw, strict=True)
+    }
+    lengths = {line: len(samples) / sample_rate for line, samples in clips.items()}
+    return Mix(plan(routine, lengths, PlanOptions(chime=None)), clips, sample_rate)

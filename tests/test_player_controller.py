@@ -5,13 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.fakes import ToneEngine
+from tests.fakes import tone_mix
 from voiceguide.player.controller import BACK_GRACE_S, VOLUME_RANGE_DB, Controller, State
 from voiceguide.render import Mix, render_blocks
 from voiceguide.render.mix import MixRenderer
 from voiceguide.routine import parse_routine
-from voiceguide.speech.prepare import prepare_clip
-from voiceguide.timeline import PlanOptions, plan, spoken_lines
 
 RATE = 44100
 PULL = 441  # 10 ms per pull: controls act between pulls
@@ -42,15 +40,7 @@ steps:
 
 
 def _mix() -> Mix:
-    routine = parse_routine(ROUTINE, source="t.yaml", name="t")
-    engine = ToneEngine()
-    lines = spoken_lines(routine)
-    raw = engine.synthesize([line.text for line in lines], engine.default_voice)
-    clips = {
-        line: prepare_clip(clip, sample_rate=RATE) for line, clip in zip(lines, raw, strict=True)
-    }
-    lengths = {line: len(samples) / RATE for line, samples in clips.items()}
-    return Mix(plan(routine, lengths, PlanOptions(chime=None)), clips, RATE)
+    return tone_mix(parse_routine(ROUTINE, source="t.yaml", name="t"), RATE)
 
 
 @pytest.fixture

@@ -4,25 +4,15 @@ import numpy as np
 import pytest
 
 from tests.conftest import DATA
-from tests.fakes import ToneEngine
+from tests.fakes import tone_mix
 from voiceguide.render import CEILING_DB, Mix, db_to_gain, render_blocks
 from voiceguide.routine import load_routine
-from voiceguide.speech.prepare import prepare_clip
-from voiceguide.timeline import PlanOptions, plan, spoken_lines
 
 RATE = 44100
 
 
-def _mix(block_frames: int = 65536) -> Mix:
-    routine = load_routine(DATA / "good" / "minimal.yaml")
-    engine = ToneEngine()
-    lines = spoken_lines(routine)
-    raw = engine.synthesize([line.text for line in lines], engine.default_voice)
-    clips = {
-        line: prepare_clip(clip, sample_rate=RATE) for line, clip in zip(lines, raw, strict=True)
-    }
-    lengths = {line: len(samples) / RATE for line, samples in clips.items()}
-    return Mix(plan(routine, lengths, PlanOptions(chime=None)), clips, RATE)
+def _mix() -> Mix:
+    return tone_mix(load_routine(DATA / "good" / "minimal.yaml"), RATE)
 
 
 def _render(mix: Mix, start_frame: int = 0, block_frames: int = 65536) -> np.ndarray:

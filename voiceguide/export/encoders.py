@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +47,18 @@ def _pcm16(block: np.ndarray) -> npt.NDArray[np.int16]:
     return pcm
 
 
+def _reported(
+    blocks: Iterable[np.ndarray], total_frames: int, progress: Progress | None
+) -> Iterator[np.ndarray]:
+    """The blocks, telling ``progress`` how many frames have gone by after each."""
+    written = 0
+    for block in blocks:
+        yield block
+        written += len(block)
+        if progress:
+            progress(written, total_frames)
+
+
 def encode_sndfile(
     path: Path,
     blocks: Iterable[np.ndarray],
@@ -68,13 +80,9 @@ def encode_sndfile(
             path, "w", samplerate=sample_rate, channels=1 if mono else 2,
             format=fmt.container, subtype=fmt.subtype, **extra,
         ) as sink:  # fmt: skip
-            written = 0
-            for block in blocks:
+            for block in _reported(blocks, total_frames, progress):
                 samples = _downmix(block, mono)
                 sink.write(_pcm16(samples) if fmt.subtype == "PCM_16" else samples)
-                written += len(block)
-                if progress:
-                    progress(written, total_frames)
     except (OSError, RuntimeError) as error:
         raise ExportError(f"cannot write {path.name}: {error}") from None
 
@@ -106,12 +114,8 @@ def encode_ffmpeg(
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         assert process.stdin is not None and process.stderr is not None
         try:
-            written = 0
-            for block in blocks:
+            for block in _reported(blocks, total_frames, progress):
                 process.stdin.write(_pcm16(_downmix(block, mono)).tobytes())
-                written += len(block)
-                if progress:
-                    progress(written, total_frames)
             process.stdin.close()
             errors = process.stderr.read().decode(errors="replace").strip()
             if process.wait() != 0:
