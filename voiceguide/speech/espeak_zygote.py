@@ -1,7 +1,7 @@
 """eSpeak NG zygote: loads the library once, then forks a fresh child to speak each clip.
 
 Run as a script (``python espeak_zygote.py``), standard library only: it never imports voiceguide or
-numpy, so it stays single-threaded and safe to fork.
+numpy, so it stays single-threaded and safe to fork. The request loop is :mod:`.forking`'s.
 
 Why fork: eSpeak NG keeps synthesis state in static variables (the pitch-flutter phase, the gain
 control, the cycle counter) that carry over from one utterance to the next and survive
@@ -18,14 +18,21 @@ request ``{"id", "text", "voice", "rate_wpm", "pitch", "path"}`` is answered, in
 from __future__ import annotations
 
 import ctypes
-import json
-import os
-import select
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+if __package__:
+    from voiceguide.speech.forking import STATUS_FAILED, STATUS_OK, answer, serve
+else:  # run as a script by path (the usual way): this folder is first on sys.path
+    from forking import (  # type: ignore[import-not-found,no-redef]
+        STATUS_FAILED,
+        STATUS_OK,
+        answer,
+        serve,
+    )
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 INITIALIZE_DONT_EXIT = 0x8000  # without it, missing data makes eSpeak call exit(1)
@@ -35,7 +42,7 @@ RATE, VOLUME, PITCH = 1, 2, 3
 MAX_DATA_PATH = 150  # eSpeak NG keeps its data path in a 160-byte buffer on Linux
 SEED = 1
 
-STATUS_OK, STATUS_NO_VOICE, STATUS_FAILED = 0, 2, 3
+STATUS_NO_VOICE = 2
 
 SynthCallback = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
@@ -179,68 +186,16 @@ class Library:
         return STATUS_OK
 
 
-def serve(library: Library, jobs: int) -> None:
-    def answer(message: dict[str, Any]) -> None:
-        sys.stdout.write(json.dumps(message) + "\n")
-        sys.stdout.flush()
-
-    running: dict[int, str] = {}  # child pid -> request id
-    pending: list[dict[str, Any]] = []
-    stdin = sys.stdin.buffer
-    buffer = b""
-    open_input = True
-    while open_input or pending or running:
-        while pending and not hasattr(
-            os, "fork"
-        ):  # Windows: speak here (clips then depend on order)
-            request = pending.pop(0)
-            answer({"id": request["id"], "status": library.speak(request)})
-            library.chunks = []
-        while pending and len(running) < jobs:
-            request = pending.pop(0)
-            pid = os.fork()
-            if pid == 0:  # the child: speak, then leave without running any cleanup
-                try:
-                    status = library.speak(request)
-                except BaseException:
-                    status = STATUS_FAILED
-                os._exit(status)
-            running[pid] = request["id"]
-        if running:
-            pid, code = os.waitpid(-1, os.WNOHANG)
-            if pid:
-                status = os.waitstatus_to_exitcode(code)
-                answer({"id": running.pop(pid), "status": status if status >= 0 else STATUS_FAILED})
-                continue
-        if open_input:
-            ready, _, _ = select.select([stdin], [], [], 0.002 if running else None)
-            if ready:
-                chunk = os.read(stdin.fileno(), 65536)
-                if not chunk:
-                    open_input = False
-                buffer += chunk
-                *lines, buffer = buffer.split(b"\n")
-                pending.extend(json.loads(line) for line in lines if line.strip())
-        elif running:
-            pid, code = os.waitpid(-1, 0)
-            status = os.waitstatus_to_exitcode(code)
-            answer({"id": running.pop(pid), "status": status if status >= 0 else STATUS_FAILED})
-
-
 def main() -> None:
     jobs = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     try:
         library = Library()
         info = library.info()
     except Exception as error:
-        sys.stdout.write(
-            json.dumps({"ok": False, "error": f"{type(error).__name__}: {error}"}) + "\n"
-        )
-        sys.stdout.flush()
+        answer({"ok": False, "error": f"{type(error).__name__}: {error}"})
         sys.exit(1)
-    sys.stdout.write(json.dumps(info) + "\n")
-    sys.stdout.flush()
-    serve(library, jobs)
+    answer(info)
+    serve(library.speak, jobs, after=library.chunks.clear)
 
 
 if __name__ == "__main__":
