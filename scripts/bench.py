@@ -29,10 +29,9 @@ def _child(mode: str, out: Path, minutes: float | None) -> None:
 
         session = api.prepare(api.load(ROUTINE), api.SessionOptions(minutes=minutes))
         api.export(session, out, force=True)
-        from voiceguide.speech.espeak import _Zygote
+        from voiceguide.speech.worker import Zygote
 
-        if _Zygote._instance is not None:
-            _Zygote._instance.worker.close()  # so its peak memory is counted below
+        Zygote.stop()  # so the helpers' peak memory is counted below
     own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     helper_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"peak_mb": own_mb, "helper_mb": helper_mb}))

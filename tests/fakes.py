@@ -30,7 +30,7 @@ class ToneEngine:
     def __init__(self) -> None:
         self.spoken: list[str] = []
 
-    def identity(self) -> str:
+    def identity(self, voice: Voice) -> str:
         return "tone 1"
 
     def voices(self) -> list[VoiceInfo]:

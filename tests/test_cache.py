@@ -62,7 +62,7 @@ def test_real_engine_clips_are_cached_by_content(tmp_path: Path) -> None:
     voice = engine.default_voice
     cache = ClipCache(tmp_path)
     made = speak_all(engine, voice, ["Rest your hands."], cache)
-    key = clip_key(engine.identity(), voice, "Rest your hands.")
+    key = clip_key(engine.identity(voice), voice, "Rest your hands.")
     stored = cache.get(key)
     assert stored is not None
     assert np.array_equal(stored.samples, made["Rest your hands."].samples)

@@ -23,7 +23,7 @@ from voiceguide.errors import EngineError
 from voiceguide.speech import espeak
 from voiceguide.speech.base import Voice
 from voiceguide.speech.cache import ClipCache, cache_usage, clip_key, trim_cache
-from voiceguide.speech.worker import Worker
+from voiceguide.speech.worker import Worker, Zygote
 
 HANGING_HELPER = textwrap.dedent(
     """
@@ -43,7 +43,7 @@ def hanging_helper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     script = tmp_path / "hang.py"
     script.write_text(HANGING_HELPER)
     starts = tmp_path / "starts.log"
-    espeak._Zygote.restart()
+    Zygote.stop()
     monkeypatch.setattr(espeak, "ZYGOTE_SCRIPT", script)
     monkeypatch.setattr(espeak, "_timeout_s", lambda text: 1.0)
     original = Worker.__init__
@@ -53,7 +53,7 @@ def hanging_helper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
     monkeypatch.setattr(Worker, "__init__", with_log)
     yield starts
-    espeak._Zygote.restart()
+    Zygote.stop()
 
 
 def test_a_hanging_engine_is_stopped_retried_once_and_reported_with_its_line(
@@ -86,7 +86,7 @@ def test_a_corrupted_cache_entry_is_made_again(tmp_path: Path) -> None:
     second = speak_all(engine, engine.default_voice, ["One."], cache)
     assert engine.spoken == ["One.", "One."]
     assert np.array_equal(first["One."].samples, second["One."].samples)
-    key = clip_key(engine.identity(), engine.default_voice, "One.")
+    key = clip_key(engine.identity(engine.default_voice), engine.default_voice, "One.")
     assert cache.get(key) is not None
 
 

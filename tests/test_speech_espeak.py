@@ -56,7 +56,7 @@ def test_lists_voices_and_identity() -> None:
     engine = EspeakEngine()
     names = {voice.name for voice in engine.voices()}
     assert {"en-us", "de", "fr-fr"} <= names
-    assert engine.identity().startswith("espeak-ng from espeakng-loader 0.")
+    assert engine.identity(engine.default_voice).startswith("espeak-ng from espeakng-loader 0.")
 
 
 def test_markup_is_spoken_as_text_not_obeyed() -> None:

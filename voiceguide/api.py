@@ -37,7 +37,7 @@ if (
     from voiceguide.export import EncodeOptions, Outputs
     from voiceguide.render import Leveling, Mix
     from voiceguide.sound.beds import Bed, SoundscapeInfo
-    from voiceguide.speech import Samples, VoiceInfo
+    from voiceguide.speech import EngineChoice, Samples, VoiceInfo
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -48,6 +48,7 @@ class SessionOptions:
 
     engine: str | None = None
     voice: str | None = None
+    voice_model: Path | None = None  # a Piper model file (.onnx, its .onnx.json beside it)
     rate_wpm: int | None = None
     pitch: int | None = None
     minutes: float | None = None
@@ -75,6 +76,7 @@ class Session:
     mix: Mix = field(repr=False)
     leveling: Leveling
     soundscape: str | None
+    engine_reason: str = ""  # why this engine: named, or the best installed for the language
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,16 +122,20 @@ def prepare(
     from voiceguide.render import Ducking, Mix, normalize
     from voiceguide.routine.model import LOUDNESS_PRESETS
     from voiceguide.sound.level import CLIP_LOUDNESS_LUFS
-    from voiceguide.speech import ClipCache, VoiceRequest, get_engine, resolve_voice
+    from voiceguide.speech import ClipCache, VoiceRequest, resolve_voice
     from voiceguide.speech.cache import trim_cache
 
     bed = _load_bed(routine, options)  # a missing soundscape is reported before any work starts
-    engine = get_engine(options.engine or routine.voice.engine)
     settings = routine.voice
-    request = VoiceRequest(options.voice, options.rate_wpm, options.pitch).over(
+    request = VoiceRequest(_voice_option(options), options.rate_wpm, options.pitch).over(
         VoiceRequest(settings.name, settings.rate_wpm, settings.pitch)
     )
-    voice = resolve_voice(engine, request, routine.language)
+    choice = _choose_engine(routine, options, request.name)
+    engine = choice.engine
+    try:
+        voice = resolve_voice(engine, request, routine.language)
+    except UnknownVoiceError as error:
+        raise _located_voice_error(routine, options, error) from None
     cache = ClipCache(options.cache_dir)
     recordings = find_recordings(routine, options)
     lines = spoken_lines(routine, recordings)
@@ -161,15 +167,40 @@ def prepare(
     )
     trim_cache(cache.root)  # the cache stays under its size limit
     return Session(
-        routine, timeline, engine.name, voice.name, mix, leveling, bed.name if bed else None
-    )
+        routine, timeline, engine.name, voice.name, mix, leveling, bed.name if bed else None,
+        choice.reason,
+    )  # fmt: skip
+
+
+def _voice_option(options: SessionOptions) -> str | None:
+    if options.voice_model is None:
+        return options.voice
+    if options.voice is not None:
+        raise OptionError("give --voice or --voice-model, not both")
+    return str(options.voice_model.resolve())
+
+
+def _choose_engine(
+    routine: Routine, options: SessionOptions, voice_name: str | None
+) -> EngineChoice:
+    from voiceguide.speech import choose_engine
+
+    if options.voice_model is not None and options.engine not in (None, "piper"):
+        raise OptionError(f"--voice-model needs the piper engine, not {options.engine}")
+    if options.engine or options.voice_model is not None:
+        return choose_engine(
+            options.engine or "piper",
+            "--engine" if options.engine else "--voice-model",
+            routine.language,
+        )
+    return choose_engine(routine.voice.engine, "the routine", routine.language, voice_name)
 
 
 def _located_voice_error(
     routine: Routine, options: SessionOptions, error: UnknownVoiceError
 ) -> VoiceguideError:
     """Point at the routine's voice.name or language when that is where the voice came from."""
-    if options.voice is not None:
+    if options.voice is not None or options.voice_model is not None:
         return error
     where = routine.voice.name_where if routine.voice.name else routine.language_where
     if where is None:
@@ -328,9 +359,14 @@ def session_options_for(
 
 
 def voices(engine: str | None = None) -> list[VoiceInfo]:
+    """The voices of ``engine``; without one, the neural voices (when installed), then eSpeak NG's."""
     from voiceguide.speech import get_engine
+    from voiceguide.speech.piper_engine import available
 
-    return list(get_engine(engine).voices())
+    if engine is not None:
+        return list(get_engine(engine).voices())
+    names = (["piper"] if available() else []) + ["espeak"]
+    return [voice for name in names for voice in get_engine(name).voices()]
 
 
 def soundscapes() -> list[SoundscapeInfo]:

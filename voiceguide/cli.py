@@ -22,6 +22,7 @@ from voiceguide import __version__, api
 from voiceguide.errors import OptionError, VoiceguideError
 from voiceguide.routine import DEFAULT_ROUTINE
 from voiceguide.routine.durations import format_duration
+from voiceguide.routine.load import ENGINE_NAMES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -77,10 +78,18 @@ def session_options(command: F) -> F:
     options = [
         click.option(
             "--engine",
-            type=click.Choice(["espeak", "pyttsx3"]),
-            help="Speech engine (default: the routine's, else espeak).",
+            type=click.Choice(ENGINE_NAMES),
+            help="Speech engine (default: the routine's, else a neural voice for its language when "
+            "one is installed, else espeak).",
         ),
-        click.option("--voice", help="Voice name, e.g. en-us+f3 (see 'voiceguide voices')."),
+        click.option(
+            "--voice", help="Voice name, e.g. en_US-joe-medium or en-us+f3 ('voiceguide voices')."
+        ),
+        click.option(
+            "--voice-model",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="A Piper voice model file (NAME.onnx, with NAME.onnx.json beside it).",
+        ),
         click.option(
             "--rate",
             "rate_wpm",
@@ -172,12 +181,7 @@ def _prepare(
     routine = api.load(routine_name)
     session = api.prepare(routine, options, progress=bars)
     if _State.verbose:
-        why = (
-            "--engine"
-            if options.engine
-            else ("the routine" if routine.voice.engine else "the default")
-        )
-        _say(f"engine: {session.engine} (chosen by {why}); voice: {session.voice}")
+        _say(f"engine: {session.engine} ({session.engine_reason}); voice: {session.voice}")
         leveling = session.leveling
         note = " (held back by the true-peak ceiling)" if leveling.peak_limited else ""
         _say(
@@ -461,17 +465,19 @@ def soundscapes(as_json: bool) -> None:
 
 @cli.command()
 @click.option(
-    "--engine", type=click.Choice(["espeak", "pyttsx3"]), default="espeak", show_default=True
+    "--engine",
+    type=click.Choice(ENGINE_NAMES),
+    help="Only this engine's voices (default: the neural voices, if installed, and eSpeak NG's).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the voices as JSON.")
-def voices(engine: str, as_json: bool) -> None:
+def voices(engine: str | None, as_json: bool) -> None:
     """List the voices an engine offers (for --voice or a routine's voice.name)."""
     found = api.voices(engine)
     if as_json:
         click.echo(json.dumps([asdict(voice) for voice in found], indent=2))
         return
     for voice in found:
-        click.echo(f"{voice.name:<24} {voice.language:<12} {voice.description}")
+        click.echo(f"{voice.engine:<7} {voice.name:<24} {voice.language:<12} {voice.description}")
 
 
 class Terminated(BaseException):

@@ -40,7 +40,7 @@ def voice_clips(
 ) -> dict[Line, Samples]:
     """Every line's finished clip: at ``sample_rate``, leveled, with faded edges."""
     finished_cache = ClipCache(cache.root, "finished")
-    identity = engine.identity()
+    identity = engine.identity(voice)
     clips: dict[Line, Samples] = {}
     missing: dict[float, list[Line]] = {}
     keys: dict[Line, str] = {}

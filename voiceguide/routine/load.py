@@ -32,7 +32,7 @@ from voiceguide.routine.model import (
 from voiceguide.routine.text import TextFormatError, check_text
 from voiceguide.routine.yamlnodes import MAX_FILE_BYTES, read_nodes, too_large
 
-ENGINE_NAMES = ("espeak", "pyttsx3")
+ENGINE_NAMES = ("piper", "espeak", "pyttsx3")
 MAX_STEPS = 200
 MAX_PROMPTS = 100
 MAX_TEXT_CHARS = 5_000

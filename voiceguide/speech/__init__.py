@@ -5,7 +5,9 @@ from voiceguide.speech.base import Clip, Samples, SpeechEngine, Voice, VoiceInfo
 from voiceguide.speech.cache import ClipCache
 from voiceguide.speech.voicing import (
     DEFAULT_ENGINE,
+    EngineChoice,
     VoiceRequest,
+    choose_engine,
     get_engine,
     resolve_voice,
     speak_all,
@@ -16,11 +18,13 @@ __all__ = [
     "ENGINE_NAMES",
     "Clip",
     "ClipCache",
+    "EngineChoice",
     "Samples",
     "SpeechEngine",
     "Voice",
     "VoiceInfo",
     "VoiceRequest",
+    "choose_engine",
     "get_engine",
     "resolve_voice",
     "speak_all",

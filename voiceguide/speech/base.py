@@ -29,6 +29,8 @@ class VoiceInfo:
     name: str
     language: str
     description: str
+    quality: str = ""  # neural voices: x_low, low, medium or high
+    sample_rate_hz: int | None = None  # where the engine says before speaking
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +51,9 @@ class SpeechEngine(Protocol):
     name: str
     default_voice: Voice
 
-    def identity(self) -> str:
-        """Engine name and version, part of every clip's cache key."""
+    def identity(self, voice: Voice) -> str:
+        """Engine name and version (and, where a voice is a model file, that file's hash): part of
+        every clip's cache key."""
         ...
 
     def voices(self) -> list[VoiceInfo]: ...

@@ -7,11 +7,9 @@ at once on two cores, and nothing eSpeak does can take this process down with it
 
 from __future__ import annotations
 
-import atexit
 import os
 import sys
 import tempfile
-import threading
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -20,7 +18,7 @@ import numpy as np
 
 from voiceguide.errors import EngineError, UnknownVoiceError
 from voiceguide.speech.base import Clip, Voice, VoiceInfo
-from voiceguide.speech.worker import Worker
+from voiceguide.speech.worker import Zygote, ZygoteStoppedError
 
 START_TIMEOUT_S = 30.0
 ZYGOTE_SCRIPT = Path(__file__).with_name("espeak_zygote.py")
@@ -32,79 +30,48 @@ def _timeout_s(text: str) -> float:
     return 20.0 + 0.05 * len(text)
 
 
-class _Zygote:
-    """The helper process; one per voiceguide process, started on first use, stopped at exit."""
+def _command() -> list[str]:
+    jobs = str(max(1, min(4, os.cpu_count() or 1)))
+    return [sys.executable, str(ZYGOTE_SCRIPT), jobs]
 
-    _instance: _Zygote | None = None
-    _lock = threading.Lock()
 
-    def __init__(self) -> None:
+def _helper() -> Zygote:
+    """The helper process; one per voiceguide process, started on first use."""
+    try:
+        import espeakng_loader  # noqa: F401 - only to give a clear message when it is missing
+    except ImportError:
+        raise EngineError(
+            "the eSpeak NG engine needs the 'espeakng-loader' package: pip install espeakng-loader"
+        ) from None
+    return Zygote.get(_command(), "eSpeak NG", START_TIMEOUT_S)
+
+
+def stop_helper() -> None:
+    Zygote.stop(_command())
+
+
+def _speak(helper: Zygote, texts: Sequence[str], voice: Voice) -> list[np.ndarray]:
+    with tempfile.TemporaryDirectory(prefix="voiceguide-espeak-") as folder:
+        paths = [Path(folder) / f"{index}.raw" for index in range(len(texts))]
+        requests = [
+            {"text": text, "voice": voice.name, "rate_wpm": voice.rate_wpm,
+             "pitch": voice.pitch, "path": str(path)}
+            for text, path in zip(texts, paths, strict=True)
+        ]  # fmt: skip
         try:
-            import espeakng_loader  # noqa: F401 - only to give a clear message when it is missing
-        except ImportError:
+            statuses = helper.run(requests, lambda index: _timeout_s(texts[index]))
+        except ZygoteStoppedError as stopped:
             raise EngineError(
-                "the eSpeak NG engine needs the 'espeakng-loader' package: pip install espeakng-loader"
+                f"eSpeak NG stopped answering while speaking: '{texts[stopped.index][:60]}'"
             ) from None
-        script = ZYGOTE_SCRIPT
-        jobs = str(max(1, min(4, os.cpu_count() or 1)))
-        self.worker = Worker([sys.executable, str(script), jobs], "eSpeak NG")
-        self.info = self.worker.receive(START_TIMEOUT_S, "starting")
-        if not self.info.get("ok"):
-            self.worker.close()
-            raise EngineError(f"eSpeak NG could not start: {self.info.get('error')}")
-        self.next_id = 0
-
-    @classmethod
-    def restart(cls) -> None:
-        with cls._lock:
-            if cls._instance is not None:
-                cls._instance.worker.close(kill=True)
-                cls._instance = None
-
-    @classmethod
-    def get(cls) -> _Zygote:
-        with cls._lock:
-            if cls._instance is None or not cls._instance.worker.alive:
-                cls._instance = cls()
-                atexit.register(cls._instance.worker.close)
-            return cls._instance
-
-    def speak(self, texts: Sequence[str], voice: Voice) -> list[np.ndarray]:
-        with tempfile.TemporaryDirectory(prefix="voiceguide-espeak-") as folder:
-            paths = [Path(folder) / f"{index}.raw" for index in range(len(texts))]
-            ids = [str(self.next_id + index) for index in range(len(texts))]
-            self.next_id += len(texts)
-            self.worker.send(*(
-                {"id": request_id, "text": text, "voice": voice.name, "rate_wpm": voice.rate_wpm,
-                 "pitch": voice.pitch, "path": str(path)}
-                for request_id, text, path in zip(ids, texts, paths, strict=True)
-            ))  # fmt: skip
-            index_of = {request_id: index for index, request_id in enumerate(ids)}
-            failures: dict[int, int] = {}
-            outstanding = dict(index_of)
-            while (
-                outstanding
-            ):  # read every answer, even after a failure, so none is left for the next call
-                waiting = [texts[index] for index in sorted(outstanding.values())]
-                try:
-                    answer = self.worker.receive(
-                        max(_timeout_s(text) for text in waiting), "speaking"
-                    )
-                except EngineError:
-                    raise EngineError(
-                        f"eSpeak NG stopped answering while speaking: '{waiting[0][:60]}'"
-                    ) from None
-                outstanding.pop(answer["id"], None)
-                if answer["status"] != STATUS_OK:
-                    failures[index_of[answer["id"]]] = answer["status"]
-            if failures:
-                index, status = min(failures.items())
-                if status == STATUS_NO_VOICE:
-                    raise UnknownVoiceError(
-                        f"eSpeak NG has no voice '{voice.name}'; 'voiceguide voices' lists them"
-                    )
+        for index, status in enumerate(statuses):
+            if status == STATUS_NO_VOICE:
+                raise UnknownVoiceError(
+                    f"eSpeak NG has no voice '{voice.name}'; 'voiceguide voices' lists them"
+                )
+            if status != STATUS_OK:
                 raise EngineError(f"eSpeak NG failed while speaking: {texts[index][:60]}")
-            return [np.fromfile(path, dtype="<i2") for path in paths]
+        return [np.fromfile(path, dtype="<i2") for path in paths]
 
 
 class EspeakEngine:
@@ -121,11 +88,7 @@ class EspeakEngine:
                 "the eSpeak NG engine needs the 'espeakng-loader' package: pip install espeakng-loader"
             ) from None
 
-    @property
-    def _zygote(self) -> _Zygote:
-        return _Zygote.get()  # started on first use: a warm cache needs no eSpeak NG at all
-
-    def identity(self) -> str:
+    def identity(self, voice: Voice) -> str:
         # The wheel pins the library and its data; the method number marks how clips are made.
         return f"espeak-ng from espeakng-loader {self._loader_version}, method {CLIP_METHOD}"
 
@@ -135,21 +98,21 @@ class EspeakEngine:
     def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
         """Speak ``texts``; a helper that hangs or dies is stopped and started again once."""
         try:
-            zygote = self._zygote
-            batch = zygote.speak(texts, voice)
+            helper = _helper()  # started on first use: a warm cache needs no eSpeak NG at all
+            batch = _speak(helper, texts, voice)
         except EngineError:
-            _Zygote.restart()
-            zygote = self._zygote
-            batch = zygote.speak(texts, voice)  # a second failure is reported as it is
-        rate = int(zygote.info["sample_rate"])
+            stop_helper()
+            helper = _helper()
+            batch = _speak(helper, texts, voice)  # a second failure is reported as it is
+        rate = int(helper.info["sample_rate"])
         return [Clip((samples / 32768.0).astype(np.float32), rate) for samples in batch]
 
     def voices(self) -> list[VoiceInfo]:
         found = [
             VoiceInfo(self.name, language, language, title)
-            for language, title in self._zygote.info["voices"]
+            for language, title in _helper().info["voices"]
         ]
-        variants = ", ".join(self._zygote.info["variants"])
+        variants = ", ".join(_helper().info["variants"])
         found.append(
             VoiceInfo(self.name, "LANGUAGE+VARIANT", "", f"any voice with a variant: {variants}")
         )

@@ -45,7 +45,7 @@ class Pyttsx3Engine:
                 worker.close()
         return self._info
 
-    def identity(self) -> str:
+    def identity(self, voice: Voice) -> str:
         about = self._about()
         return f"pyttsx3 {about['version']} {about['driver']}"
 

@@ -10,7 +10,7 @@ from voiceguide.routine.load import ENGINE_NAMES
 from voiceguide.speech.base import Clip, SpeechEngine, Voice
 from voiceguide.speech.cache import ClipCache, clip_key
 
-DEFAULT_ENGINE = "espeak"
+DEFAULT_ENGINE = "espeak"  # when no neural voice speaks the routine's language
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -26,7 +26,50 @@ def get_engine(name: str | None = None) -> SpeechEngine:
         from voiceguide.speech.pyttsx3_engine import Pyttsx3Engine
 
         return Pyttsx3Engine()
+    if chosen == "piper":
+        from voiceguide.speech.piper_engine import PiperEngine
+
+        return PiperEngine()
     raise OptionError(f"expected an engine from {', '.join(ENGINE_NAMES)}, got '{chosen}'")
+
+
+@dataclass(frozen=True, slots=True)
+class EngineChoice:
+    engine: SpeechEngine
+    reason: str  # for --verbose: why this engine
+
+
+def choose_engine(
+    named: str | None, named_by: str, language: str, voice_name: str | None = None
+) -> EngineChoice:
+    """The engine ``named`` (by ``named_by``: --engine, the routine), else the best installed one
+    for ``language``: a neural voice when one speaks it, eSpeak NG otherwise."""
+    if named:
+        return EngineChoice(get_engine(named), f"chosen by {named_by}")
+    from voiceguide.speech import piper_engine
+    from voiceguide.speech.piper_voices import best_for_language, installed_voices
+
+    if voice_name and voice_name.endswith(".onnx"):
+        return EngineChoice(get_engine("piper"), "the voice is a Piper model file")
+    if not piper_engine.available():
+        return EngineChoice(
+            get_engine(DEFAULT_ENGINE),
+            f"no neural engine installed ({piper_engine.INSTALL_HINT} adds one)",
+        )
+    voices = installed_voices()
+    if voice_name:
+        if any(voice.name == voice_name for voice in voices):
+            return EngineChoice(get_engine("piper"), f"'{voice_name}' is a Piper voice")
+        return EngineChoice(get_engine(DEFAULT_ENGINE), f"'{voice_name}' is not a Piper voice")
+    best = best_for_language(voices, language)
+    if best is None:
+        return EngineChoice(
+            get_engine(DEFAULT_ENGINE), f"no neural voice installed for language '{language}'"
+        )
+    return EngineChoice(
+        get_engine("piper"),
+        f"the best installed for language '{language}': neural voice {best.name}",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +111,7 @@ def speak_all(
     progress: Progress | None = None,
 ) -> dict[str, Clip]:
     """Every text's clip, from the cache where it is, from the engine (then cached) where not."""
-    identity = engine.identity()
+    identity = engine.identity(voice)
     keys = {text: clip_key(identity, voice, text) for text in texts}
     clips: dict[str, Clip] = {}
     missing: list[str] = []

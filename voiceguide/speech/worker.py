@@ -6,13 +6,16 @@ clear error here, never a hung or dead voiceguide.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import selectors
 import signal
 import subprocess
+import threading
 import time
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 from voiceguide.errors import EngineError
 
@@ -92,3 +95,78 @@ class Worker:
             if stream and not stream.closed:
                 stream.close()
         self._selector.close()
+
+
+class Zygote:
+    """A running :mod:`.forking` helper: one per command line and process, started on first use.
+
+    ``run`` sends a batch of requests and collects every answer (even after a failure, so none is
+    left for the next batch); a helper that stops answering is killed and reported.
+    """
+
+    _running: ClassVar[dict[tuple[str, ...], Zygote]] = {}
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, command: list[str], name: str, start_timeout_s: float) -> None:
+        self.name = name
+        self.worker = Worker(command, name)
+        self.info = self.worker.receive(start_timeout_s, "starting")
+        if not self.info.get("ok"):
+            self.worker.close()
+            raise EngineError(f"{name} could not start: {self.info.get('error')}")
+        self._next_id = 0
+
+    @classmethod
+    def get(cls, command: list[str], name: str, start_timeout_s: float) -> Zygote:
+        with cls._lock:
+            key = tuple(command)
+            zygote = cls._running.get(key)
+            if zygote is None or not zygote.worker.alive:
+                zygote = cls._running[key] = cls(command, name, start_timeout_s)
+                atexit.register(zygote.worker.close)
+            return zygote
+
+    @classmethod
+    def stop(cls, command: list[str] | None = None) -> None:
+        """Kill the helper started with ``command`` (every helper, without one)."""
+        with cls._lock:
+            keys = list(cls._running) if command is None else [tuple(command)]
+            for key in keys:
+                zygote = cls._running.pop(key, None)
+                if zygote is not None:
+                    zygote.worker.close(kill=True)
+
+    def run(
+        self, requests: Sequence[dict[str, Any]], timeout_s: Callable[[int], float]
+    ) -> list[int]:
+        """Each request's status, in order. ``timeout_s(index)`` bounds the wait for request
+        ``index``; waiting for several at once allows the longest of theirs."""
+        ids = [str(self._next_id + index) for index in range(len(requests))]
+        self._next_id += len(requests)
+        self.worker.send(
+            *(
+                {**request, "id": request_id}
+                for request, request_id in zip(requests, ids, strict=True)
+            )
+        )
+        index_of = {request_id: index for index, request_id in enumerate(ids)}
+        statuses = [-1] * len(requests)
+        outstanding = dict(index_of)
+        while outstanding:
+            waiting = sorted(outstanding.values())
+            try:
+                answer = self.worker.receive(max(timeout_s(index) for index in waiting), "speaking")
+            except EngineError:
+                raise ZygoteStoppedError(self.name, waiting[0]) from None
+            outstanding.pop(answer["id"], None)
+            statuses[index_of[answer["id"]]] = int(answer["status"])
+        return statuses
+
+
+class ZygoteStoppedError(EngineError):
+    """The helper stopped answering while request ``index`` (the first still outstanding) waited."""
+
+    def __init__(self, name: str, index: int) -> None:
+        super().__init__(f"{name} stopped answering")
+        self.name = name
+        self.index = index

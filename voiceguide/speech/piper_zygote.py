@@ -1,0 +1,97 @@
+"""Piper zygote: loads one voice model once, then forks a fresh child to speak each clip.
+
+Run as a script: ``python piper_zygote.py MODEL CONFIG JOBS``. It imports Piper, never voiceguide.
+
+Why fork: a Piper (VITS) model draws random noise inside the ONNX graph, from generators that
+onnxruntime seeds once, when the model is loaded, and that advance with every sentence spoken;
+``onnxruntime.set_seed`` later has no effect on them. The zygote seeds onnxruntime, loads the model
+and never speaks itself, so every forked child starts from the same generator state: each clip is a
+pure function of its text and pace. Children run onnxruntime on one thread each (no thread pool to
+lose in the fork), and ``JOBS`` of them run at once, one per core.
+
+Protocol, one JSON object a line. The zygote first writes ``{"ok": true, "sample_rate",
+"piper_version"}`` (or ``{"ok": false, "error"}``). Each request ``{"id", "text", "length_scale",
+"sentence_gap_s", "path"}`` is answered, in completion order, by ``{"id", "status"}``: 0 when the
+clip's float32 samples are in ``path`` (sentence by sentence, ``sentence_gap_s`` of silence between),
+3 when synthesis failed.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_variable] = "1"  # before numpy loads: no BLAS threads in a process that forks
+
+import json  # noqa: E402
+import sys  # noqa: E402
+from importlib import metadata  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+if __package__:
+    from voiceguide.speech.forking import STATUS_OK, answer, serve
+else:  # run as a script by path (the usual way): this folder is first on sys.path
+    from forking import STATUS_OK, answer, serve  # type: ignore[import-not-found,no-redef]
+
+SEED = 1
+
+
+class Model:
+    def __init__(self, model_path: str, config_path: str) -> None:
+        import numpy as np
+        import onnxruntime
+        from piper import PiperVoice, SynthesisConfig
+        from piper.config import PiperConfig
+
+        onnxruntime.set_seed(SEED)  # read when the model's random nodes are created, below
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        config = PiperConfig.from_dict(json.loads(Path(config_path).read_text(encoding="utf-8")))
+        session = onnxruntime.InferenceSession(
+            model_path, sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self.voice = PiperVoice(config=config, session=session)
+        self.sample_rate = int(config.sample_rate)
+        self.np = np
+        self.config_type = SynthesisConfig
+
+    def speak(self, request: dict[str, Any]) -> int:
+        """In a forked child: speak one clip into ``request['path']``; return the status."""
+        np = self.np
+        settings = self.config_type(
+            length_scale=float(request["length_scale"]),
+            normalize_audio=False,  # one level for the whole clip: the leveler sets it
+        )
+        gap = np.zeros(round(float(request["sentence_gap_s"]) * self.sample_rate), np.float32)
+        parts: list[Any] = []
+        for chunk in self.voice.synthesize(request["text"], syn_config=settings):
+            if parts:
+                parts.append(gap)
+            parts.append(np.asarray(chunk.audio_float_array, dtype=np.float32))
+        samples = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+        Path(request["path"]).write_bytes(samples.astype("<f4").tobytes())
+        return STATUS_OK
+
+
+def main() -> None:
+    model_path, config_path, jobs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    try:
+        model = Model(model_path, config_path)
+    except Exception as error:
+        answer({"ok": False, "error": f"{type(error).__name__}: {error}"})
+        sys.exit(1)
+    answer(
+        {
+            "ok": True,
+            "sample_rate": model.sample_rate,
+            "piper_version": metadata.version("piper-tts"),
+        }
+    )
+    serve(model.speak, jobs)
+
+
+if __name__ == "__main__":
+    main()
