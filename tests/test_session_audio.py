@@ -130,6 +130,7 @@ def _ebur128(path: Path) -> tuple[float, float]:
         ("desk-break", [], -16.0),
         ("desk-break", ["--loudness", "sleep"], -20.0),
         ("bedtime-hands", [], -20.0),
+        ("bedtime-hands", ["--engine", "espeak"], -20.0),
     ],
 )
 def test_loudness_on_target_by_an_independent_meter(

@@ -6,7 +6,9 @@ Everything the CLI does goes through here; nothing here prints.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -37,7 +39,7 @@ if (
     from voiceguide.export import EncodeOptions, Outputs
     from voiceguide.render import Leveling, Mix
     from voiceguide.sound.beds import Bed, SoundscapeInfo
-    from voiceguide.speech import EngineChoice, Samples, VoiceInfo
+    from voiceguide.speech import ClipCache, EngineChoice, Samples, Voice, VoiceInfo
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -118,38 +120,143 @@ def prepare(
     routine: Routine, options: SessionOptions = SessionOptions(), progress: Progress | None = None
 ) -> Session:
     """Check the soundscape, speak every line (through the cache), plan, and level the session."""
-    from voiceguide.clips import voice_clips
-    from voiceguide.render import Ducking, Mix, normalize
-    from voiceguide.routine.model import LOUDNESS_PRESETS
-    from voiceguide.sound.level import CLIP_LOUDNESS_LUFS
-    from voiceguide.speech import ClipCache, VoiceRequest, resolve_voice
     from voiceguide.speech.cache import trim_cache
 
     bed = _load_bed(routine, options)  # a missing soundscape is reported before any work starts
+    voicing = _voicing(routine, options)
+    clips = _speak(routine, options, voicing, voicing.lines, progress)
+    _refuse_silent_lines(routine, clips)
+    session = _assemble(routine, options, voicing, bed, clips)
+    trim_cache(voicing.cache.root)  # the cache stays under its size limit
+    return session
+
+
+@dataclass(frozen=True, slots=True)
+class EarlyStart:
+    """A session that can start playing before all of it is spoken.
+
+    ``session`` is exact up to ``ready_until_s``, the start of the second step: the first step's
+    lines are spoken, the rest are silent placeholders, and the master gain is measured on the
+    first step alone. ``final`` becomes the whole session, exactly as :func:`prepare` makes it.
+    """
+
+    session: Session
+    ready_until_s: float
+    final: Future[Session]
+
+
+def prepare_to_play(
+    routine: Routine, options: SessionOptions = SessionOptions(), progress: Progress | None = None
+) -> Session | EarlyStart:
+    """The whole session when its lines are cached (or when ``minutes`` needs every line's length
+    to lay out the first step); otherwise an early start, with the rest spoken in the background."""
+    from voiceguide.clips import cached_clips
+    from voiceguide.timeline import step_of_lines
+
+    bed = _load_bed(routine, options)
+    voicing = _voicing(routine, options)
+    spoken = [line for line in voicing.lines if line.recording is None]
+    cached = cached_clips(
+        voicing.choice.engine, voicing.voice, spoken, voicing.cache, sample_rate=options.sample_rate
+    )
+    steps = step_of_lines(routine, voicing.recordings)
+    first = [line for line in voicing.lines if steps[line] == 0]
+    if len(cached) == len(spoken) or options.minutes is not None or len(first) == len(steps):
+        return prepare(routine, options, progress)
+    spoken_first = _speak(routine, options, voicing, first, progress)
+    _refuse_silent_lines(routine, spoken_first)
+    import numpy as np
+
+    silent = np.zeros(0, dtype=np.float32)
+    clips = {line: spoken_first.get(line, cached.get(line, silent)) for line in voicing.lines}
+    draft = _assemble(routine, options, voicing, bed, clips, until_step=1)
+    ready_until_s = next(
+        chapter.start_s for chapter in draft.timeline.chapters if chapter.step_index >= 1
+    )
+    return EarlyStart(draft, ready_until_s, _in_background(lambda: prepare(routine, options)))
+
+
+def _in_background(work: Callable[[], Session]) -> Future[Session]:
+    """``work()`` on a daemon thread (a player stopped early does not wait for it)."""
+    future: Future[Session] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(work())
+        except BaseException as error:  # handed to whoever waits on the future
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="voiceguide-prepare", daemon=True).start()
+    return future
+
+
+@dataclass(frozen=True, slots=True)
+class _Voicing:
+    """The engine and voice chosen for a routine, and every line it will say."""
+
+    choice: EngineChoice
+    voice: Voice
+    cache: ClipCache
+    recordings: dict[str, str]
+    lines: tuple[Line, ...]
+
+
+def _voicing(routine: Routine, options: SessionOptions) -> _Voicing:
+    from voiceguide.speech import ClipCache, VoiceRequest, resolve_voice
+
     settings = routine.voice
     request = VoiceRequest(_voice_option(options), options.rate_wpm, options.pitch).over(
         VoiceRequest(settings.name, settings.rate_wpm, settings.pitch)
     )
     choice = _choose_engine(routine, options, request.name)
-    engine = choice.engine
     try:
-        voice = resolve_voice(engine, request, routine.language)
+        voice = resolve_voice(choice.engine, request, routine.language)
     except UnknownVoiceError as error:
         raise _located_voice_error(routine, options, error) from None
-    cache = ClipCache(options.cache_dir)
     recordings = find_recordings(routine, options)
     lines = spoken_lines(routine, recordings)
+    return _Voicing(choice, voice, ClipCache(options.cache_dir), recordings, lines)
+
+
+def _speak(
+    routine: Routine,
+    options: SessionOptions,
+    voicing: _Voicing,
+    lines: Sequence[Line],
+    progress: Progress | None,
+) -> dict[Line, Samples]:
+    from voiceguide.clips import voice_clips
+
     try:
-        clips = voice_clips(
-            engine, voice, lines, cache, sample_rate=options.sample_rate,
+        return voice_clips(
+            voicing.choice.engine, voicing.voice, lines, voicing.cache,
+            sample_rate=options.sample_rate,
             progress=(lambda done, total: progress("speaking", done, total)) if progress else None,
         )  # fmt: skip
     except UnknownVoiceError as error:
         raise _located_voice_error(routine, options, error) from None
-    _refuse_silent_lines(routine, clips)
+
+
+def _assemble(
+    routine: Routine,
+    options: SessionOptions,
+    voicing: _Voicing,
+    bed: Bed | None,
+    clips: dict[Line, Samples],
+    *,
+    until_step: int | None = None,
+) -> Session:
+    """Plan the session around its clips, mix it and level it (measuring it all, or with
+    ``until_step``, only what comes before that step)."""
+    from voiceguide.render import Ducking, Mix, normalize
+    from voiceguide.routine.model import LOUDNESS_PRESETS
+    from voiceguide.sound.level import CLIP_LOUDNESS_LUFS
+
     clip_s = {line: len(samples) / options.sample_rate for line, samples in clips.items()}
     plan_options = dataclasses.replace(
-        _plan_options(routine, options), recordings=tuple(sorted(recordings.items()))
+        _plan_options(routine, options), recordings=tuple(sorted(voicing.recordings.items()))
     )
     timeline = plan(routine, clip_s, plan_options)
     bed_gain = 0.0
@@ -162,13 +269,16 @@ def prepare(
         timeline, clips, options.sample_rate, bed, bed_gain, Ducking.from_events(timeline.events)
     )
     target = _first(options.loudness_lufs, routine.loudness_lufs, LOUDNESS_PRESETS["spoken"])
+    until_s = None
+    if until_step is not None:
+        until_s = next(c.start_s for c in timeline.chapters if c.step_index >= until_step)
     mix, leveling = normalize(
-        mix, target_lufs=target, ceiling_dbtp=options.ceiling_dbtp, cache_dir=cache.root
-    )
-    trim_cache(cache.root)  # the cache stays under its size limit
+        mix, target_lufs=target, ceiling_dbtp=options.ceiling_dbtp,
+        cache_dir=voicing.cache.root, until_s=until_s,
+    )  # fmt: skip
     return Session(
-        routine, timeline, engine.name, voice.name, mix, leveling, bed.name if bed else None,
-        choice.reason,
+        routine, timeline, voicing.choice.engine.name, voicing.voice.name, mix, leveling,
+        bed.name if bed else None, voicing.choice.reason,
     )  # fmt: skip
 
 

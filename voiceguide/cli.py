@@ -178,17 +178,23 @@ class _Bars:
 def _prepare(
     routine_name: str, options: api.SessionOptions, bars: _Bars | None = None
 ) -> api.Session:
-    routine = api.load(routine_name)
-    session = api.prepare(routine, options, progress=bars)
-    if _State.verbose:
-        _say(f"engine: {session.engine} ({session.engine_reason}); voice: {session.voice}")
-        leveling = session.leveling
-        note = " (held back by the true-peak ceiling)" if leveling.peak_limited else ""
-        _say(
-            f"soundscape: {session.soundscape or 'none'}; loudness: measured {leveling.measured_lufs:.1f} LUFS, "
-            f"{leveling.gain_db:+.1f} dB to {leveling.result_lufs:.1f} LUFS (target {leveling.target_lufs:.1f}){note}"
-        )
+    session = api.prepare(api.load(routine_name), options, progress=bars)
+    _tell(session)
     return session
+
+
+def _tell(session: api.Session, early: str = "") -> None:
+    """With --verbose: which engine and voice, and how loud (measured on ``early`` only, if set)."""
+    if not _State.verbose:
+        return
+    _say(f"engine: {session.engine} ({session.engine_reason}); voice: {session.voice}")
+    leveling = session.leveling
+    note = " (held back by the true-peak ceiling)" if leveling.peak_limited else ""
+    on = f" on {early}" if early else ""
+    _say(
+        f"soundscape: {session.soundscape or 'none'}; loudness: measured {leveling.measured_lufs:.1f} LUFS{on}, "
+        f"{leveling.gain_db:+.1f} dB to {leveling.result_lufs:.1f} LUFS (target {leveling.target_lufs:.1f}){note}"
+    )
 
 
 @cli.command()
@@ -363,16 +369,35 @@ def script(routine: str, output: Path, force: bool, **options: Any) -> None:
 def play(routine: str, backend: str | None, quiet: bool, prompter: bool, **options: Any) -> None:
     """Play ROUTINE. Keys: space pause/resume (or go on at a hold), right/n next step, left/p back,
     r repeat the step, up/down or +/- volume, q or Ctrl-C stop."""
-    from voiceguide.player import PlaybackError, PlayOptions
+    from voiceguide.player import PlaybackError, PlayOptions, Upgrade
     from voiceguide.player import play as play_session
     from voiceguide.render.mix import MixRenderer
+    from voiceguide.timeline import Timeline
 
-    session = _prepare(routine, _options(**options))
+    def renderer(session: api.Session) -> tuple[MixRenderer, Timeline]:
+        return MixRenderer(session.mix, voice=not prompter), session.timeline
+
+    chosen = _options(**options)
+    upgrade = None
+    if prompter:  # the caregiver reads every line in time: the whole timeline is needed first
+        session = _prepare(routine, chosen)
+    else:
+        start = api.prepare_to_play(api.load(routine), chosen)
+        if isinstance(start, api.EarlyStart):
+            session = start.session
+            upgrade = Upgrade(round(start.ready_until_s * session.mix.sample_rate))
+            upgrade.follow(start.final, renderer)
+            _tell(session, early="the first step")
+            if _State.verbose:
+                _say(
+                    f"early start: the rest is spoken while the first {start.ready_until_s:.0f} s play"
+                )
+        else:
+            session = start
+            _tell(session)
     try:
         report = play_session(
-            MixRenderer(session.mix, voice=not prompter),
-            session.timeline,
-            PlayOptions(backend, quiet, prompter),
+            *renderer(session), PlayOptions(backend, quiet, prompter), upgrade=upgrade
         )
     except PlaybackError as error:
         name = Path(routine).stem

@@ -21,10 +21,8 @@ from voiceguide.speech.prepare import prepare_clip
 from voiceguide.timeline import Line
 
 SPEAK_BATCH = 12  # lines per request to the engine: small enough to overlap speaking and finishing
-FINISH_METHOD = 3
-MAX_RECORDING_S = (
-    600.0  # one recorded line may last up to ten minutes  # bump when preparing or leveling changes
-)
+FINISH_METHOD = 3  # bump when preparing or leveling changes
+MAX_RECORDING_S = 600.0  # one recorded line may last up to ten minutes
 
 Progress = Callable[[int, int], None]
 
@@ -40,20 +38,16 @@ def voice_clips(
 ) -> dict[Line, Samples]:
     """Every line's finished clip: at ``sample_rate``, leveled, with faded edges."""
     finished_cache = ClipCache(cache.root, "finished")
-    identity = engine.identity(voice)
-    clips: dict[Line, Samples] = {}
+    keys = _finished_keys(engine, voice, lines, sample_rate)
+    clips: dict[Line, Samples] = {
+        line: _recorded(Path(line.recording), sample_rate)
+        for line in lines
+        if line.recording is not None
+    }
+    clips.update(cached_clips(engine, voice, lines, cache, sample_rate=sample_rate))
     missing: dict[float, list[Line]] = {}
-    keys: dict[Line, str] = {}
-    spoken = [line for line in lines if line.recording is None]
     for line in lines:
-        if line.recording is not None:
-            clips[line] = _recorded(Path(line.recording), sample_rate)
-    for line in spoken:
-        keys[line] = _finished_key(clip_key(identity, _scaled(voice, line), line.text), sample_rate)
-        found = finished_cache.get(keys[line])
-        if found is not None and found.sample_rate == sample_rate:
-            clips[line] = found.samples
-        else:
+        if line not in clips:
             missing.setdefault(line.rate_scale, []).append(line)
     done = len(clips)
     if progress:
@@ -83,6 +77,30 @@ def voice_clips(
             if progress:
                 progress(done, len(lines))
     return clips
+
+
+def cached_clips(
+    engine: SpeechEngine, voice: Voice, lines: Sequence[Line], cache: ClipCache, *, sample_rate: int
+) -> dict[Line, Samples]:
+    """The spoken lines whose finished clips the cache holds (nothing is spoken or read aloud)."""
+    finished_cache = ClipCache(cache.root, "finished")
+    found: dict[Line, Samples] = {}
+    for line, key in _finished_keys(engine, voice, lines, sample_rate).items():
+        clip = finished_cache.get(key)
+        if clip is not None and clip.sample_rate == sample_rate:
+            found[line] = clip.samples
+    return found
+
+
+def _finished_keys(
+    engine: SpeechEngine, voice: Voice, lines: Sequence[Line], sample_rate: int
+) -> dict[Line, str]:
+    identity = engine.identity(voice)
+    return {
+        line: _finished_key(clip_key(identity, _scaled(voice, line), line.text), sample_rate)
+        for line in lines
+        if line.recording is None
+    }
 
 
 def _recorded(path: Path, sample_rate: int) -> Samples:

@@ -1,7 +1,7 @@
 """The interactive player: backends, the controller (keys in, audio out), and the display."""
 
 from voiceguide.player.backends import BACKEND_NAMES, PlaybackError, open_backend
-from voiceguide.player.controller import Controller, State
+from voiceguide.player.controller import Controller, State, Upgrade
 from voiceguide.player.play import PlayOptions, PlayReport, play
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "PlayReport",
     "PlaybackError",
     "State",
+    "Upgrade",
     "open_backend",
     "play",
 ]

@@ -8,10 +8,13 @@ tone confirms them; jumps cross-fade over 30 ms; the volume glides; quitting fad
 from __future__ import annotations
 
 import bisect
+import math
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from enum import Enum
+from typing import TypeVar
 
 import numpy as np
 
@@ -28,6 +31,8 @@ HOLD_BED_DB = -4.0  # the bed, a little softer, while the player waits at a hold
 HOLD_GLIDE_S = 0.5  # how long the bed takes to reach that level
 HOLD_BED = -1  # a pending jump whose "old" audio is the hold's bed
 TONE_LEVEL = 0.05
+T = TypeVar("T")
+TRIM_GLIDE_S = 4.0  # after an early start, the level glides this long to the whole session's
 
 
 class State(Enum):
@@ -49,6 +54,29 @@ KEYS = {
 }  # fmt: skip
 
 
+@dataclass
+class Upgrade:
+    """The whole session, still being prepared while an early start plays: until ``landed`` is
+    set, only the frames before ``ready_until`` of what plays are right, and the player waits
+    there (the bed goes on). ``failed`` is set instead if the preparation failed."""
+
+    ready_until: int
+    landed: tuple[MixRenderer, Timeline] | None = None
+    failed: BaseException | None = None
+
+    def follow(self, future: Future[T], make: Callable[[T], tuple[MixRenderer, Timeline]]) -> None:
+        """Land ``make(result)`` when ``future`` is done (built on the thread that finished it, so
+        the audio thread only swaps references)."""
+
+        def land(done: Future[T]) -> None:
+            try:
+                self.landed = make(done.result())
+            except BaseException as error:
+                self.failed = error
+
+        future.add_done_callback(land)
+
+
 @dataclass(frozen=True, slots=True)
 class Status:
     state: State
@@ -57,12 +85,15 @@ class Status:
     in_chapter_s: float
     left_s: float
     volume_db: float
+    preparing: bool = False  # waiting for the rest of the session to be spoken
 
     def line(self) -> str:
         marks = {
             State.PLAYING: ">", State.PAUSED: "||", State.HOLDING: "..", State.STOPPING: "x", State.FINISHED: ".",
         }  # fmt: skip
         extra = "  (press space to go on)" if self.state is State.HOLDING else ""
+        if self.preparing:
+            extra = "  (the voice is still being prepared)"
         volume = f"  vol {self.volume_db:+.0f} dB" if self.volume_db else ""
         return (
             f"{marks[self.state]} {self.chapter_title}  {format_duration(self.in_chapter_s)} in step, "
@@ -84,21 +115,21 @@ def confirm_tone(rising: bool, sample_rate: int) -> np.ndarray:
 class Controller:
     """Thread-safe: :meth:`handle` is called from the key reader, :meth:`pull` from the audio thread."""
 
-    def __init__(self, renderer: MixRenderer, timeline: Timeline) -> None:
-        self.renderer = renderer
-        self.timeline = timeline
+    def __init__(
+        self, renderer: MixRenderer, timeline: Timeline, upgrade: Upgrade | None = None
+    ) -> None:
         self.rate = renderer.mix.sample_rate
-        self.total = renderer.total_frames
         self.state = State.PLAYING
         self.position = 0
         self.volume_db = 0.0
         self._gain = 1.0  # the volume actually applied, gliding toward volume_db
+        self._trim_db = 0.0  # after an early start: the level still gliding to the session's
+        self._trim_step_db = 0.0  # by this much a frame
         self._lock = threading.Lock()
-        self._chapter_starts = [round(chapter.start_s * self.rate) for chapter in timeline.chapters]
-        self._holds = [
-            (round(hold.start_s * self.rate), round(hold.end_s * self.rate))
-            for hold in timeline.holds
-        ]
+        self._upgrade = upgrade
+        self._preparing = False  # holding where the early start ends, until the upgrade lands
+        self.failure: BaseException | None = None  # the upgrade failed: the player stops
+        self._use(renderer, timeline)
         self._fade = round(FADE_S * self.rate)
         self._fade_in = 0  # frames of fade-in still to apply (after a resume)
         self._fade_out = 0  # frames of fade-out still to apply (pausing or quitting)
@@ -117,6 +148,42 @@ class Controller:
         self._tones: list[np.ndarray] = []
         self.on_change: Callable[[str], None] | None = None  # told of every control, for a display
 
+    def _use(self, renderer: MixRenderer, timeline: Timeline) -> None:
+        self.renderer = renderer
+        self.timeline = timeline
+        self.total = renderer.total_frames
+        self._chapter_starts = [round(chapter.start_s * self.rate) for chapter in timeline.chapters]
+        self._holds = [
+            (round(hold.start_s * self.rate), round(hold.end_s * self.rate))
+            for hold in timeline.holds
+        ]
+        if self._upgrade is not None:  # wait where the early start ends
+            ready = self._upgrade.ready_until
+            self._holds = sorted([*[h for h in self._holds if h[0] < ready], (ready, ready)])
+
+    def _take_upgrade(self) -> None:
+        """Swap in the whole session once it is ready: the same audio up to where the early start
+        ends, its level gliding to the session's over :data:`TRIM_GLIDE_S`."""
+        upgrade = self._upgrade
+        if upgrade is None:
+            return
+        if upgrade.failed is not None:
+            self._upgrade, self.failure = None, upgrade.failed
+            self._quit()
+            return
+        if upgrade.landed is None:
+            return
+        renderer, timeline = upgrade.landed
+        self._upgrade = None
+        self._trim_db += 20 * math.log10(self.renderer.mix.master_gain / renderer.mix.master_gain)
+        self._trim_step_db = self._trim_db / (TRIM_GLIDE_S * self.rate)
+        self._use(renderer, timeline)
+        if self._preparing and self.state is State.HOLDING:
+            self._preparing = False
+            self._jump(self._hold_end)
+            self.state = State.PLAYING
+        self._preparing = False
+
     # -- keys -----------------------------------------------------------------------------------
     def handle(self, key: str) -> str | None:
         """Act on a key (``space``, ``right``, ``n``, ``q``, ...); return the action taken, if any."""
@@ -130,6 +197,8 @@ class Controller:
         return action
 
     def _pause(self) -> None:
+        if self._preparing:
+            return  # nothing to go on to yet: the rest starts by itself when it is ready
         if self.state is State.PLAYING:
             self._start_fade(State.PAUSED, self._fade)
             self._tones.append(confirm_tone(False, self.rate))
@@ -202,6 +271,11 @@ class Controller:
     def _jump(self, target: int) -> None:
         if self.state is State.STOPPING:
             return  # stopping: nothing else to hear
+        if self._upgrade is not None:
+            target = min(target, self._upgrade.ready_until)  # then wait there
+        if self._preparing and target >= self._hold_end:
+            return
+        self._preparing = False
         if self.state is State.HOLDING:
             self._jump_from = self._jump_from if self._jump_from is not None else HOLD_BED
             self.state = State.PLAYING
@@ -213,8 +287,9 @@ class Controller:
     def pull(self, frames: int) -> np.ndarray:
         """The next ``frames`` frames to play, ``(frames, 2)`` float32."""
         with self._lock:
+            self._take_upgrade()
             out = self._next_audio(frames)
-            gain = self._glide_volume(frames)
+            gain = self._glide_volume(frames) * self._glide_trim(frames)
             out *= gain[:, None]
             self._mix_tones(out)
             return out
@@ -299,6 +374,7 @@ class Controller:
     def _enter_hold(self, hold: tuple[int, int]) -> None:
         self.state = State.HOLDING
         self._hold_end = hold[1]
+        self._preparing = self._upgrade is not None and hold[0] == self._upgrade.ready_until
         self._bed_position = self._hold_entry = self.position
         ducking = self.renderer.mix.ducking
         self._hold_entry_gain = (
@@ -337,6 +413,15 @@ class Controller:
         self._gain = target
         return glide.astype(np.float32)
 
+    def _glide_trim(self, frames: int) -> np.ndarray:
+        """The early start's level, gliding in a straight line (in dB) to the session's."""
+        if self._trim_db == 0.0:
+            return np.ones(frames, dtype=np.float32)
+        path_db = self._trim_db - self._trim_step_db * np.arange(frames + 1)
+        path_db = np.maximum(path_db, 0.0) if self._trim_db > 0 else np.minimum(path_db, 0.0)
+        self._trim_db = float(path_db[-1])
+        return np.asarray(10 ** (path_db[:-1] / 20), dtype=np.float32)
+
     def _mix_tones(self, out: np.ndarray) -> None:
         while self._tones and len(out):
             tone = self._tones[0]
@@ -354,6 +439,7 @@ class Controller:
             position_s = self.position / self.rate
             state = self.state
             volume_db = self.volume_db
+            preparing = self._preparing
         index = max(0, bisect.bisect_right(self._chapter_starts, self.position) - 1)
         chapter = self.timeline.chapters[index] if self.timeline.chapters else None
         title = chapter.title if chapter else self.timeline.title
@@ -365,4 +451,5 @@ class Controller:
             max(0.0, position_s - start_s),
             self.timeline.total_s - position_s,
             volume_db,
+            preparing,
         )

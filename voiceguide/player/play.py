@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from voiceguide.player.backends import open_backend
-from voiceguide.player.controller import Controller
+from voiceguide.player.controller import Controller, Upgrade
 from voiceguide.player.display import Prompter, StatusLine
 from voiceguide.player.keys import terminal_keys
 from voiceguide.render.mix import CHANNELS, MixRenderer
@@ -39,10 +39,12 @@ def play(
     options: PlayOptions,
     *,
     stream: TextIO | None = None,
+    upgrade: Upgrade | None = None,
 ) -> PlayReport:
-    """Play until the end, or until ``q`` / Ctrl-C (which fade out)."""
+    """Play until the end, or until ``q`` / Ctrl-C (which fade out). With ``upgrade``, what plays
+    is an early start, and the whole session takes over when it lands."""
     out = stream or sys.stderr
-    controller = Controller(mix_renderer, timeline)
+    controller = Controller(mix_renderer, timeline, upgrade)
     backend, why = open_backend(options.backend)
     display: StatusLine | Prompter | None = None
     if options.prompter:
@@ -67,6 +69,8 @@ def play(
             backend.stop()
             if display:
                 display.close()
+    if controller.failure is not None:
+        raise controller.failure
     return PlayReport(backend.name, backend.device, why, not stopped_by_key)
 
 

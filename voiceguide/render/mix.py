@@ -147,12 +147,19 @@ class MixRenderer:
 
 
 def render_blocks(
-    mix: Mix, *, start_frame: int = 0, block_frames: int = BLOCK_FRAMES, clip: bool = True
+    mix: Mix,
+    *,
+    start_frame: int = 0,
+    end_frame: int | None = None,
+    block_frames: int = BLOCK_FRAMES,
+    clip: bool = True,
 ) -> Iterator[np.ndarray]:
-    """Yield ``(frames, 2)`` float32 blocks from ``start_frame`` to the end of the session."""
+    """Yield ``(frames, 2)`` float32 blocks from ``start_frame`` to ``end_frame`` (default: the end
+    of the session)."""
     renderer = MixRenderer(mix, clip=clip)
-    for block_start in range(start_frame, mix.total_frames, block_frames):
-        yield renderer.block(block_start, min(block_start + block_frames, mix.total_frames))
+    end = mix.total_frames if end_frame is None else min(end_frame, mix.total_frames)
+    for block_start in range(start_frame, end, block_frames):
+        yield renderer.block(block_start, min(block_start + block_frames, end))
 
 
 def _bed_block(mix: Mix, block_start: int, block_end: int) -> np.ndarray:

@@ -44,14 +44,20 @@ class Leveling:
     peak_limited: bool
 
 
-def measure(mix: Mix) -> Measurement:
+def measure(mix: Mix, until_s: float | None = None) -> Measurement:
     """Loudness of the guided part (to the end of the lead-out: a long linger of bed alone must not
-    change how loud the voice is), and the sample peak of everything, unclipped."""
+    change how loud the voice is), and the sample peak of everything, unclipped. With ``until_s``,
+    only what comes before it is measured (an early start knows no more yet)."""
     meter = LoudnessMeter(mix.sample_rate)
     peak = 0.0
-    measured_frames = round((mix.timeline.steps_end_s + LEAD_OUT_S) * mix.sample_rate)
+    measured_s = mix.timeline.steps_end_s + LEAD_OUT_S
+    if until_s is not None:
+        measured_s = min(measured_s, until_s)
+    measured_frames = round(measured_s * mix.sample_rate)
+    end_frame = None if until_s is None else round(until_s * mix.sample_rate)
     position = 0
-    for block in ahead(render_blocks(mix.with_master_gain(1.0), clip=False)):
+    rendered = render_blocks(mix.with_master_gain(1.0), end_frame=end_frame, clip=False)
+    for block in ahead(rendered):
         if position < measured_frames:
             meter.add(block[: measured_frames - position])
         position += len(block)
@@ -60,13 +66,20 @@ def measure(mix: Mix) -> Measurement:
 
 
 def normalize(
-    mix: Mix, *, target_lufs: float, ceiling_dbtp: float, cache_dir: Path | None
+    mix: Mix,
+    *,
+    target_lufs: float,
+    ceiling_dbtp: float,
+    cache_dir: Path | None,
+    until_s: float | None = None,
 ) -> tuple[Mix, Leveling]:
-    """The mix with the master gain that meets ``target_lufs`` (or the ceiling, if lower)."""
-    found = _cached(mix, cache_dir)
+    """The mix with the master gain that meets ``target_lufs`` (or the ceiling, if lower), as
+    measured over the whole session or, with ``until_s``, over what comes before it."""
+    found = _cached(mix, cache_dir) if until_s is None else None
     if found is None:
-        found = measure(mix)
-        _store(mix, cache_dir, found)
+        found = measure(mix, until_s)
+        if until_s is None:
+            _store(mix, cache_dir, found)
     if not math.isfinite(found.loudness_lufs) or found.sample_peak <= 0:
         return mix.with_master_gain(1.0), Leveling(
             found.loudness_lufs, 0.0, target_lufs, found.loudness_lufs, False
