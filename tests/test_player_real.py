@@ -52,6 +52,74 @@ def test_playback_through_alsa_matches_the_export(tmp_path: Path) -> None:
     assert float(np.max(np.abs(played[len(reference) :]), initial=0.0)) == 0.0  # then silence
 
 
+def _find(haystack: np.ndarray, needle: np.ndarray) -> int:
+    """Where ``needle`` occurs in ``haystack`` (both mono), by cross-correlation."""
+    size = 1 << int(np.ceil(np.log2(len(haystack) + len(needle))))
+    scores = np.fft.irfft(np.fft.rfft(haystack, size) * np.conj(np.fft.rfft(needle, size)), size)
+    return int(np.argmax(scores[: len(haystack) - len(needle)]))
+
+
+SHORT_ROUTINE = """
+title: Short
+description: Two steps, the second spoken while the first plays.
+audience: self
+language: en
+soundscape: {name: rain}
+steps:
+  - id: settle
+    title: Settle
+    duration: 20s
+    say: >-
+      Rest both hands in your lap and let your shoulders drop. Breathe in slowly through the nose,
+      and out through the mouth, letting the day go.
+    prompts:
+      - at: 13s
+        say: Notice the warmth in your palms.
+  - id: rub
+    title: Rub
+    duration: 15s
+    say: Now gently rub your palms together, slowly, back and forth.
+"""
+
+
+def test_a_cold_start_plays_early_then_exactly_the_export(tmp_path: Path) -> None:
+    """With nothing cached, the first lines play while the rest is spoken; the player waits where
+    they end (this device takes audio faster than real time), then plays the whole session."""
+    env, captured = _alsa_home(tmp_path)
+    env["VOICEGUIDE_CACHE_DIR"] = str(tmp_path / "cold-cache")
+    routine = (
+        tmp_path / "short.yaml"
+    )  # short: the device records the wait at hundreds of times real time
+    routine.write_text(SHORT_ROUTINE, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "voiceguide", "-v", "play", str(routine)],
+        env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "early start: the rest is spoken while the first" in done.stderr
+    ready_s = float(done.stderr.split("while the first ")[1].split(" s play")[0])
+    exported = tmp_path / "desk.wav"
+    result = run_cli("export", str(routine), "-o", str(exported))  # now from the cache
+    assert result.exit_code == 0, result
+    reference, rate = soundfile.read(exported, dtype="float32")
+    played = np.fromfile(captured, dtype="<f4").reshape(-1, 2)
+    ready = round(ready_s * rate)
+    # Before the wait: the same audio at the early start's own level (one gain for all of it).
+    early, same = played[: ready - rate], reference[: ready - rate]
+    gain = float(np.sum(early * same) / np.sum(same * same))
+    assert 10 ** (-3 / 20) < gain < 10 ** (3 / 20)
+    assert float(np.max(np.abs(early - same * gain))) <= 2e-4
+    # After the wait and the level's glide: exactly the export, to its end, then silence.
+    settled_s = 6.0
+    probe = reference[ready + round(settled_s * rate) :, 0][: 2 * rate]
+    at = _find(played[:, 0], probe)
+    resumed = at - round(settled_s * rate)  # where the player went on from the early start's end
+    assert resumed >= ready
+    tail = played[at : at + len(reference) - ready - round(settled_s * rate)]
+    assert float(np.max(np.abs(tail - reference[ready + round(settled_s * rate) :]))) <= 1.5 / 32768
+    assert float(np.max(np.abs(played[resumed + len(reference) - ready :]), initial=0.0)) == 0.0
+
+
 def test_no_sound_device_says_so_and_suggests_export(tmp_path: Path) -> None:
     env = {**os.environ, "HOME": str(tmp_path)}  # no .asoundrc, and this machine has no sound card
     start = time.monotonic()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,13 +131,17 @@ def prepare(
     return session
 
 
+EARLY_WORDS = 30  # an early start speaks the first lines, this many words or more, then plays
+
+
 @dataclass(frozen=True, slots=True)
 class EarlyStart:
     """A session that can start playing before all of it is spoken.
 
-    ``session`` is exact up to ``ready_until_s``, the start of the second step: the first step's
-    lines are spoken, the rest are silent placeholders, and the master gain is measured on the
-    first step alone. ``final`` becomes the whole session, exactly as :func:`prepare` makes it.
+    ``session`` is exact up to ``ready_until_s``, where the first line not yet spoken would start:
+    the first few lines are spoken, the rest are silent placeholders, and the master gain is
+    measured on what comes before that point. ``final`` becomes the whole session, exactly as
+    :func:`prepare` makes it (the lines already spoken come from the cache).
     """
 
     session: Session
@@ -149,9 +153,9 @@ def prepare_to_play(
     routine: Routine, options: SessionOptions = SessionOptions(), progress: Progress | None = None
 ) -> Session | EarlyStart:
     """The whole session when its lines are cached (or when ``minutes`` needs every line's length
-    to lay out the first step); otherwise an early start, with the rest spoken in the background."""
+    to lay out the first one); otherwise an early start, with the rest spoken in the background."""
     from voiceguide.clips import cached_clips
-    from voiceguide.timeline import step_of_lines
+    from voiceguide.speech.cache import trim_cache
 
     bed = _load_bed(routine, options)
     voicing = _voicing(routine, options)
@@ -159,21 +163,37 @@ def prepare_to_play(
     cached = cached_clips(
         voicing.choice.engine, voicing.voice, spoken, voicing.cache, sample_rate=options.sample_rate
     )
-    steps = step_of_lines(routine, voicing.recordings)
-    first = [line for line in voicing.lines if steps[line] == 0]
-    if len(cached) == len(spoken) or options.minutes is not None or len(first) == len(steps):
-        return prepare(routine, options, progress)
-    spoken_first = _speak(routine, options, voicing, first, progress)
-    _refuse_silent_lines(routine, spoken_first)
-    import numpy as np
+    if len(cached) == len(spoken) or options.minutes is not None:
+        rest = [line for line in voicing.lines if line not in cached]  # recorded, or --minutes
+        clips = {**cached, **_speak(routine, options, voicing, rest, progress)}
+        _refuse_silent_lines(routine, clips)
+        session = _assemble(routine, options, voicing, bed, clips)
+        trim_cache(voicing.cache.root)
+        return session
+    early = _speak(routine, options, voicing, _early_lines(voicing.lines, cached), progress)
+    _refuse_silent_lines(routine, early)
+    import numpy
 
-    silent = np.zeros(0, dtype=np.float32)
-    clips = {line: spoken_first.get(line, cached.get(line, silent)) for line in voicing.lines}
-    draft = _assemble(routine, options, voicing, bed, clips, until_step=1)
-    ready_until_s = next(
-        chapter.start_s for chapter in draft.timeline.chapters if chapter.step_index >= 1
-    )
+    silent = numpy.zeros(0, dtype=numpy.float32)
+    clips = {line: early.get(line, cached.get(line, silent)) for line in voicing.lines}
+    pending = {line for line, samples in clips.items() if len(samples) == 0}
+    draft = _assemble(routine, options, voicing, bed, clips, pending=pending)
+    ready_until_s = min(event.start_s for event in draft.timeline.events if event.line in pending)
     return EarlyStart(draft, ready_until_s, _in_background(lambda: prepare(routine, options)))
+
+
+def _early_lines(lines: Sequence[Line], cached: Mapping[Line, Samples]) -> list[Line]:
+    """The first lines up to :data:`EARLY_WORDS` words not yet cached, and the recorded ones."""
+    chosen: list[Line] = []
+    words = 0
+    for line in lines:
+        if line.recording is not None or line in cached:
+            continue
+        if words >= EARLY_WORDS:
+            break
+        chosen.append(line)
+        words += len(line.text.split())
+    return chosen + [line for line in lines if line.recording is not None]
 
 
 def _in_background(work: Callable[[], Session]) -> Future[Session]:
@@ -246,10 +266,10 @@ def _assemble(
     bed: Bed | None,
     clips: dict[Line, Samples],
     *,
-    until_step: int | None = None,
+    pending: set[Line] | None = None,
 ) -> Session:
-    """Plan the session around its clips, mix it and level it (measuring it all, or with
-    ``until_step``, only what comes before that step)."""
+    """Plan the session around its clips, mix it and level it: measuring it all or, when some
+    lines are ``pending`` (placeholders, not yet spoken), only what comes before the first."""
     from voiceguide.render import Ducking, Mix, normalize
     from voiceguide.routine.model import LOUDNESS_PRESETS
     from voiceguide.sound.level import CLIP_LOUDNESS_LUFS
@@ -270,8 +290,8 @@ def _assemble(
     )
     target = _first(options.loudness_lufs, routine.loudness_lufs, LOUDNESS_PRESETS["spoken"])
     until_s = None
-    if until_step is not None:
-        until_s = next(c.start_s for c in timeline.chapters if c.step_index >= until_step)
+    if pending:
+        until_s = min(event.start_s for event in timeline.events if event.line in pending)
     mix, leveling = normalize(
         mix, target_lufs=target, ceiling_dbtp=options.ceiling_dbtp,
         cache_dir=voicing.cache.root, until_s=until_s,
