@@ -40,10 +40,11 @@ def test_partner_routine_speaks_to_a_caregiver() -> None:
 
 
 @pytest.mark.real
+@pytest.mark.parametrize("engine", ["piper", "espeak"])
 @pytest.mark.parametrize("name", sorted(EXPECTED_MINUTES))
-def test_every_routine_fits_its_steps_when_spoken(name: str) -> None:
-    """Spoken by the real default engine, every line fits in its step (validation passes)."""
+def test_every_routine_fits_its_steps_when_spoken(name: str, engine: str) -> None:
+    """Spoken by each real engine, every line fits in its step (validation passes)."""
     from voiceguide import api
 
-    session = api.prepare(load_bundled(name))
+    session = api.prepare(load_bundled(name), api.SessionOptions(engine=engine))
     assert len(session.timeline.chapters) >= len(session.routine.steps)

@@ -281,13 +281,24 @@ class _Reader:
             engine=self._opt(
                 fields, "engine", lambda n: self.choice(n, "voice.engine", ENGINE_NAMES)
             ),
-            name=self._opt(fields, "name", lambda n: self.text(n, "voice.name", 100)),
+            name=self._opt(fields, "name", self.voice_name),
             rate_wpm=self._opt(
                 fields, "rate_wpm", lambda n: self.integer(n, "voice.rate_wpm", RATE_WPM)
             ),
             pitch=self._opt(fields, "pitch", lambda n: self.integer(n, "voice.pitch", PITCH)),
             name_where=self.where(fields["name"], "voice.name") if "name" in fields else None,
         )
+
+    def voice_name(self, node: yaml.Node) -> str:
+        """A voice's name, never a file: only the user loads a model file (--voice-model)."""
+        name = self.text(node, "voice.name", 100)
+        if name.lower().endswith(".onnx") or "/" in name or "\\" in name:
+            raise self.fail(
+                node, "voice.name",
+                "expected the name of an installed voice ('voiceguide voices'), not a file; "
+                "a voice model file is given with --voice-model",
+            )  # fmt: skip
+        return name
 
     def soundscape(self, node: yaml.Node) -> SoundscapeChoice:
         fields = self.mapping(node, "soundscape", ("name",), ("gain_db",))

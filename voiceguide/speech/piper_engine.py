@@ -40,7 +40,7 @@ from voiceguide.speech.worker import Zygote, ZygoteStoppedError
 ZYGOTE_SCRIPT = Path(__file__).with_name("piper_zygote.py")
 START_TIMEOUT_S = 60.0
 CLIP_METHOD = 1  # bump when the zygote changes how a clip is made
-NATURAL_WPM = 182.0  # the eSpeak NG rate that matches a Piper voice at length scale 1
+NATURAL_WPM = 198.0  # the eSpeak NG rate that matches a Piper voice at length scale 1
 SENTENCE_GAP_S = 0.30  # between the sentences of one line (Piper speaks each one separately)
 DEFAULT_RATE_WPM = 140
 INSTALL_HINT = "pip install 'voiceguide[neural]'"
