@@ -14,15 +14,19 @@ from voiceguide.cli import main
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture(scope="session")
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One clip cache for the whole run, so real-engine tests synthesize each line once."""
-    return tmp_path_factory.mktemp("clip-cache")
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One clip cache for the whole run, so real-engine tests synthesize each line once. Set for
+    the whole session, so module-scoped fixtures never read the user's own cache either."""
+    folder = tmp_path_factory.mktemp("clip-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VOICEGUIDE_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("VOICEGUIDE_CACHE_DIR", str(shared_cache))
+    monkeypatch.setenv("VOICEGUIDE_CACHE_DIR", str(shared_cache))  # again, if a test changed it
     yield
 
 

@@ -280,15 +280,18 @@ def test_pausing_just_before_a_hold_still_waits_there() -> None:
     assert controller.status().state is State.HOLDING
 
 
-def _early_start(final: Mix, trim_db: float) -> tuple[Controller, Upgrade]:
-    """A draft of ``final``: the first step's words only, its level ``trim_db`` off."""
+def _early_start(
+    final: Mix, trim_db: float, ready_s: float | None = None
+) -> tuple[Controller, Upgrade]:
+    """A draft of ``final``: the first step's words only, its level ``trim_db`` off, ready until
+    ``ready_s`` (default: the second step's start)."""
     first_step = {event.line for event in final.timeline.events if event.chapter == 0}
     silent = np.zeros(0, np.float32)
     clips = {line: (s if line in first_step else silent) for line, s in final.clips.items()}
     draft = dataclasses.replace(
         final, clips=clips, master_gain=final.master_gain * 10 ** (trim_db / 20)
     )
-    upgrade = Upgrade(round(final.timeline.chapters[1].start_s * RATE))
+    upgrade = Upgrade(round((ready_s or final.timeline.chapters[1].start_s) * RATE))
     return Controller(MixRenderer(draft), draft.timeline, upgrade), upgrade
 
 
@@ -300,9 +303,6 @@ def test_an_early_start_waits_where_it_ends_then_the_whole_session_takes_over(mi
     assert controller.status().preparing and controller.state is State.HOLDING
     assert "the voice is still being prepared" in controller.status().line()
     assert np.allclose(start[:8000], reference[:8000] * 10 ** (2 / 20), atol=1e-6)
-    controller.handle("n")  # nothing to skip to yet
-    controller.handle(" ")
-    assert controller.position == upgrade.ready_until and controller.status().preparing
     upgrade.landed = (MixRenderer(mix), mix.timeline)
     rest = _run(controller, 15.0)
     assert not controller.status().preparing
@@ -337,3 +337,42 @@ def test_an_upgrade_follows_a_future(mix: Mix) -> None:
     other.follow(failing, lambda final: (MixRenderer(final), final.timeline))
     failing.set_exception(ValueError("bad"))
     assert isinstance(other.failed, ValueError) and other.landed is None
+
+
+def test_next_while_waiting_goes_there_when_the_rest_is_ready(mix: Mix) -> None:
+    controller, upgrade = _early_start(mix, trim_db=0.0, ready_s=8.0)
+    _run(controller, 4.0)
+    controller.handle("n")  # the next step is not ready yet: wait where the early part ends
+    _run(controller, 0.5)
+    assert controller.position == upgrade.ready_until and controller.status().preparing
+    controller.handle("n")  # and again, while waiting: still the step after the first
+    upgrade.landed = (MixRenderer(mix), mix.timeline)
+    audio = _run(controller, 1.0)
+    second = round(mix.timeline.chapters[1].start_s * RATE)
+    assert second > upgrade.ready_until  # (the early part ends inside the first step here)
+    assert second < controller.position <= second + RATE  # (the second step then holds)
+    assert controller.status().chapter_title == "Two"
+    _no_clicks(audio)
+
+
+def test_space_while_waiting_pauses_when_the_rest_is_ready(mix: Mix) -> None:
+    controller, upgrade = _early_start(mix, trim_db=0.0)
+    _run(controller, 13.0)
+    assert controller.status().preparing
+    controller.handle(" ")
+    upgrade.landed = (MixRenderer(mix), mix.timeline)
+    audio = _run(controller, 1.0)
+    assert controller.state is State.PAUSED and controller.position == upgrade.ready_until
+    controller.handle(" ")
+    audio = np.concatenate([audio, _run(controller, 1.0)])
+    assert controller.position > upgrade.ready_until  # playing (up to the second step's hold)
+    _no_clicks(audio)
+
+
+def test_quitting_while_waiting_stops_waiting(mix: Mix) -> None:
+    controller, upgrade = _early_start(mix, trim_db=0.0)
+    _run(controller, 13.0)
+    controller.handle("q")
+    assert not controller.status().preparing
+    _run(controller, 0.5)
+    assert controller.finished

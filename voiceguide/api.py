@@ -177,6 +177,10 @@ def prepare_to_play(
     silent = numpy.zeros(0, dtype=numpy.float32)
     clips = {line: early.get(line, cached.get(line, silent)) for line in voicing.lines}
     pending = {line for line, samples in clips.items() if len(samples) == 0}
+    if not pending:  # the first lines were all that was missing: this is the whole session
+        session = _assemble(routine, options, voicing, bed, clips)
+        trim_cache(voicing.cache.root)
+        return session
     draft = _assemble(routine, options, voicing, bed, clips, pending=pending)
     ready_until_s = min(event.start_s for event in draft.timeline.events if event.line in pending)
     return EarlyStart(draft, ready_until_s, _in_background(lambda: prepare(routine, options)))

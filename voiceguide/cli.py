@@ -378,7 +378,7 @@ def play(routine: str, backend: str | None, quiet: bool, prompter: bool, **optio
         return MixRenderer(session.mix, voice=not prompter), session.timeline
 
     chosen = _options(**options)
-    upgrade = None
+    upgrade, unfinished = None, None
     if prompter:  # the caregiver reads every line in time: the whole timeline is needed first
         session = _prepare(routine, chosen)
     else:
@@ -387,10 +387,11 @@ def play(routine: str, backend: str | None, quiet: bool, prompter: bool, **optio
             session = start.session
             upgrade = Upgrade(round(start.ready_until_s * session.mix.sample_rate))
             upgrade.follow(start.final, renderer)
-            _tell(session, early="the first step")
+            unfinished = start.final
+            _tell(session, early=f"the first {start.ready_until_s:.1f} s")
             if _State.verbose:
                 _say(
-                    f"early start: the rest is spoken while the first {start.ready_until_s:.0f} s play"
+                    f"early start: the rest is spoken while the first {start.ready_until_s:.2f} s play"
                 )
         else:
             session = start
@@ -404,6 +405,11 @@ def play(routine: str, backend: str | None, quiet: bool, prompter: bool, **optio
         raise PlaybackError(
             f"{error}; to listen later, try: voiceguide export {routine} -o {name}.mp3"
         ) from None
+    finally:
+        if unfinished is not None and not unfinished.done():
+            from voiceguide.speech.worker import Zygote
+
+            Zygote.shut_down()  # stopped early: what is still being spoken is not needed
     if _State.verbose:
         _say(f"backend: {report.backend} ({report.why}); device: {report.device}")
 

@@ -128,6 +128,8 @@ class Controller:
         self._lock = threading.Lock()
         self._upgrade = upgrade
         self._preparing = False  # holding where the early start ends, until the upgrade lands
+        self._then: int | None = None  # a jump past that point, made when the upgrade lands
+        self._pause_when_ready = False  # space pressed while waiting: pause when it lands
         self.failure: BaseException | None = None  # the upgrade failed: the player stops
         self._use(renderer, timeline)
         self._fade = round(FADE_S * self.rate)
@@ -178,11 +180,16 @@ class Controller:
         self._trim_db += 20 * math.log10(self.renderer.mix.master_gain / renderer.mix.master_gain)
         self._trim_step_db = self._trim_db / (TRIM_GLIDE_S * self.rate)
         self._use(renderer, timeline)
+        then, self._then = self._then, None
         if self._preparing and self.state is State.HOLDING:
             self._preparing = False
-            self._jump(self._hold_end)
+            self._jump(self._hold_end if then is None else then)
             self.state = State.PLAYING
-        self._preparing = False
+            if self._pause_when_ready:
+                self._start_fade(State.PAUSED, self._fade)
+        elif then is not None and self.state is State.PAUSED and not self._fade_out:
+            self.position = then  # a jump made while paused
+        self._preparing = self._pause_when_ready = False
 
     # -- keys -----------------------------------------------------------------------------------
     def handle(self, key: str) -> str | None:
@@ -197,8 +204,10 @@ class Controller:
         return action
 
     def _pause(self) -> None:
-        if self._preparing:
-            return  # nothing to go on to yet: the rest starts by itself when it is ready
+        if self._preparing:  # the rest starts by itself when it is ready: paused, if asked
+            self._pause_when_ready = not self._pause_when_ready
+            self._tones.append(confirm_tone(not self._pause_when_ready, self.rate))
+            return
         if self.state is State.PLAYING:
             self._start_fade(State.PAUSED, self._fade)
             self._tones.append(confirm_tone(False, self.rate))
@@ -236,6 +245,7 @@ class Controller:
         self._set_volume(self.volume_db - VOLUME_STEP_DB)
 
     def _quit(self) -> None:
+        self._preparing = self._pause_when_ready = False
         if self.state in (State.FINISHED, State.STOPPING):
             return
         if self.state is State.PAUSED and self._fade_out == 0:
@@ -271,10 +281,12 @@ class Controller:
     def _jump(self, target: int) -> None:
         if self.state is State.STOPPING:
             return  # stopping: nothing else to hear
-        if self._upgrade is not None:
-            target = min(target, self._upgrade.ready_until)  # then wait there
+        self._then = None
+        if self._upgrade is not None and target > self._upgrade.ready_until:
+            self._then = target  # wait where the early start ends; go on to it from there
+            target = self._upgrade.ready_until
         if self._preparing and target >= self._hold_end:
-            return
+            return  # already waiting there
         self._preparing = False
         if self.state is State.HOLDING:
             self._jump_from = self._jump_from if self._jump_from is not None else HOLD_BED

@@ -39,7 +39,7 @@ from voiceguide.speech.worker import Zygote, ZygoteStoppedError
 
 ZYGOTE_SCRIPT = Path(__file__).with_name("piper_zygote.py")
 START_TIMEOUT_S = 60.0
-CLIP_METHOD = 1  # bump when the zygote changes how a clip is made
+CLIP_METHOD = 2  # bump when the zygote changes how a clip is made
 NATURAL_WPM = 198.0  # the eSpeak NG rate that matches a Piper voice at length scale 1
 SENTENCE_GAP_S = 0.30  # between the sentences of one line (Piper speaks each one separately)
 DEFAULT_RATE_WPM = 140
@@ -102,7 +102,8 @@ class PiperEngine:
         config_sha256 = hashlib.sha256(model.config_path.read_bytes()).hexdigest()
         return (
             f"piper via {versions}, model sha256 {model_sha256(model.model_path, default_cache_dir())}, "
-            f"config sha256 {config_sha256}, method {CLIP_METHOD}"
+            f"config sha256 {config_sha256}, method {CLIP_METHOD}, natural {NATURAL_WPM:g} wpm, "
+            f"sentence gap {SENTENCE_GAP_S:g} s"
         )
 
     def length_scale(self, model: NeuralVoice, rate_wpm: int) -> float:
@@ -112,15 +113,14 @@ class PiperEngine:
         """Speak ``texts``; a helper that hangs or dies is stopped and started again once."""
         model = self.model(voice.name)
         command = _command(model)
+        length_scale = self.length_scale(model, voice.rate_wpm)
         try:
-            samples = _speak(
-                _helper(command, model), texts, self.length_scale(model, voice.rate_wpm)
-            )
-        except EngineError:
+            samples = _speak(_helper(command, model), texts, length_scale)
+        except _ClipFailedError:
+            raise  # the same text would fail again
+        except EngineError:  # the helper hung, died or did not start: once more, from the start
             Zygote.stop(command)
-            samples = _speak(
-                _helper(command, model), texts, self.length_scale(model, voice.rate_wpm)
-            )
+            samples = _speak(_helper(command, model), texts, length_scale)
         return [Clip(clip, model.sample_rate_hz) for clip in samples]
 
     def voices(self) -> list[VoiceInfo]:
@@ -132,6 +132,10 @@ class PiperEngine:
             )
             for voice in self._voices
         ]  # fmt: skip
+
+
+class _ClipFailedError(EngineError):
+    """The helper answered, but could not speak this text."""
 
 
 def _command(model: NeuralVoice) -> list[str]:
@@ -159,5 +163,5 @@ def _speak(helper: Zygote, texts: Sequence[str], length_scale: float) -> list[np
             ) from None
         for index, status in enumerate(statuses):
             if status != 0:
-                raise EngineError(f"{helper.name} failed while speaking: {texts[index][:60]}")
+                raise _ClipFailedError(f"{helper.name} failed while speaking: {texts[index][:60]}")
         return [np.fromfile(path, dtype="<f4") for path in paths]

@@ -106,6 +106,7 @@ class Zygote:
 
     _running: ClassVar[dict[tuple[str, ...], Zygote]] = {}
     _lock: ClassVar[threading.Lock] = threading.Lock()
+    _closed: ClassVar[bool] = False  # shutting down: no helper starts again
 
     def __init__(self, command: list[str], name: str, start_timeout_s: float) -> None:
         self.name = name
@@ -119,6 +120,8 @@ class Zygote:
     @classmethod
     def get(cls, command: list[str], name: str, start_timeout_s: float) -> Zygote:
         with cls._lock:
+            if cls._closed:
+                raise EngineError(f"{name} is not started: voiceguide is stopping")
             key = tuple(command)
             zygote = cls._running.get(key)
             if zygote is None or not zygote.worker.alive:
@@ -135,6 +138,14 @@ class Zygote:
                 zygote = cls._running.pop(key, None)
                 if zygote is not None:
                     zygote.worker.close(kill=True)
+
+    @classmethod
+    def shut_down(cls) -> None:
+        """Kill every helper and start no more, in a process about to exit (background work
+        still speaking then fails at once instead of keeping the process alive)."""
+        with cls._lock:
+            cls._closed = True
+        cls.stop()
 
     def run(
         self, requests: Sequence[dict[str, Any]], timeout_s: Callable[[int], float]
