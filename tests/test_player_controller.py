@@ -370,7 +370,7 @@ def test_space_while_waiting_pauses_when_the_rest_is_ready(mix: Mix) -> None:
 
 
 def test_quitting_while_waiting_stops_waiting(mix: Mix) -> None:
-    controller, upgrade = _early_start(mix, trim_db=0.0)
+    controller, _ = _early_start(mix, trim_db=0.0)
     _run(controller, 13.0)
     controller.handle("q")
     assert not controller.status().preparing
