@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -18,7 +17,7 @@ import numpy as np
 
 from voiceguide.errors import EngineError, UnknownVoiceError
 from voiceguide.speech.base import Clip, Voice, VoiceInfo
-from voiceguide.speech.worker import Zygote, ZygoteStoppedError
+from voiceguide.speech.worker import Zygote
 
 START_TIMEOUT_S = 30.0
 ZYGOTE_SCRIPT = Path(__file__).with_name("espeak_zygote.py")
@@ -51,27 +50,16 @@ def stop_helper() -> None:
 
 
 def _speak(helper: Zygote, texts: Sequence[str], voice: Voice) -> list[np.ndarray]:
-    with tempfile.TemporaryDirectory(prefix="voiceguide-espeak-") as folder:
-        paths = [Path(folder) / f"{index}.raw" for index in range(len(texts))]
-        requests = [
-            {"text": text, "voice": voice.name, "rate_wpm": voice.rate_wpm,
-             "pitch": voice.pitch, "path": str(path)}
-            for text, path in zip(texts, paths, strict=True)
-        ]  # fmt: skip
-        try:
-            statuses = helper.run(requests, lambda index: _timeout_s(texts[index]))
-        except ZygoteStoppedError as stopped:
-            raise EngineError(
-                f"eSpeak NG stopped answering while speaking: '{texts[stopped.index][:60]}'"
-            ) from None
-        for index, status in enumerate(statuses):
-            if status == STATUS_NO_VOICE:
-                raise UnknownVoiceError(
-                    f"eSpeak NG has no voice '{voice.name}'; 'voiceguide voices' lists them"
-                )
-            if status != STATUS_OK:
-                raise EngineError(f"eSpeak NG failed while speaking: {texts[index][:60]}")
-        return [np.fromfile(path, dtype="<i2") for path in paths]
+    settings = {"voice": voice.name, "rate_wpm": voice.rate_wpm, "pitch": voice.pitch}
+    answers = helper.speak(texts, settings, _timeout_s)
+    for text, (status, _) in zip(texts, answers, strict=True):
+        if status == STATUS_NO_VOICE:
+            raise UnknownVoiceError(
+                f"eSpeak NG has no voice '{voice.name}'; 'voiceguide voices' lists them"
+            )
+        if status != STATUS_OK:
+            raise EngineError(f"eSpeak NG failed while speaking: {text[:60]}")
+    return [np.frombuffer(data, dtype="<i2") for _, data in answers]
 
 
 class EspeakEngine:

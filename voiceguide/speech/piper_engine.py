@@ -17,7 +17,6 @@ import hashlib
 import importlib.util
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -35,7 +34,7 @@ from voiceguide.speech.piper_voices import (
     voice_from_file,
     voices_dir,
 )
-from voiceguide.speech.worker import Zygote, ZygoteStoppedError
+from voiceguide.speech.worker import Zygote
 
 ZYGOTE_SCRIPT = Path(__file__).with_name("piper_zygote.py")
 START_TIMEOUT_S = 60.0
@@ -152,20 +151,9 @@ def _helper(command: list[str], model: NeuralVoice) -> Zygote:
 
 
 def _speak(helper: Zygote, texts: Sequence[str], length_scale: float) -> list[np.ndarray]:
-    with tempfile.TemporaryDirectory(prefix="voiceguide-piper-") as folder:
-        paths = [Path(folder) / f"{index}.f32" for index in range(len(texts))]
-        requests = [
-            {"text": text, "length_scale": length_scale, "sentence_gap_s": SENTENCE_GAP_S,
-             "path": str(path)}
-            for text, path in zip(texts, paths, strict=True)
-        ]  # fmt: skip
-        try:
-            statuses = helper.run(requests, lambda index: _timeout_s(texts[index]))
-        except ZygoteStoppedError as stopped:
-            raise EngineError(
-                f"{helper.name} stopped answering while speaking: '{texts[stopped.index][:60]}'"
-            ) from None
-        for index, status in enumerate(statuses):
-            if status != 0:
-                raise _ClipFailedError(f"{helper.name} failed while speaking: {texts[index][:60]}")
-        return [np.fromfile(path, dtype="<f4") for path in paths]
+    settings = {"length_scale": length_scale, "sentence_gap_s": SENTENCE_GAP_S}
+    answers = helper.speak(texts, settings, _timeout_s)
+    for text, (status, _) in zip(texts, answers, strict=True):
+        if status != 0:
+            raise _ClipFailedError(f"{helper.name} failed while speaking: {text[:60]}")
+    return [np.frombuffer(data, dtype="<f4").copy() for _, data in answers]

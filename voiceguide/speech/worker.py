@@ -12,9 +12,11 @@ import os
 import selectors
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 from voiceguide.errors import EngineError
@@ -146,6 +148,28 @@ class Zygote:
         with cls._lock:
             cls._closed = True
         cls.stop()
+
+    def speak(
+        self, texts: Sequence[str], settings: dict[str, Any], timeout_s: Callable[[str], float]
+    ) -> list[tuple[int, bytes]]:
+        """Each text spoken with ``settings`` into a file: ``(status, its bytes)``, in order. A
+        helper that stops answering is reported with the text it was speaking."""
+        with tempfile.TemporaryDirectory(prefix="voiceguide-speech-") as folder:
+            paths = [Path(folder) / f"{index}.pcm" for index in range(len(texts))]
+            requests = [
+                {"text": text, **settings, "path": str(path)}
+                for text, path in zip(texts, paths, strict=True)
+            ]
+            try:
+                statuses = self.run(requests, lambda index: timeout_s(texts[index]))
+            except ZygoteStoppedError as stopped:
+                raise EngineError(
+                    f"{self.name} stopped answering while speaking: '{texts[stopped.index][:60]}'"
+                ) from None
+            return [
+                (status, path.read_bytes() if status == 0 else b"")
+                for status, path in zip(statuses, paths, strict=True)
+            ]
 
     def run(
         self, requests: Sequence[dict[str, Any]], timeout_s: Callable[[int], float]
