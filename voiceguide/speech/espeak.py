@@ -7,7 +7,6 @@ at once on two cores, and nothing eSpeak does can take this process down with it
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from importlib import metadata
@@ -17,7 +16,7 @@ import numpy as np
 
 from voiceguide.errors import EngineError, UnknownVoiceError
 from voiceguide.speech.base import Clip, Voice, VoiceInfo
-from voiceguide.speech.worker import Zygote
+from voiceguide.speech.worker import Zygote, helper_jobs
 
 START_TIMEOUT_S = 30.0
 ZYGOTE_SCRIPT = Path(__file__).with_name("espeak_zygote.py")
@@ -30,36 +29,22 @@ def _timeout_s(text: str) -> float:
 
 
 def _command() -> list[str]:
-    jobs = str(max(1, min(4, os.cpu_count() or 1)))
-    return [sys.executable, str(ZYGOTE_SCRIPT), jobs]
+    return [sys.executable, str(ZYGOTE_SCRIPT), str(helper_jobs())]
 
 
 def _helper() -> Zygote:
     """The helper process; one per voiceguide process, started on first use."""
+    _need_loader()
+    return Zygote.get(_command(), "eSpeak NG", START_TIMEOUT_S)
+
+
+def _need_loader() -> None:
     try:
         import espeakng_loader  # noqa: F401 - only to give a clear message when it is missing
     except ImportError:
         raise EngineError(
             "the eSpeak NG engine needs the 'espeakng-loader' package: pip install espeakng-loader"
         ) from None
-    return Zygote.get(_command(), "eSpeak NG", START_TIMEOUT_S)
-
-
-def stop_helper() -> None:
-    Zygote.stop(_command())
-
-
-def _speak(helper: Zygote, texts: Sequence[str], voice: Voice) -> list[np.ndarray]:
-    settings = {"voice": voice.name, "rate_wpm": voice.rate_wpm, "pitch": voice.pitch}
-    answers = helper.speak(texts, settings, _timeout_s)
-    for text, (status, _) in zip(texts, answers, strict=True):
-        if status == STATUS_NO_VOICE:
-            raise UnknownVoiceError(
-                f"eSpeak NG has no voice '{voice.name}'; 'voiceguide voices' lists them"
-            )
-        if status != STATUS_OK:
-            raise EngineError(f"eSpeak NG failed while speaking: {text[:60]}")
-    return [np.frombuffer(data, dtype="<i2") for _, data in answers]
 
 
 class EspeakEngine:
@@ -85,22 +70,30 @@ class EspeakEngine:
 
     def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
         """Speak ``texts``; a helper that hangs or dies is stopped and started again once."""
-        try:
-            helper = _helper()  # started on first use: a warm cache needs no eSpeak NG at all
-            batch = _speak(helper, texts, voice)
-        except EngineError:
-            stop_helper()
-            helper = _helper()
-            batch = _speak(helper, texts, voice)  # a second failure is reported as it is
+        _need_loader()
+        settings = {"voice": voice.name, "rate_wpm": voice.rate_wpm, "pitch": voice.pitch}
+        helper, answers = Zygote.speak_once_more(
+            _command(), "eSpeak NG", START_TIMEOUT_S, texts, settings, _timeout_s
+        )  # started on first use: a warm cache needs no eSpeak NG at all
+        for text, (status, _) in zip(texts, answers, strict=True):
+            if status == STATUS_NO_VOICE:
+                raise UnknownVoiceError(
+                    f"eSpeak NG has no voice '{voice.name}'; 'voiceguide voices' lists them"
+                )
+            if status != STATUS_OK:
+                raise EngineError(f"eSpeak NG failed while speaking: {text[:60]}")
         rate = int(helper.info["sample_rate"])
-        return [Clip((samples / 32768.0).astype(np.float32), rate) for samples in batch]
+        return [
+            Clip((np.frombuffer(data, dtype="<i2") / 32768.0).astype(np.float32), rate)
+            for _, data in answers
+        ]
 
     def voices(self) -> list[VoiceInfo]:
+        info = _helper().info
         found = [
-            VoiceInfo(self.name, language, language, title)
-            for language, title in _helper().info["voices"]
+            VoiceInfo(self.name, language, language, title) for language, title in info["voices"]
         ]
-        variants = ", ".join(_helper().info["variants"])
+        variants = ", ".join(info["variants"])
         found.append(
             VoiceInfo(self.name, "LANGUAGE+VARIANT", "", f"any voice with a variant: {variants}")
         )

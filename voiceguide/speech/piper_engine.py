@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import sys
 from collections.abc import Sequence
 from importlib import metadata
@@ -34,7 +33,7 @@ from voiceguide.speech.piper_voices import (
     voice_from_file,
     voices_dir,
 )
-from voiceguide.speech.worker import Zygote
+from voiceguide.speech.worker import Zygote, helper_jobs
 
 ZYGOTE_SCRIPT = Path(__file__).with_name("piper_zygote.py")
 START_TIMEOUT_S = 60.0
@@ -115,16 +114,20 @@ class PiperEngine:
     def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
         """Speak ``texts``; a helper that hangs or dies is stopped and started again once."""
         model = self.model(voice.name)
-        command = _command(model)
-        length_scale = self.length_scale(model, voice.rate_wpm)
-        try:
-            samples = _speak(_helper(command, model), texts, length_scale)
-        except _ClipFailedError:
-            raise  # the same text would fail again
-        except EngineError:  # the helper hung, died or did not start: once more, from the start
-            Zygote.stop(command)
-            samples = _speak(_helper(command, model), texts, length_scale)
-        return [Clip(clip, model.sample_rate_hz) for clip in samples]
+        settings = {
+            "length_scale": self.length_scale(model, voice.rate_wpm),
+            "sentence_gap_s": SENTENCE_GAP_S,
+        }
+        helper, answers = Zygote.speak_once_more(
+            _command(model), f"Piper ({model.name})", START_TIMEOUT_S, texts, settings, _timeout_s
+        )
+        for text, (status, _) in zip(texts, answers, strict=True):
+            if status != 0:
+                raise EngineError(f"{helper.name} failed while speaking: {text[:60]}")
+        return [
+            Clip(np.frombuffer(data, dtype="<f4").copy(), model.sample_rate_hz)
+            for _, data in answers
+        ]
 
     def voices(self) -> list[VoiceInfo]:
         return [
@@ -137,23 +140,8 @@ class PiperEngine:
         ]  # fmt: skip
 
 
-class _ClipFailedError(EngineError):
-    """The helper answered, but could not speak this text."""
-
-
 def _command(model: NeuralVoice) -> list[str]:
-    jobs = str(max(1, min(4, os.cpu_count() or 1)))
-    return [sys.executable, str(ZYGOTE_SCRIPT), str(model.model_path), str(model.config_path), jobs]
-
-
-def _helper(command: list[str], model: NeuralVoice) -> Zygote:
-    return Zygote.get(command, f"Piper ({model.name})", START_TIMEOUT_S)
-
-
-def _speak(helper: Zygote, texts: Sequence[str], length_scale: float) -> list[np.ndarray]:
-    settings = {"length_scale": length_scale, "sentence_gap_s": SENTENCE_GAP_S}
-    answers = helper.speak(texts, settings, _timeout_s)
-    for text, (status, _) in zip(texts, answers, strict=True):
-        if status != 0:
-            raise _ClipFailedError(f"{helper.name} failed while speaking: {text[:60]}")
-    return [np.frombuffer(data, dtype="<f4").copy() for _, data in answers]
+    return [
+        sys.executable, str(ZYGOTE_SCRIPT), str(model.model_path), str(model.config_path),
+        str(helper_jobs()),
+    ]  # fmt: skip

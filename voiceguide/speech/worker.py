@@ -99,6 +99,11 @@ class Worker:
         self._selector.close()
 
 
+def helper_jobs() -> int:
+    """How many clips a helper makes at once: one per core, at most four."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 class Zygote:
     """A running :mod:`.forking` helper: one per command line and process, started on first use.
 
@@ -140,6 +145,27 @@ class Zygote:
                 zygote = cls._running.pop(key, None)
                 if zygote is not None:
                     zygote.worker.close(kill=True)
+
+    @classmethod
+    def speak_once_more(
+        cls,
+        command: list[str],
+        name: str,
+        start_timeout_s: float,
+        texts: Sequence[str],
+        settings: dict[str, Any],
+        timeout_s: Callable[[str], float],
+    ) -> tuple[Zygote, list[tuple[int, bytes]]]:
+        """:meth:`speak` on the helper started with ``command`` (started if need be). A helper that
+        hangs, dies or does not start is killed and started once more; a second failure is
+        reported as it is. A clip the helper answers as failed is the caller's to report."""
+        try:
+            helper = cls.get(command, name, start_timeout_s)
+            return helper, helper.speak(texts, settings, timeout_s)
+        except EngineError:
+            cls.stop(command)
+        helper = cls.get(command, name, start_timeout_s)
+        return helper, helper.speak(texts, settings, timeout_s)
 
     @classmethod
     def shut_down(cls) -> None:
