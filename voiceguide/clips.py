@@ -44,7 +44,7 @@ def voice_clips(
         for line in lines
         if line.recording is not None
     }
-    clips.update(cached_clips(engine, voice, lines, cache, sample_rate=sample_rate))
+    clips.update(_cached(keys, finished_cache, sample_rate))
     missing: dict[float, list[Line]] = {}
     for line in lines:
         if line not in clips:
@@ -83,9 +83,15 @@ def cached_clips(
     engine: SpeechEngine, voice: Voice, lines: Sequence[Line], cache: ClipCache, *, sample_rate: int
 ) -> dict[Line, Samples]:
     """The spoken lines whose finished clips the cache holds (nothing is spoken or read aloud)."""
-    finished_cache = ClipCache(cache.root, "finished")
+    keys = _finished_keys(engine, voice, lines, sample_rate)
+    return _cached(keys, ClipCache(cache.root, "finished"), sample_rate)
+
+
+def _cached(
+    keys: dict[Line, str], finished_cache: ClipCache, sample_rate: int
+) -> dict[Line, Samples]:
     found: dict[Line, Samples] = {}
-    for line, key in _finished_keys(engine, voice, lines, sample_rate).items():
+    for line, key in keys.items():
         clip = finished_cache.get(key)
         if clip is not None and clip.sample_rate == sample_rate:
             found[line] = clip.samples

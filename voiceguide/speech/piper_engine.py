@@ -56,10 +56,11 @@ def _timeout_s(text: str) -> float:
 class PiperEngine:
     name = "piper"
 
-    def __init__(self) -> None:
+    def __init__(self, voices: list[NeuralVoice] | None = None) -> None:
+        """``voices``: the installed voices, when the caller has just looked them up."""
         if not available():
             raise EngineError(f"the piper engine needs the neural extra: {INSTALL_HINT}")
-        self._voices = installed_voices()
+        self._voices = installed_voices() if voices is None else voices
         default = best_for_language(self._voices, "en-us") or (
             self._voices[0] if self._voices else None
         )

@@ -57,9 +57,10 @@ def choose_engine(
             f"no neural engine installed ({piper_engine.INSTALL_HINT} adds one)",
         )
     voices = installed_voices()
+    neural = piper_engine.PiperEngine(voices)  # the voices just found: not looked up again
     if voice_name:
         if any(voice.name == voice_name for voice in voices):
-            return EngineChoice(get_engine("piper"), f"'{voice_name}' is a Piper voice")
+            return EngineChoice(neural, f"'{voice_name}' is a Piper voice")
         return EngineChoice(get_engine(DEFAULT_ENGINE), f"'{voice_name}' is not a Piper voice")
     best = best_for_language(voices, language)
     if best is None:
@@ -67,8 +68,7 @@ def choose_engine(
             get_engine(DEFAULT_ENGINE), f"no neural voice installed for language '{language}'"
         )
     return EngineChoice(
-        get_engine("piper"),
-        f"the best installed for language '{language}': neural voice {best.name}",
+        neural, f"the best installed for language '{language}': neural voice {best.name}"
     )
 
 
