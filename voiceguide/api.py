@@ -120,11 +120,22 @@ def prepare(
     routine: Routine, options: SessionOptions = SessionOptions(), progress: Progress | None = None
 ) -> Session:
     """Check the soundscape, speak every line (through the cache), plan, and level the session."""
-    from voiceguide.speech.cache import trim_cache
-
     bed = _load_bed(routine, options)  # a missing soundscape is reported before any work starts
     voicing = _voicing(routine, options)
     clips = _speak(routine, options, voicing, voicing.lines, progress)
+    return _whole(routine, options, voicing, bed, clips)
+
+
+def _whole(
+    routine: Routine,
+    options: SessionOptions,
+    voicing: _Voicing,
+    bed: Bed | None,
+    clips: dict[Line, Samples],
+) -> Session:
+    """The session from every line's clip."""
+    from voiceguide.speech.cache import trim_cache
+
     _refuse_silent_lines(routine, clips)
     session = _assemble(routine, options, voicing, bed, clips)
     trim_cache(voicing.cache.root)  # the cache stays under its size limit
@@ -155,7 +166,6 @@ def prepare_to_play(
     """The whole session when its lines are cached (or when ``minutes`` needs every line's length
     to lay out the first one); otherwise an early start, with the rest spoken in the background."""
     from voiceguide.clips import cached_clips
-    from voiceguide.speech.cache import trim_cache
 
     bed = _load_bed(routine, options)
     voicing = _voicing(routine, options)
@@ -163,26 +173,23 @@ def prepare_to_play(
     cached = cached_clips(
         voicing.choice.engine, voicing.voice, spoken, voicing.cache, sample_rate=options.sample_rate
     )
-    if len(cached) == len(spoken) or options.minutes is not None:
-        rest = [line for line in voicing.lines if line not in cached]  # recorded, or --minutes
-        clips = {**cached, **_speak(routine, options, voicing, rest, progress)}
-        _refuse_silent_lines(routine, clips)
-        session = _assemble(routine, options, voicing, bed, clips)
-        trim_cache(voicing.cache.root)
-        return session
-    early = _speak(routine, options, voicing, _early_lines(voicing.lines, cached), progress)
-    _refuse_silent_lines(routine, early)
+    if options.minutes is None:
+        now = _early_lines(voicing.lines, cached)
+    else:
+        now = [line for line in voicing.lines if line not in cached]
+    clips = {**cached, **_speak(routine, options, voicing, now, progress)}
+    pending = {line for line in voicing.lines if line not in clips}
+    if not pending:  # nothing left to speak: this is the whole session
+        return _whole(routine, options, voicing, bed, clips)
+    _refuse_silent_lines(routine, clips)
     import numpy
 
-    silent = numpy.zeros(0, dtype=numpy.float32)
-    clips = {line: early.get(line, cached.get(line, silent)) for line in voicing.lines}
-    pending = {line for line, samples in clips.items() if len(samples) == 0}
-    if not pending:  # the first lines were all that was missing: this is the whole session
-        session = _assemble(routine, options, voicing, bed, clips)
-        trim_cache(voicing.cache.root)
-        return session
-    draft = _assemble(routine, options, voicing, bed, clips, pending=pending)
-    ready_until_s = min(event.start_s for event in draft.timeline.events if event.line in pending)
+    silent = numpy.zeros(0, dtype=numpy.float32)  # a placeholder: plays nothing, takes no time
+    draft = _assemble(
+        routine, options, voicing, bed, {**clips, **dict.fromkeys(pending, silent)},
+        pending=pending,
+    )  # fmt: skip
+    ready_until_s = _first_start(draft.timeline, pending)
     return EarlyStart(draft, ready_until_s, _in_background(lambda: prepare(routine, options)))
 
 
@@ -198,6 +205,11 @@ def _early_lines(lines: Sequence[Line], cached: Mapping[Line, Samples]) -> list[
         chosen.append(line)
         words += len(line.text.split())
     return chosen + [line for line in lines if line.recording is not None]
+
+
+def _first_start(timeline: Timeline, lines: set[Line]) -> float:
+    """When the first of ``lines`` is spoken."""
+    return min(event.start_s for event in timeline.events if event.line in lines)
 
 
 def _in_background(work: Callable[[], Session]) -> Future[Session]:
@@ -293,9 +305,7 @@ def _assemble(
         timeline, clips, options.sample_rate, bed, bed_gain, Ducking.from_events(timeline.events)
     )
     target = _first(options.loudness_lufs, routine.loudness_lufs, LOUDNESS_PRESETS["spoken"])
-    until_s = None
-    if pending:
-        until_s = min(event.start_s for event in timeline.events if event.line in pending)
+    until_s = _first_start(timeline, pending) if pending else None
     mix, leveling = normalize(
         mix, target_lufs=target, ceiling_dbtp=options.ceiling_dbtp,
         cache_dir=voicing.cache.root, until_s=until_s,
