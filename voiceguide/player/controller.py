@@ -127,7 +127,6 @@ class Controller:
         self._trim_step_db = 0.0  # by this much a frame
         self._lock = threading.Lock()
         self._upgrade = upgrade
-        self._preparing = False  # holding where the early start ends, until the upgrade lands
         self._then: int | None = None  # a jump past that point, made when the upgrade lands
         self._pause_when_ready = False  # space pressed while waiting: pause when it lands
         self.failure: BaseException | None = None  # the upgrade failed: the player stops
@@ -149,6 +148,15 @@ class Controller:
         self._bed_position = 0
         self._tones: list[np.ndarray] = []
         self.on_change: Callable[[str], None] | None = None  # told of every control, for a display
+
+    @property
+    def _preparing(self) -> bool:
+        """Waiting where the early start ends, until the whole session lands."""
+        return (
+            self._upgrade is not None
+            and self.state is State.HOLDING
+            and self._hold_entry == self._upgrade.ready_until  # not a routine's hold before it
+        )
 
     def _use(self, renderer: MixRenderer, timeline: Timeline) -> None:
         self.renderer = renderer
@@ -175,21 +183,21 @@ class Controller:
             return
         if upgrade.landed is None:
             return
+        waiting = self._preparing
         renderer, timeline = upgrade.landed
         self._upgrade = None
         self._trim_db += 20 * math.log10(self.renderer.mix.master_gain / renderer.mix.master_gain)
         self._trim_step_db = self._trim_db / (TRIM_GLIDE_S * self.rate)
         self._use(renderer, timeline)
         then, self._then = self._then, None
-        if self._preparing and self.state is State.HOLDING:
-            self._preparing = False
+        if waiting:
             self._jump(self._hold_end if then is None else then)
             self.state = State.PLAYING
             if self._pause_when_ready:
                 self._start_fade(State.PAUSED, self._fade)
         elif then is not None and self.state is State.PAUSED and not self._fade_out:
             self.position = then  # a jump made while paused
-        self._preparing = self._pause_when_ready = False
+        self._pause_when_ready = False
 
     # -- keys -----------------------------------------------------------------------------------
     def handle(self, key: str) -> str | None:
@@ -245,7 +253,7 @@ class Controller:
         self._set_volume(self.volume_db - VOLUME_STEP_DB)
 
     def _quit(self) -> None:
-        self._preparing = self._pause_when_ready = False
+        self._pause_when_ready = False
         if self.state in (State.FINISHED, State.STOPPING):
             return
         if self.state is State.PAUSED and self._fade_out == 0:
@@ -287,7 +295,6 @@ class Controller:
             target = self._upgrade.ready_until
         if self._preparing and target >= self._hold_end:
             return  # already waiting there
-        self._preparing = False
         if self.state is State.HOLDING:
             self._jump_from = self._jump_from if self._jump_from is not None else HOLD_BED
             self.state = State.PLAYING
@@ -386,7 +393,6 @@ class Controller:
     def _enter_hold(self, hold: tuple[int, int]) -> None:
         self.state = State.HOLDING
         self._hold_end = hold[1]
-        self._preparing = self._upgrade is not None and hold[0] == self._upgrade.ready_until
         self._bed_position = self._hold_entry = self.position
         ducking = self.renderer.mix.ducking
         self._hold_entry_gain = (
