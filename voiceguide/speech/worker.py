@@ -133,7 +133,9 @@ class Zygote:
             zygote = cls._running.get(key)
             if zygote is None or not zygote.worker.alive:
                 zygote = cls._running[key] = cls(command, name, start_timeout_s)
-                atexit.register(zygote.worker.close)
+                # at exit nobody reads its answers: kill it (and its children), do not let it
+                # finish the clips still queued
+                atexit.register(zygote.worker.close, kill=True)
             return zygote
 
     @classmethod
