@@ -1,0 +1,200 @@
+"""The drawing in the README is a fact: imports go one way, between rooms and between modules.
+
+Every ``import`` in the package (at the top of a module or inside a function) is read with ``ast``.
+A room is a direct child of ``voiceguide`` (a subpackage or a module). Rooms sit in layers, top to
+bottom; a room may import from a lower layer, never from its own layer's other rooms or from above,
+and no chain of module imports may come back to where it started.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parent.parent / "voiceguide"
+
+# Top to bottom. The README's "How it works" draws the same chain.
+LAYERS: tuple[frozenset[str], ...] = (
+    frozenset({"__main__"}),
+    frozenset({"cli"}),
+    frozenset({"batch", "player", "record"}),
+    frozenset({"api"}),
+    frozenset({"export"}),
+    frozenset({"render"}),
+    frozenset({"clips", "listen"}),
+    frozenset({"speech", "sound"}),
+    frozenset({"timeline"}),
+    frozenset({"routine"}),
+    frozenset({"errors", "textsafe"}),
+    frozenset({"__init__"}),
+)
+
+# Only the CLI speaks click; the pure rooms use the standard library (and PyYAML to read routines).
+ONLY_IN = {"click": frozenset({"cli"})}
+PURE_ROOMS = {"routine": frozenset({"yaml"}), "timeline": frozenset()}
+
+
+def module_name(path: Path, package: Path = PACKAGE) -> str:
+    parts = path.relative_to(package.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path, name: str) -> Iterator[tuple[str, int]]:
+    """Absolute names of everything module ``name`` at ``path`` imports, with each import's line."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, node.lineno
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            yield target, node.lineno
+            for alias in node.names:  # `from voiceguide import api` imports a module
+                yield f"{target}.{alias.name}", node.lineno
+
+
+def room_of(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def layer_of(room: str) -> int:
+    for index, layer in enumerate(LAYERS):
+        if room in layer:
+            return index
+    raise AssertionError(f"room voiceguide.{room} is in no layer: add it to LAYERS and the README")
+
+
+def all_modules(package: Path = PACKAGE) -> dict[str, Path]:
+    return {module_name(path, package): path for path in sorted(package.rglob("*.py"))}
+
+
+def _target_module(target: str, modules: dict[str, Path]) -> str | None:
+    if target in modules:
+        return target
+    parent = target.rpartition(".")[0]
+    return parent if parent in modules else None
+
+
+def import_violations(modules: dict[str, Path]) -> list[str]:
+    """One line for every import that goes up, sideways, or out of its room's allowed libraries."""
+    problems = []
+    for module, path in modules.items():
+        room = room_of(module)
+        here = layer_of(room)
+        for target, line in imports_of(path, module):
+            top = target.split(".")[0]
+            where = f"{module} (line {line})"
+            if top in ONLY_IN and room not in ONLY_IN[top]:
+                problems.append(f"{where} imports {top}, which only {sorted(ONLY_IN[top])} may")
+            third_party = top not in sys.stdlib_module_names and top not in {"voiceguide", ""}
+            if room in PURE_ROOMS and third_party and top not in PURE_ROOMS[room]:
+                problems.append(f"{where}: the pure room {room} imports {top}")
+            found = _target_module(target, modules) if top == "voiceguide" else None
+            if found is None or room_of(found) == room:
+                continue
+            there = layer_of(room_of(found))
+            if there < here:
+                problems.append(f"{where} imports {found}, a layer above it")
+            elif there == here:
+                problems.append(f"{where} imports {found}, a room beside it")
+    return sorted(set(problems))
+
+
+def import_cycles(modules: dict[str, Path]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan): import circles."""
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for module, path in modules.items():
+        for target, _ in imports_of(path, module):
+            found = _target_module(target, modules)
+            if found is not None and found != module and not module.startswith(found + "."):
+                graph[module].add(found)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return cycles
+
+
+def test_imports_go_down_the_layers() -> None:
+    problems = import_violations(all_modules())
+    assert not problems, "\n".join(problems)
+
+
+def test_no_import_circles() -> None:
+    cycles = import_cycles(all_modules())
+    assert not cycles, "\n".join(" -> ".join(cycle) for cycle in cycles)
+
+
+def test_every_room_is_drawn() -> None:
+    for room in sorted({room_of(name) for name in all_modules()}):
+        layer_of(room)  # fails naming the room when it is missing
+
+
+def _planted(tmp_path: Path, files: dict[str, str]) -> dict[str, Path]:
+    package = tmp_path / "voiceguide"
+    for relative, text in files.items():
+        path = tmp_path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return all_modules(package)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"voiceguide/timeline/x.py": "from voiceguide.api import load\n",
+          "voiceguide/api.py": ""}, "voiceguide.timeline.x (line 1) imports voiceguide.api, a layer above it"),
+        ({"voiceguide/speech/x.py": "from ..sound import cues\n",
+          "voiceguide/sound/cues.py": ""}, "imports voiceguide.sound.cues, a room beside it"),
+        ({"voiceguide/routine/x.py": "def f() -> None:\n    import click\n"}, "(line 2) imports click"),
+        ({"voiceguide/timeline/x.py": "import numpy\n"}, "the pure room timeline imports numpy"),
+    ],
+)  # fmt: skip
+def test_the_contract_catches_a_bad_import(files: dict[str, str], expected: str, tmp_path: Path) -> None:
+    """The checker itself: a planted upward, sideways or forbidden import is reported."""
+    problems = import_violations(_planted(tmp_path, files))
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_the_contract_catches_a_circle(tmp_path: Path) -> None:
+    modules = _planted(
+        tmp_path,
+        {"voiceguide/speech/one.py": "from . import two\n", "voiceguide/speech/two.py": "import voiceguide.speech.one\n"},
+    )
+    assert import_cycles(modules) == [["voiceguide.speech.one", "voiceguide.speech.two"]]
