@@ -186,7 +186,9 @@ def _planted(tmp_path: Path, files: dict[str, str]) -> dict[str, Path]:
         ({"voiceguide/timeline/x.py": "import numpy\n"}, "the pure room timeline imports numpy"),
     ],
 )  # fmt: skip
-def test_the_contract_catches_a_bad_import(files: dict[str, str], expected: str, tmp_path: Path) -> None:
+def test_the_contract_catches_a_bad_import(
+    files: dict[str, str], expected: str, tmp_path: Path
+) -> None:
     """The checker itself: a planted upward, sideways or forbidden import is reported."""
     problems = import_violations(_planted(tmp_path, files))
     assert any(expected in problem for problem in problems), problems
@@ -195,6 +197,9 @@ def test_the_contract_catches_a_bad_import(files: dict[str, str], expected: str,
 def test_the_contract_catches_a_circle(tmp_path: Path) -> None:
     modules = _planted(
         tmp_path,
-        {"voiceguide/speech/one.py": "from . import two\n", "voiceguide/speech/two.py": "import voiceguide.speech.one\n"},
+        {
+            "voiceguide/speech/one.py": "from . import two\n",
+            "voiceguide/speech/two.py": "import voiceguide.speech.one\n",
+        },
     )
     assert import_cycles(modules) == [["voiceguide.speech.one", "voiceguide.speech.two"]]
