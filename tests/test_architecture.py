@@ -158,7 +158,7 @@ def test_imports_go_down_the_layers() -> None:
 
 def test_no_import_circles() -> None:
     cycles = import_cycles(all_modules())
-    assert not cycles, "\n".join(" -> ".join(cycle) for cycle in cycles)
+    assert not cycles, "\n".join("an import circle among: " + ", ".join(cycle) for cycle in cycles)
 
 
 def test_every_room_is_drawn() -> None:

@@ -28,6 +28,7 @@ def test_tool_is_clean(command: list[str]) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.real  # exports with the default (Piper) voice
 def test_installed_command_finds_its_routines_from_any_folder(tmp_path: Path) -> None:
     """Run the installed console script away from the source tree: routines ship inside the package."""
     script = Path(sys.executable).parent / "voiceguide"
