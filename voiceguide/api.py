@@ -292,7 +292,9 @@ def _assemble(
 
     clip_s = {line: len(samples) / options.sample_rate for line, samples in clips.items()}
     plan_options = dataclasses.replace(
-        _plan_options(routine, options), recordings=tuple(sorted(voicing.recordings.items()))
+        _plan_options(routine, options),
+        recordings=tuple(sorted(voicing.recordings.items())),
+        rate_wpm=voicing.voice.rate_wpm,
     )
     timeline = plan(routine, clip_s, plan_options)
     bed_gain = 0.0
