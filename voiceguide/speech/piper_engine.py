@@ -112,7 +112,7 @@ class PiperEngine:
         )
 
     def length_scale(self, model: NeuralVoice, rate_wpm: int) -> float:
-        return model.length_scale * (NATURAL_WPM / rate_wpm) ** RATE_EXPONENT
+        return float(model.length_scale * (NATURAL_WPM / rate_wpm) ** RATE_EXPONENT)
 
     def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
         """Speak ``texts``; a helper that hangs or dies is stopped and started again once."""
