@@ -46,7 +46,7 @@ def test_any_bytes(data: bytes) -> None:
 FIELD_NAMES = [
     "title", "description", "audience", "language", "steps", "voice", "soundscape", "breathing",
     "breathing_patterns", "chime", "linger", "wind_down", "loudness", "collection", "recordings",
-    "id", "say", "duration", "prompts", "each_hand", "switch_say", "breathe", "hold", "at", "pattern",
+    "id", "say", "duration", "prompts", "each_hand", "switch_say", "breathe", "hold", "at", "after", "pattern",
     "cycles", "spoken", "name", "rate_wpm", "pitch", "gain_db", "during", "in", "out", "rest", "engine",
 ]  # fmt: skip
 scalars = st.one_of(

@@ -126,6 +126,32 @@ def prepare(
     return _whole(routine, options, voicing, bed, clips)
 
 
+def timeline(
+    routine: Routine, options: SessionOptions = SessionOptions(), progress: Progress | None = None
+) -> Timeline:
+    """The session's timeline alone: every line spoken (through the cache) and measured, nothing
+    mixed or leveled. The same value :func:`prepare` plans, for the same routine and options."""
+    voicing = _voicing(routine, options)
+    clip_s = _clip_lengths(routine, options, voicing, progress)
+    return plan(routine, clip_s, _voiced_plan_options(routine, options, voicing))
+
+
+def clip_lengths(
+    routine: Routine, options: SessionOptions = SessionOptions(), progress: Progress | None = None
+) -> dict[Line, float]:
+    """How long each line the routine speaks lasts, in seconds, ready to mix (through the cache):
+    with :func:`voiceguide.timeline.plan`, every layout of the routine at this voice and rate."""
+    return _clip_lengths(routine, options, _voicing(routine, options), progress)
+
+
+def _clip_lengths(
+    routine: Routine, options: SessionOptions, voicing: _Voicing, progress: Progress | None
+) -> dict[Line, float]:
+    clips = _speak(routine, options, voicing, voicing.lines, progress)
+    _refuse_silent_lines(routine, clips)
+    return {line: len(samples) / options.sample_rate for line, samples in clips.items()}
+
+
 def _whole(
     routine: Routine,
     options: SessionOptions,
@@ -291,10 +317,7 @@ def _assemble(
     from voiceguide.sound.level import CLIP_LOUDNESS_LUFS
 
     clip_s = {line: len(samples) / options.sample_rate for line, samples in clips.items()}
-    plan_options = dataclasses.replace(
-        _plan_options(routine, options), recordings=tuple(sorted(voicing.recordings.items()))
-    )
-    timeline = plan(routine, clip_s, plan_options)
+    timeline = plan(routine, clip_s, _voiced_plan_options(routine, options, voicing))
     bed_gain = 0.0
     if bed is not None:
         gain_db = _first(
@@ -417,6 +440,16 @@ def _load_bed(routine: Routine, options: SessionOptions) -> Bed | None:
         )
     except InputError as error:
         raise RoutineError(where.source, where.line, where.field, str(error)) from None
+
+
+def _voiced_plan_options(
+    routine: Routine, options: SessionOptions, voicing: _Voicing
+) -> PlanOptions:
+    return dataclasses.replace(
+        _plan_options(routine, options),
+        recordings=tuple(sorted(voicing.recordings.items())),
+        rate_wpm=voicing.voice.rate_wpm,
+    )
 
 
 def _plan_options(routine: Routine, options: SessionOptions) -> PlanOptions:

@@ -453,22 +453,36 @@ class _Reader:
         self, node: yaml.Node, field: str, step_s: float, each_hand: bool
     ) -> tuple[Prompt, ...]:
         prompts: list[Prompt] = []
+        last_at_s: float | None = None
         for index, item in enumerate(self.sequence(node, field, MAX_PROMPTS)):
             path = f"{field}[{index}]"
-            fields = self.mapping(item, path, ("at", "say"), ())
-            at_s = self.duration(fields["at"], f"{path}.at", 0.0, MAX_STEP_S)
-            if at_s >= step_s:
+            fields = self.mapping(item, path, ("say",), ("at", "after"))
+            if "at" not in fields and "after" not in fields:
                 raise self.fail(
-                    fields["at"], f"{path}.at",
-                    f"expected a time inside the step (before {_span(step_s)}), got {_span(at_s)}",
+                    item, path,
+                    "expected 'after: 4s' (a gap after the words before it) or 'at: 30s' "
+                    "(not before this time in the step)",
                 )  # fmt: skip
-            if prompts and at_s <= prompts[-1].at_s:
-                raise self.fail(
-                    fields["at"], f"{path}.at",
-                    f"expected prompts in time order, after {_span(prompts[-1].at_s)}, got {_span(at_s)}",
-                )  # fmt: skip
+            at_s = None
+            if "at" in fields:
+                at_s = self.duration(fields["at"], f"{path}.at", 0.0, MAX_STEP_S)
+                if at_s >= step_s:
+                    raise self.fail(
+                        fields["at"], f"{path}.at",
+                        f"expected a time inside the step (before {_span(step_s)}), got {_span(at_s)}",
+                    )  # fmt: skip
+                if last_at_s is not None and at_s <= last_at_s:
+                    raise self.fail(
+                        fields["at"], f"{path}.at",
+                        f"expected prompts in time order, after {_span(last_at_s)}, got {_span(at_s)}",
+                    )  # fmt: skip
+                last_at_s = at_s
+            after_s = None
+            if "after" in fields:
+                after_s = self.duration(fields["after"], f"{path}.after", 0.0, MAX_STEP_S)
             text = self.spoken(fields["say"], f"{path}.say", each_hand=each_hand)
-            prompts.append(Prompt(at_s, text, self.where(fields["at"], f"{path}.at")))
+            key = "at" if "at" in fields else "after"
+            prompts.append(Prompt(at_s, text, self.where(fields[key], f"{path}.{key}"), after_s))
         return tuple(prompts)
 
     @staticmethod

@@ -48,11 +48,13 @@ class Where:
 
 @dataclass(frozen=True, slots=True)
 class Prompt:
-    """A line spoken ``at_s`` seconds after its step (or hand round) starts."""
+    """A line spoken later in its step (or hand round): not before ``at_s`` seconds into it, and
+    ``after_s`` seconds after the words before it end (at least one of the two is given)."""
 
-    at_s: float
+    at_s: float | None
     text: str
     where: Where
+    after_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,10 @@ Installed with ``pip install 'voiceguide[neural]'``. Each voice model runs in it
 loaded once (about 1.2 s) and clips are made two at a time on two cores, each a pure function of its
 text and pace.
 
-The routine's speaking rate maps onto Piper's length scale so that a rate means the same pace with
-either engine: at ``NATURAL_WPM`` words a minute, as eSpeak NG counts them, a Piper voice speaks at
-its model's own pace (measured on the bundled routines' lines; ``scripts/calibrate_piper.py``).
+The routine's speaking rate maps onto Piper's length scale so that a rate is the pace heard (words
+over voiced time), as with eSpeak NG: a Piper voice at its model's own length scale is heard at
+about ``NATURAL_WPM``, and its pace goes as a power of the length scale (measured on the bundled
+routines' lines; ``scripts/calibrate_piper.py``).
 Pitch has no Piper counterpart and is ignored; pauses stay the timeline's job.
 """
 
@@ -38,7 +39,8 @@ from voiceguide.speech.worker import Zygote, helper_jobs
 ZYGOTE_SCRIPT = Path(__file__).with_name("piper_zygote.py")
 START_TIMEOUT_S = 60.0
 CLIP_METHOD = 2  # bump when the zygote changes how a clip is made
-NATURAL_WPM = 198.0  # the eSpeak NG rate that matches a Piper voice at length scale 1
+NATURAL_WPM = 242.0  # the pace heard (words over voiced time) of a Piper voice at length scale 1
+RATE_EXPONENT = 1.226  # the length scale goes as (NATURAL_WPM / rate) to this power
 SENTENCE_GAP_S = 0.30  # between the sentences of one line (Piper speaks each one separately)
 DEFAULT_RATE_WPM = 140
 INSTALL_HINT = "pip install 'voiceguide[neural]'"
@@ -105,12 +107,12 @@ class PiperEngine:
         config_sha256 = hashlib.sha256(model.config_path.read_bytes()).hexdigest()
         return (
             f"piper via {versions}, model sha256 {model_sha256(model.model_path, default_cache_dir())}, "
-            f"config sha256 {config_sha256}, method {CLIP_METHOD}, natural {NATURAL_WPM:g} wpm, "
+            f"config sha256 {config_sha256}, method {CLIP_METHOD}, natural {NATURAL_WPM:g} wpm ** {RATE_EXPONENT:g}, "
             f"sentence gap {SENTENCE_GAP_S:g} s"
         )
 
     def length_scale(self, model: NeuralVoice, rate_wpm: int) -> float:
-        return model.length_scale * NATURAL_WPM / rate_wpm
+        return float(model.length_scale * (NATURAL_WPM / rate_wpm) ** RATE_EXPONENT)
 
     def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
         """Speak ``texts``; a helper that hangs or dies is stopped and started again once."""

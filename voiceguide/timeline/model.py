@@ -39,6 +39,7 @@ class PlanOptions:
     chime: str | Literal["routine"] | None = FROM_ROUTINE
     linger_s: float | None = None  # None: the routine's
     recordings: tuple[tuple[str, str], ...] = ()  # recording name (step id, ...) -> audio file
+    rate_wpm: int | None = None  # the voice's rate: named when a length asked cannot fit
 
 
 @dataclass(frozen=True, slots=True)
