@@ -32,6 +32,11 @@ class _State:
     verbose = False
 
 
+def _error_lines(error: VoiceguideError) -> str:
+    """``error: ...`` on every line (a routine with several mistakes has one line each)."""
+    return "\n".join(f"error: {line}" for line in str(error).splitlines())
+
+
 def _say(message: str) -> None:
     click.echo(message, err=True)
 
@@ -473,7 +478,7 @@ def validate(files: tuple[Path, ...], no_speech: bool, **options: Any) -> None:
         except VoiceguideError as error:
             if error.exit_code != 2 or _State.debug:
                 raise
-            _say(f"error: {error}")
+            _say(_error_lines(error))
             failed += 1
         else:
             click.echo(f"ok: {path} ({routine.title}, {len(routine.steps)} steps)")
@@ -553,7 +558,7 @@ def _run(argv: list[str] | None) -> None:
     except VoiceguideError as error:
         if _State.debug:
             raise
-        _say(f"error: {error}")
+        _say(_error_lines(error))
         sys.exit(error.exit_code)
     except Exception as error:
         if _State.debug:

@@ -11,6 +11,7 @@ from voiceguide.errors import OptionError, RoutineError
 from voiceguide.routine.durations import format_duration
 from voiceguide.routine.model import Audience, Hand, Pause, Routine, Speech, Step, StepBreathing
 from voiceguide.routine.text import split_segments
+from voiceguide.routine.words import Words
 from voiceguide.timeline.model import (
     FADE_IN_S,
     FADE_OUT_S,
@@ -30,14 +31,8 @@ from voiceguide.timeline.session_cues import chimes, session_breathing
 
 SWITCH_GAP_S = 0.8  # between the switch line and the step's own words
 MIN_GAP_S = 0.5  # a gap is never shrunk below this (or below its written length, if shorter)
-BREATH_WORDS = {"inhale": "Breathe in.", "hold": "Hold.", "exhale": "And out."}
 WIND_DOWN_RATE = 0.88  # the last step of a wind-down is spoken at this fraction of the rate
 WIND_DOWN_GAIN_DB = -4.0  # and this much softer
-
-DEFAULT_SWITCH = {
-    Audience.SELF: "Now switch hands, and give the same care to your left hand.",
-    Audience.PARTNER: "Now move across to your partner's left hand.",
-}
 
 
 def spoken_lines(routine: Routine, recordings: Mapping[str, str] | None = None) -> tuple[Line, ...]:
@@ -58,8 +53,9 @@ def step_of_lines(routine: Routine, recordings: Mapping[str, str] | None = None)
                         seen.setdefault(_line(segment.text, rate_scale, recording), step_index)
         if step.breathe and step.breathe.spoken_cycles:
             for kind, _ in step.breathe.pattern.phases:
-                if kind in BREATH_WORDS:
-                    seen.setdefault(Line(BREATH_WORDS[kind], rate_scale), step_index)
+                word = routine.words.breath(kind)  # in the routine's language (routine/words.py)
+                if word:
+                    seen.setdefault(Line(word, rate_scale), step_index)
     return seen
 
 
@@ -186,7 +182,7 @@ def _round_lines(
     def line(
         text: str, kind: VoiceKind, *names: str
     ) -> tuple[tuple[Speech | Pause, ...], VoiceKind, str | None]:
-        segments = split_segments(text, hand)
+        segments = split_segments(text, hand, routine.words.side(step.side))
         recording = next((recordings[name] for name in names if name in recordings), None)
         if recording is None:
             return segments, kind, None
@@ -196,7 +192,10 @@ def _round_lines(
     side = f"{step.id}-{hand.value}" if hand else step.id
     lines: _Lines = []
     if hand is Hand.LEFT:
-        switch = step.switch_text or DEFAULT_SWITCH[routine.audience]
+        switch = step.switch_text or routine.words.switch_line(
+            step.side, routine.audience is Audience.PARTNER
+        )  # checked by the loader: the routine's language has one, or its words: map does
+        assert switch is not None
         lines.append(line(switch, "switch", f"{step.id}-switch"))
     lines.append(line(step.text, "say", side, step.id))
     lines.extend(
@@ -221,7 +220,11 @@ def _step_items(
 ) -> Iterator[_Item]:
     rate_scale, gain_db = level
     for hand in step.hands:
-        title = f"{step.title} ({hand.value} hand)" if hand else step.title
+        title = (
+            routine.words.chapter_title(step.title, step.side, hand is Hand.RIGHT)
+            if hand
+            else step.title
+        )
         yield _Mark(title, step.id, step_index, hand)
         prompts = iter(step.prompts)
         cursor_s = 0.0
@@ -250,7 +253,7 @@ def _step_items(
                 yield _gap(SWITCH_GAP_S)
                 cursor_s += SWITCH_GAP_S
             if kind == "say" and step.breathe:
-                breath = _breath_item(step, clip_s, rate_scale, gain_db)
+                breath = _breath_item(step, clip_s, rate_scale, gain_db, routine.words)
                 yield _gap(SWITCH_GAP_S)
                 yield breath
                 cursor_s += SWITCH_GAP_S + breath.duration_s
@@ -269,15 +272,16 @@ def _step_items(
 
 
 def _breath_item(
-    step: Step, clip_s: Mapping[Line, float], rate_scale: float, gain_db: float
+    step: Step, clip_s: Mapping[Line, float], rate_scale: float, gain_db: float, table: Words
 ) -> _Breath:
     assert step.breathe is not None
     words: dict[str, tuple[Line, float]] = {}
     if step.breathe.spoken_cycles:
         for kind, phase_s in step.breathe.pattern.phases:
-            if kind not in BREATH_WORDS:
+            word = table.breath(kind)
+            if not word:
                 continue
-            line = Line(BREATH_WORDS[kind], rate_scale)
+            line = Line(word, rate_scale)
             if clip_s[line] > phase_s:
                 field = step.where.field.rsplit(".", 1)[0] + ".breathe.pattern"
                 raise RoutineError(
