@@ -447,7 +447,7 @@ def cache_clear() -> None:
 @cli.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def list_command(as_json: bool) -> None:
-    """List the bundled routines with their length and audience."""
+    """List the bundled routines with their length, audience and language."""
     summaries = api.list_routines()
     if as_json:
         click.echo(json.dumps([asdict(summary) for summary in summaries], indent=2))
@@ -455,7 +455,8 @@ def list_command(as_json: bool) -> None:
     width = max(len(summary.name) for summary in summaries)
     for summary in summaries:
         click.echo(
-            f"{summary.name:<{width}}  {format_duration(summary.length_s):>5}  {summary.audience:<7}  {summary.title}"
+            f"{summary.name:<{width}}  {format_duration(summary.length_s):>5}  {summary.audience:<7}  "
+            f"{summary.language:<5}  {summary.title}"
         )
 
 

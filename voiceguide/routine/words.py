@@ -124,7 +124,7 @@ def words_for(language: str) -> Words:
 # -- the tables -------------------------------------------------------------------------------
 _EN_SCRIPT = {
     "length": "Length {length}.",
-    "read_hint": "Read each line at its time; lines in italics are cues you hear, not words to say.",
+    "read_hint": "Read each line at its time; lines in *italics* are cues you hear, not words to say.",
     "chime": "chime ({name})",
     "breathing": "breathing: {name}, {count} breaths, following the tones",
     "waits": "waits for you: go on when ready (an exported file pauses {seconds} s)",
