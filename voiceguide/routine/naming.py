@@ -12,10 +12,14 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
 
 
 def derived_title(say: str) -> str:
-    """The first sentence of ``say`` (pause marks and placeholders left out), cut to six words."""
+    """The first sentence of ``say`` (pause marks and placeholders left out); when it is longer
+    than six words, its first clause, or its first six words and an ellipsis."""
     plain = " ".join(_MARK.sub(" ", say).split())
     first = _SENTENCE_END.split(plain, 1)[0].rstrip(".!?…,;: ")
     words = first.split()
+    clause = first.split(",", 1)[0].split()
+    if len(words) > TITLE_WORDS and len(clause) <= TITLE_WORDS:
+        return " ".join(clause)
     if len(words) > TITLE_WORDS:
         return " ".join(words[:TITLE_WORDS]).rstrip(",;:") + "…"
     return first or plain or "…"

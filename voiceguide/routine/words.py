@@ -101,8 +101,9 @@ class Words:
         merged_sides = dict(self.sides)
         for noun, given in sides.items():
             base = self.side(noun)
-            values = {key: getattr(base, key) for key in (*SIDE_KEYS, "switch", "switch_partner")}
-            values = {**(values if base else {}), **given}
+            keys = (*SIDE_KEYS, "switch", "switch_partner")
+            values = {key: getattr(base, key) for key in keys} if base else {}
+            values = {**values, **given}
             if all(key in values and values[key] for key in SIDE_KEYS):
                 merged_sides[noun] = SideWords(**values)
         script = {key: value for key, value in lines.items() if key in SCRIPT_KEYS}
