@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import replace
@@ -13,31 +12,22 @@ import yaml
 
 from voiceguide.errors import RoutineError
 from voiceguide.routine.model import (
-    BUILTIN_PATTERNS,
-    CHIME_NAMES,
-    LOUDNESS_PRESETS,
-    SOUNDSCAPE_GAIN_DB,
     Audience,
-    BreathingPattern,
     Prompt,
     Routine,
-    SessionBreathing,
-    SoundscapeChoice,
     Step,
-    StepBreathing,
     VoiceSettings,
 )
 from voiceguide.routine.naming import derived_id, derived_title
-from voiceguide.routine.reader import NodeReader, span
-from voiceguide.routine.reader import kind as _kind
-from voiceguide.routine.reader import short as _short
+from voiceguide.routine.reader import span
 from voiceguide.routine.reader import span as _span
+from voiceguide.routine.settings import ENGINE_NAMES as ENGINE_NAMES
+from voiceguide.routine.settings import SettingsReader
 from voiceguide.routine.text import TextFormatError, check_text
 from voiceguide.routine.words import ENGLISH, Words, words_for
 from voiceguide.routine.wordsmap import missing_breath_words, missing_words, read_words
 from voiceguide.routine.yamlnodes import MAX_FILE_BYTES, read_nodes, too_large
 
-ENGINE_NAMES = ("piper", "espeak", "pyttsx3")
 MAX_STEPS = 200
 MAX_PROMPTS = 100
 MAX_TITLE_CHARS = 200
@@ -45,11 +35,7 @@ MIN_STEP_S = 1.0
 MAX_STEP_S = 2 * 3600.0
 MAX_SESSION_S = 6 * 3600.0
 MAX_LINGER_S = 2 * 3600.0
-MAX_PATTERNS = 20
 MAX_HOLD_S = 600.0
-MAX_CYCLES = 200
-RATE_WPM = (80, 450)
-PITCH = (0, 99)
 
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
@@ -91,12 +77,11 @@ def parse_routine(data: bytes, *, source: str, name: str, folder: str = ".") -> 
     return routine
 
 
-class _Reader(NodeReader):
+class _Reader(SettingsReader):
     """Walks the node tree; every mistake is noted with its place and reading goes on."""
 
     def __init__(self, source: str) -> None:
         super().__init__(source)
-        self.patterns: dict[str, BreathingPattern] = dict(BUILTIN_PATTERNS)
         self.words: Words = ENGLISH
         self.audience = Audience.SELF
 
@@ -198,124 +183,6 @@ class _Reader(NodeReader):
                 taken.add(step.id)
             steps.append(step)
         return tuple(steps)
-
-    def voice(self, node: yaml.Node) -> VoiceSettings:
-        fields = self.mapping(node, "voice", (), ("engine", "name", "rate_wpm", "pitch"))
-        return VoiceSettings(
-            engine=self.field(
-                fields, "engine", lambda n: self.choice(n, "voice.engine", ENGINE_NAMES)
-            ),
-            name=self.field(fields, "name", self.voice_name),
-            rate_wpm=self.field(
-                fields, "rate_wpm", lambda n: self.integer(n, "voice.rate_wpm", RATE_WPM)
-            ),
-            pitch=self.field(fields, "pitch", lambda n: self.integer(n, "voice.pitch", PITCH)),
-            name_where=self.where(fields["name"], "voice.name") if "name" in fields else None,
-        )
-
-    def voice_name(self, node: yaml.Node) -> str:
-        """A voice's name, never a file: only the user loads a model file (--voice-model)."""
-        name = self.text(node, "voice.name", 100)
-        if name.lower().endswith(".onnx") or "/" in name or "\\" in name:
-            raise self.fail(
-                node, "voice.name",
-                "expected the name of an installed voice ('voiceguide voices'), not a file; "
-                "a voice model file is given with --voice-model",
-            )  # fmt: skip
-        return name
-
-    def soundscape(self, node: yaml.Node) -> SoundscapeChoice:
-        fields = self.mapping(node, "soundscape", ("name",), ("gain_db",))
-        low, high = SOUNDSCAPE_GAIN_DB
-        return SoundscapeChoice(
-            name=self.text(fields["name"], "soundscape.name", 500),
-            gain_db=self.field(
-                fields, "gain_db", lambda n: self.number(n, "soundscape.gain_db", low, high)
-            ),
-            where=self.where(fields["name"], "soundscape.name"),
-        )
-
-    def chime(self, node: yaml.Node) -> str | None:
-        value = self.choice(node, "chime", (*CHIME_NAMES, "none"))
-        return None if value == "none" else value
-
-    def loudness(self, node: yaml.Node) -> float:
-        value = self.scalar(node, "loudness", "a preset (spoken, sleep) or a level in LUFS")
-        if value in LOUDNESS_PRESETS:
-            return LOUDNESS_PRESETS[value]
-        return self.number(
-            node, "loudness", -35.0, -10.0, expected="spoken, sleep, or a level in LUFS"
-        )
-
-    def custom_patterns(self, node: yaml.Node) -> None:
-        if not isinstance(node, yaml.MappingNode):
-            raise self.fail(
-                node,
-                "breathing_patterns",
-                f"expected a mapping of named patterns, got {_kind(node)}",
-            )
-        if len(node.value) > MAX_PATTERNS:
-            raise self.fail(node, "breathing_patterns", f"expected at most {MAX_PATTERNS} patterns")
-        for key_node, value_node in node.value:
-            name = self.pattern(
-                key_node,
-                "breathing_patterns",
-                _ID,
-                "a pattern name of lowercase letters, digits and '-'",
-            )
-            field = f"breathing_patterns.{name}"
-            if name in self.patterns:
-                raise self.fail(key_node, field, "this pattern name is already taken")
-            fields = self.mapping(value_node, field, ("in", "out"), ("hold", "rest"))
-            seconds = {
-                key: self.duration(
-                    fields[key], f"{field}.{key}", 0.5 if key in ("in", "out") else 0.0, 60.0
-                )
-                for key in fields
-            }
-            self.patterns[name] = BreathingPattern(
-                name,
-                seconds["in"],
-                seconds.get("hold", 0.0),
-                seconds["out"],
-                seconds.get("rest", 0.0),
-            )
-
-    def breathing_pattern(self, node: yaml.Node, field: str) -> BreathingPattern:
-        name = self.scalar(node, field, "a breathing pattern name")
-        if name not in self.patterns:
-            hint = difflib.get_close_matches(name, self.patterns, n=1, cutoff=0.6)
-            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-            known = ", ".join(self.patterns)
-            raise self.fail(
-                node,
-                field,
-                f"unknown breathing pattern '{_short(name)}'{suggestion}; expected one of: {known}",
-            )
-        return self.patterns[name]
-
-    def session_breathing(self, node: yaml.Node) -> SessionBreathing:
-        fields = self.mapping(node, "breathing", ("pattern",), ("during",))
-        during = (
-            self.choice(fields["during"], "breathing.during", ("all", "edges"))
-            if "during" in fields
-            else "edges"
-        )
-        return SessionBreathing(
-            self.breathing_pattern(fields["pattern"], "breathing.pattern"), during
-        )
-
-    def step_breathing(self, node: yaml.Node, field: str) -> StepBreathing:
-        fields = self.mapping(node, field, ("pattern", "cycles"), ("spoken",))
-        cycles = self.integer(fields["cycles"], f"{field}.cycles", (1, MAX_CYCLES))
-        spoken = (
-            self.integer(fields["spoken"], f"{field}.spoken", (0, cycles))
-            if "spoken" in fields
-            else min(2, cycles)
-        )
-        return StepBreathing(
-            self.breathing_pattern(fields["pattern"], f"{field}.pattern"), cycles, spoken
-        )
 
     def step(self, node: yaml.Node, field: str) -> Step | None:
         optional = (
