@@ -253,7 +253,7 @@ _ES = Words(
     language="es",
     lines=(
         ("breathe_in", "Inhala."),
-        ("hold", "Sostén."),
+        ("hold", "Sostén el aire."),
         ("breathe_out", "Y exhala."),
         ("switch", "Ahora cambia de lado, y dale el mismo cuidado a tu {left_title}."),
         ("switch_partner", "Ahora pasa al lado izquierdo de tu pareja."),
