@@ -1,5 +1,6 @@
-"""The corpus of broken routine files: each gives exit code 2 and exactly one located line, never a
-traceback and never an output file. Expected lines sit beside each file in ``tests/data/bad/*.err``."""
+"""The corpus of broken routine files: each gives exit code 2 and one located line per mistake (every
+mistake in one run), never a traceback and never an output file. Expected lines sit beside each file
+in ``tests/data/bad/*.err``."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ BAD = sorted((DATA / "bad").glob("*.yaml"))
 
 
 def _expected(path: Path) -> str:
-    return path.with_suffix(".err").read_text(encoding="utf-8").strip()
+    lines = path.with_suffix(".err").read_text(encoding="utf-8").strip().splitlines()
+    return "\n".join(f"error: {line}" for line in lines)
 
 
 @pytest.mark.parametrize("path", BAD, ids=[path.stem for path in BAD])
@@ -22,7 +24,7 @@ def test_validate_reports_one_located_line(path: Path, monkeypatch: pytest.Monke
     # eSpeak NG, so that the timings in the expected messages do not depend on what is installed
     result = run_cli("validate", "--engine", "espeak", path.name)
     assert result.exit_code == 2, result
-    assert result.stderr.strip() == f"error: {_expected(path)}", result
+    assert result.stderr.strip() == _expected(path), result
     assert "Traceback" not in result.stderr
 
 
@@ -32,9 +34,8 @@ def test_export_writes_nothing(path: Path, tmp_path: Path, monkeypatch: pytest.M
     out = tmp_path / "out.wav"
     result = run_cli("export", path.name, "-o", str(out))
     assert result.exit_code == 2, result
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"error: {path.name}:"), (
-        result
-    )
+    assert result.stderr.count("\n") == _expected(path).count("\n") + 1, result
+    assert result.stderr.startswith(f"error: {path.name}:"), result
     assert list(tmp_path.iterdir()) == []
 
 

@@ -89,6 +89,7 @@ class RoutineSummary:
     steps: int
     length_s: float  # as written; the spoken session lasts this long unless --minutes changes it
     description: str
+    language: str = "en"
 
 
 def load(name_or_path: str) -> Routine:
@@ -108,6 +109,7 @@ def list_routines() -> list[RoutineSummary]:
                 len(routine.steps),
                 LEAD_IN_S + routine.steps_s + LEAD_OUT_S + routine.linger_s,
                 routine.description,
+                routine.language,
             )
         )
     return summaries

@@ -32,6 +32,11 @@ class _State:
     verbose = False
 
 
+def _error_lines(error: VoiceguideError) -> str:
+    """``error: ...`` on every line (a routine with several mistakes has one line each)."""
+    return "\n".join(f"error: {line}" for line in str(error).splitlines())
+
+
 def _say(message: str) -> None:
     click.echo(message, err=True)
 
@@ -442,7 +447,7 @@ def cache_clear() -> None:
 @cli.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def list_command(as_json: bool) -> None:
-    """List the bundled routines with their length and audience."""
+    """List the bundled routines with their length, audience and language."""
     summaries = api.list_routines()
     if as_json:
         click.echo(json.dumps([asdict(summary) for summary in summaries], indent=2))
@@ -450,7 +455,8 @@ def list_command(as_json: bool) -> None:
     width = max(len(summary.name) for summary in summaries)
     for summary in summaries:
         click.echo(
-            f"{summary.name:<{width}}  {format_duration(summary.length_s):>5}  {summary.audience:<7}  {summary.title}"
+            f"{summary.name:<{width}}  {format_duration(summary.length_s):>5}  {summary.audience:<7}  "
+            f"{summary.language:<5}  {summary.title}"
         )
 
 
@@ -473,7 +479,7 @@ def validate(files: tuple[Path, ...], no_speech: bool, **options: Any) -> None:
         except VoiceguideError as error:
             if error.exit_code != 2 or _State.debug:
                 raise
-            _say(f"error: {error}")
+            _say(_error_lines(error))
             failed += 1
         else:
             click.echo(f"ok: {path} ({routine.title}, {len(routine.steps)} steps)")
@@ -553,7 +559,7 @@ def _run(argv: list[str] | None) -> None:
     except VoiceguideError as error:
         if _State.debug:
             raise
-        _say(f"error: {error}")
+        _say(_error_lines(error))
         sys.exit(error.exit_code)
     except Exception as error:
         if _State.debug:

@@ -38,6 +38,26 @@ class RoutineError(InputError):
         )
 
 
+class RoutineProblemsError(RoutineError):
+    """Several mistakes in one routine file, found in one run: one located line each (at most 20,
+    then how many more). The first one's place is this error's place."""
+
+    def __init__(self, errors: tuple[RoutineError, ...], more: int = 0) -> None:
+        self.errors = errors
+        self.more = max(0, more)
+        first = errors[0]
+        super().__init__(first.source, first.line, first.field, first.message)
+
+    def __reduce__(self) -> tuple[type[RoutineProblemsError], tuple[tuple[RoutineError, ...], int]]:  # type: ignore[override]
+        return (type(self), (self.errors, self.more))
+
+    def __str__(self) -> str:
+        lines = [RoutineError.__str__(error) for error in self.errors]
+        if self.more:
+            lines.append(f"{self.errors[0].source}: and {self.more} more problems not shown")
+        return "\n".join(lines)
+
+
 class OptionError(InputError):
     """A command-line or API option is out of range or does not fit the routine."""
 

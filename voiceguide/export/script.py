@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from voiceguide.routine.durations import format_clock, format_duration
 from voiceguide.routine.model import Routine
+from voiceguide.routine.words import Words
 from voiceguide.timeline import Timeline
 
 
@@ -18,7 +19,7 @@ class _Row:
     cue: bool  # a cue mark, not words to read
 
 
-def _chapters(timeline: Timeline) -> list[tuple[str, float, list[_Row]]]:
+def _chapters(timeline: Timeline, words: Words) -> list[tuple[str, float, list[_Row]]]:
     sections: list[tuple[str, float, list[_Row]]] = [
         (c.title, c.start_s, []) for c in timeline.chapters
     ]
@@ -35,7 +36,9 @@ def _chapters(timeline: Timeline) -> list[tuple[str, float, list[_Row]]]:
     breathing_start: dict[int, tuple[float, str, int]] = {}
     for cue in timeline.cues:
         if cue.kind == "chime":
-            section_at(cue.start_s).append(_Row(cue.start_s, f"chime ({cue.name})", True))
+            section_at(cue.start_s).append(
+                _Row(cue.start_s, words.label("chime", name=cue.name), True)
+            )
         elif cue.kind == "inhale":
             chapter = max(
                 (i for i, c in enumerate(timeline.chapters) if c.start_s <= cue.start_s + 1e-9),
@@ -45,7 +48,11 @@ def _chapters(timeline: Timeline) -> list[tuple[str, float, list[_Row]]]:
             breathing_start[chapter] = (first, name, count + 1)
     for chapter, (start_s, name, count) in breathing_start.items():
         sections[chapter][2].append(
-            _Row(start_s, f"breathing: {name}, {count} breaths, following the tones", True)
+            _Row(start_s, words.label("breathing", name=name, count=count), True)
+        )
+    for hold in timeline.holds:  # the player waits for a key here; an export pauses
+        sections[hold.chapter][2].append(
+            _Row(hold.start_s, words.label("waits", seconds=f"{hold.duration_s:g}"), True)
         )
     for _, _, rows in sections:
         rows.sort(key=lambda row: row.start_s)
@@ -53,31 +60,28 @@ def _chapters(timeline: Timeline) -> list[tuple[str, float, list[_Row]]]:
 
 
 def script_markdown(routine: Routine, timeline: Timeline) -> str:
-    lines = [
-        f"# {routine.title}",
-        "",
-        routine.description,
-        "",
-        f"Length {format_duration(timeline.total_s)}.",
-        "",
-    ]
-    lines.append(
-        "Read each line at its time; lines in *italics* are cues you hear, not words to say."
-    )
-    for title, start_s, rows in _chapters(timeline):
+    words = routine.words
+    lines = [f"# {routine.title}", ""]
+    if routine.description:
+        lines += [routine.description, ""]
+    lines += [words.label("length", length=format_duration(timeline.total_s)), ""]
+    lines.append(words.label("read_hint"))
+    for title, start_s, rows in _chapters(timeline, words):
         lines += ["", f"## {format_clock(start_s)} · {title}", ""]
         for row in rows:
             text = f"*{row.text}*" if row.cue else row.text
             lines.append(f"- **{format_clock(row.start_s)}** {text}")
-    lines += ["", f"*{format_clock(timeline.total_s)} · end*", ""]
+    lines += ["", f"*{format_clock(timeline.total_s)} · {words.label('end')}*", ""]
     return "\n".join(lines)
 
 
 def script_html(routine: Routine, timeline: Timeline) -> str:
     escape = html.escape
+    words = routine.words
+    length = words.label("length", length=format_duration(timeline.total_s))
     parts = [
         "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{escape(routine.language)}"><head><meta charset="utf-8">',
         f"<title>{escape(routine.title)}</title>",
         "<style>body{font:1.35rem/1.6 Georgia,serif;max-width:40rem;margin:2rem auto;padding:0 1rem}"
         "h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #999;page-break-after:avoid}"
@@ -85,11 +89,10 @@ def script_html(routine: Routine, timeline: Timeline) -> str:
         "margin-right:.8rem}.cue{color:#555;font-style:italic}"
         "@media print{body{margin:0}}</style></head><body>",
         f"<h1>{escape(routine.title)}</h1>",
-        f"<p>{escape(routine.description)}</p>",
-        f"<p>Length {format_duration(timeline.total_s)}. Read each line at its time; lines in italics are "
-        "cues you hear, not words to say.</p>",
+        f"<p>{escape(routine.description)}</p>" if routine.description else "",
+        f"<p>{escape(length)} {escape(words.label('read_hint').replace('*', ''))}</p>",
     ]
-    for title, start_s, rows in _chapters(timeline):
+    for title, start_s, rows in _chapters(timeline, words):
         parts.append(f"<h2><time>{format_clock(start_s)}</time>{escape(title)}</h2><ul>")
         for row in rows:
             css = ' class="cue"' if row.cue else ""
@@ -98,6 +101,7 @@ def script_html(routine: Routine, timeline: Timeline) -> str:
             )
         parts.append("</ul>")
     parts.append(
-        f'<p class="cue"><time>{format_clock(timeline.total_s)}</time>end</p></body></html>'
+        f'<p class="cue"><time>{format_clock(timeline.total_s)}</time>{escape(words.label("end"))}'
+        "</p></body></html>"
     )
     return "\n".join(parts) + "\n"

@@ -2,57 +2,44 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import TypeVar
 
 import yaml
 
 from voiceguide.errors import RoutineError
-from voiceguide.routine import durations
 from voiceguide.routine.model import (
-    BUILTIN_PATTERNS,
-    CHIME_NAMES,
-    LOUDNESS_PRESETS,
-    SOUNDSCAPE_GAIN_DB,
     Audience,
-    BreathingPattern,
     Prompt,
     Routine,
-    SessionBreathing,
-    SoundscapeChoice,
     Step,
-    StepBreathing,
     VoiceSettings,
-    Where,
 )
+from voiceguide.routine.naming import derived_id, derived_title
+from voiceguide.routine.reader import span
+from voiceguide.routine.reader import span as _span
+from voiceguide.routine.settings import ENGINE_NAMES as ENGINE_NAMES
+from voiceguide.routine.settings import SettingsReader
 from voiceguide.routine.text import TextFormatError, check_text
+from voiceguide.routine.words import ENGLISH, Words, words_for
+from voiceguide.routine.wordsmap import missing_breath_words, missing_words, read_words
 from voiceguide.routine.yamlnodes import MAX_FILE_BYTES, read_nodes, too_large
 
-ENGINE_NAMES = ("piper", "espeak", "pyttsx3")
 MAX_STEPS = 200
 MAX_PROMPTS = 100
-MAX_TEXT_CHARS = 5_000
 MAX_TITLE_CHARS = 200
 MIN_STEP_S = 1.0
 MAX_STEP_S = 2 * 3600.0
 MAX_SESSION_S = 6 * 3600.0
 MAX_LINGER_S = 2 * 3600.0
-MAX_PATTERNS = 20
 MAX_HOLD_S = 600.0
-MAX_CYCLES = 200
-RATE_WPM = (80, 450)
-PITCH = (0, 99)
 
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
-_TRUE = {"true", "yes", "on"}
-_FALSE = {"false", "no", "off"}
-
-T = TypeVar("T")
+_NOUN = re.compile(r"[^\W\d_][\w-]{0,31}")
 
 
 def load_routine(path: Path, *, source: str | None = None, name: str | None = None) -> Routine:
@@ -83,80 +70,20 @@ def parse_routine(data: bytes, *, source: str, name: str, folder: str = ".") -> 
         raise RoutineError(
             source, 1, "", "expected a routine with title and steps, got an empty file"
         )
-    return _Reader(source).routine(node, name, folder)
+    reader = _Reader(source)
+    routine = reader.attempt(lambda: reader.routine(node, name, folder))
+    reader.raise_problems()
+    assert routine is not None
+    return routine
 
 
-class _Reader:
-    """Walks the node tree; each method checks one kind of value and says where it went wrong."""
+class _Reader(SettingsReader):
+    """Walks the node tree; every mistake is noted with its place and reading goes on."""
 
     def __init__(self, source: str) -> None:
-        self.source = source
-        self.patterns: dict[str, BreathingPattern] = dict(BUILTIN_PATTERNS)
-
-    def fail(self, node: yaml.Node, field: str, message: str) -> RoutineError:
-        return RoutineError(self.source, node.start_mark.line + 1, field, message)
-
-    def where(self, node: yaml.Node, field: str) -> Where:
-        return Where(self.source, node.start_mark.line + 1, field)
-
-    # -- containers ---------------------------------------------------------------------------
-    def mapping(
-        self, node: yaml.Node, field: str, required: tuple[str, ...], optional: tuple[str, ...]
-    ) -> dict[str, yaml.Node]:
-        if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, field, f"expected a mapping of fields, got {_kind(node)}")
-        known = required + optional
-        values: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(
-                    key_node,
-                    field or "routine",
-                    f"expected field names, got {_kind(key_node)} as a key",
-                )
-            key = str(key_node.value)
-            path = _join(field, key)
-            if key not in known:
-                hint = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-                suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-                expected = ", ".join(known)
-                raise self.fail(
-                    key_node, path, f"unknown field{suggestion}; expected one of: {expected}"
-                )
-            if key in values:
-                raise self.fail(key_node, path, "this field is given twice")
-            values[key] = value_node
-        for key in required:
-            if key not in values:
-                raise self.fail(node, field or "routine", f"missing field '{key}'")
-        return values
-
-    def sequence(self, node: yaml.Node, field: str, most: int) -> list[yaml.Node]:
-        if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(node, field, f"expected a list, got {_kind(node)}")
-        if not node.value:
-            raise self.fail(node, field, "expected at least one entry, got an empty list")
-        if len(node.value) > most:
-            raise self.fail(node, field, f"expected at most {most} entries, got {len(node.value)}")
-        return list(node.value)
-
-    # -- scalars ------------------------------------------------------------------------------
-    def scalar(self, node: yaml.Node, field: str, expected: str) -> str:
-        if not isinstance(node, yaml.ScalarNode):
-            raise self.fail(node, field, f"expected {expected}, got {_kind(node)}")
-        if node.tag.endswith(":null") and not node.style:  # plain `key:` or `key: null`
-            raise self.fail(node, field, f"expected {expected}, got nothing")
-        return str(node.value)
-
-    def text(self, node: yaml.Node, field: str, most: int = MAX_TEXT_CHARS) -> str:
-        value = self.scalar(node, field, "text").strip()
-        if not value:
-            raise self.fail(node, field, "expected text, got an empty string")
-        if len(value) > most:
-            raise self.fail(
-                node, field, f"expected at most {most:,} characters, got {len(value):,}"
-            )
-        return value
+        super().__init__(source)
+        self.words: Words = ENGLISH
+        self.audience = Audience.SELF
 
     def spoken(self, node: yaml.Node, field: str, *, each_hand: bool) -> str:
         value = self.text(node, field)
@@ -166,288 +93,188 @@ class _Reader:
             raise self.fail(node, field, str(error)) from None
         return value
 
-    def choice(self, node: yaml.Node, field: str, choices: tuple[str, ...]) -> str:
-        value = self.scalar(node, field, "one of " + ", ".join(choices))
-        if value not in choices:
-            raise self.fail(
-                node, field, f"expected one of {', '.join(choices)}, got '{_short(value)}'"
-            )
-        return value
-
-    def pattern(self, node: yaml.Node, field: str, regex: re.Pattern[str], expected: str) -> str:
-        value = self.scalar(node, field, expected)
-        if not regex.fullmatch(value):
-            raise self.fail(node, field, f"expected {expected}, got '{_short(value)}'")
-        return value
-
-    def integer(self, node: yaml.Node, field: str, bounds: tuple[int, int]) -> int:
-        low, high = bounds
-        expected = f"a whole number from {low} to {high}"
-        value = self.scalar(node, field, expected)
-        if not re.fullmatch(r"[+-]?[0-9]+", value.strip(), re.ASCII):
-            raise self.fail(node, field, f"expected {expected}, got '{_short(value)}'")
-        number = int(value)
-        if not low <= number <= high:
-            raise self.fail(node, field, f"expected {expected}, got {number}")
-        return number
-
-    def boolean(self, node: yaml.Node, field: str) -> bool:
-        value = self.scalar(node, field, "true or false")
-        if value.lower() in _TRUE:
-            return True
-        if value.lower() in _FALSE:
-            return False
-        raise self.fail(node, field, f"expected true or false, got '{_short(value)}'")
-
-    def duration(self, node: yaml.Node, field: str, low_s: float, high_s: float) -> float:
-        value = self.scalar(node, field, durations.EXPECTED)
-        try:
-            seconds = durations.parse_duration_s(value)
-        except ValueError:
-            raise self.fail(
-                node, field, f"expected {durations.EXPECTED}, got '{_short(value)}'"
-            ) from None
-        if not low_s <= seconds <= high_s:
-            span = f"{_span(low_s)} and {_span(high_s)}"
-            raise self.fail(
-                node, field, f"expected a duration between {span}, got '{_short(value)}'"
-            )
-        return seconds
-
     # -- the routine --------------------------------------------------------------------------
-    def routine(self, node: yaml.Node, name: str, folder: str) -> Routine:
+    def routine(self, node: yaml.Node, name: str, folder: str) -> Routine | None:
         optional = (
-            "voice", "soundscape", "breathing", "breathing_patterns", "chime", "linger", "wind_down", "loudness",
-            "collection", "recordings",
+            "description", "audience", "language", "voice", "soundscape", "breathing", "breathing_patterns",
+            "chime", "linger", "wind_down", "loudness", "collection", "recordings", "words",
         )  # fmt: skip
-        fields = self.mapping(
-            node, "", ("title", "description", "audience", "language", "steps"), optional
-        )
+        fields = self.mapping(node, "", ("title", "steps"), optional, partial=True)
         if "breathing_patterns" in fields:
-            self.custom_patterns(fields["breathing_patterns"])
-        steps_node = fields["steps"]
-        steps = tuple(
-            self.step(step_node, f"steps[{index}]")
-            for index, step_node in enumerate(self.sequence(steps_node, "steps", MAX_STEPS))
+            self.attempt(lambda: self.custom_patterns(fields["breathing_patterns"]))
+        title = self.field(fields, "title", lambda n: self.text(n, "title", MAX_TITLE_CHARS))
+        audience = self.field(
+            fields, "audience", lambda n: Audience(self.choice(n, "audience", ("self", "partner")))
         )
-        seen: dict[str, int] = {}
-        for index, step in enumerate(steps):
-            if step.id in seen:
-                raise RoutineError(
-                    self.source, step.id_where.line, f"steps[{index}].id",
-                    f"expected a unique id, but '{step.id}' is also steps[{seen[step.id]}].id",
-                )  # fmt: skip
-            seen[step.id] = index
+        self.audience = audience or Audience.SELF
+        expected = "a language code like 'en' or 'en-us'"
+        language = self.field(
+            fields, "language", lambda n: self.pattern(n, "language", _LANGUAGE, expected)
+        )
+        self.words = words_for(language or "en")
+        if "words" in fields:
+            self.words = read_words(self, fields["words"], self.words)
+        steps = self.field(fields, "steps", self.steps)
+        description = self.field(fields, "description", lambda n: self.text(n, "description"))
+        if title is None or steps is None or ("language" in fields and language is None):
+            self.field(fields, "voice", self.voice)  # every mistake in one run
+            return None
         routine = Routine(
             name=name,
             source=self.source,
-            title=self.text(fields["title"], "title", MAX_TITLE_CHARS),
-            description=self.text(fields["description"], "description"),
-            audience=Audience(self.choice(fields["audience"], "audience", ("self", "partner"))),
-            language=self.pattern(
-                fields["language"], "language", _LANGUAGE, "a language code like 'en' or 'en-us'"
-            ),
-            voice=self.voice(fields["voice"]) if "voice" in fields else VoiceSettings(),
+            title=title,
+            description=description or "",
+            audience=self.audience,
+            language=language or "en",
+            voice=self.field(fields, "voice", self.voice) or VoiceSettings(),
             steps=steps,
             folder=folder,
-            language_where=self.where(fields["language"], "language"),
-            soundscape=self._opt(fields, "soundscape", self.soundscape),
-            breathing=self._opt(fields, "breathing", self.session_breathing),
-            chime=self.chime(fields["chime"]) if "chime" in fields else "bell",
-            linger_s=self._opt(
+            language_where=self.where(fields["language"], "language") if language else None,
+            soundscape=self.field(fields, "soundscape", self.soundscape),
+            breathing=self.field(fields, "breathing", self.session_breathing),
+            chime=self.field(fields, "chime", self.chime) if "chime" in fields else "bell",
+            linger_s=self.field(
                 fields, "linger", lambda n: self.duration(n, "linger", 0.0, MAX_LINGER_S)
             )
             or 0.0,
-            wind_down_s=self._opt(
+            wind_down_s=self.field(
                 fields, "wind_down", lambda n: self.duration(n, "wind_down", 0.0, MAX_SESSION_S)
             )
             or 0.0,
-            loudness_lufs=self._opt(fields, "loudness", self.loudness),
-            collection=self._opt(
+            loudness_lufs=self.field(fields, "loudness", self.loudness),
+            collection=self.field(
                 fields, "collection", lambda n: self.text(n, "collection", MAX_TITLE_CHARS)
             ),
-            recordings=self._opt(fields, "recordings", lambda n: self.text(n, "recordings", 500)),
+            recordings=self.field(fields, "recordings", lambda n: self.text(n, "recordings", 500)),
+            words=self.words,
         )
         if routine.steps_s > MAX_SESSION_S:
             raise self.fail(
-                steps_node, "steps",
-                f"expected at most {_span(MAX_SESSION_S)} in all, got {_span(routine.steps_s)}",
+                fields["steps"], "steps",
+                f"expected at most {span(MAX_SESSION_S)} in all, got {span(routine.steps_s)}",
             )  # fmt: skip
         return routine
 
-    def voice(self, node: yaml.Node) -> VoiceSettings:
-        fields = self.mapping(node, "voice", (), ("engine", "name", "rate_wpm", "pitch"))
-        return VoiceSettings(
-            engine=self._opt(
-                fields, "engine", lambda n: self.choice(n, "voice.engine", ENGINE_NAMES)
-            ),
-            name=self._opt(fields, "name", self.voice_name),
-            rate_wpm=self._opt(
-                fields, "rate_wpm", lambda n: self.integer(n, "voice.rate_wpm", RATE_WPM)
-            ),
-            pitch=self._opt(fields, "pitch", lambda n: self.integer(n, "voice.pitch", PITCH)),
-            name_where=self.where(fields["name"], "voice.name") if "name" in fields else None,
-        )
+    def steps(self, node: yaml.Node) -> tuple[Step, ...] | None:
+        read = [
+            self.attempt(partial(self.step, step_node, f"steps[{index}]"))
+            for index, step_node in enumerate(self.sequence(node, "steps", MAX_STEPS))
+        ]
+        given: dict[str, int] = {}
+        for index, step in enumerate(read):
+            if step is None or not step.id:
+                continue
+            if step.id in given:
+                self.note(
+                    RoutineError(
+                        self.source, step.id_where.line, f"steps[{index}].id",
+                        f"expected a unique id, but '{step.id}' is also steps[{given[step.id]}].id",
+                    )
+                )  # fmt: skip
+            given.setdefault(step.id, index)
+        if any(step is None for step in read):
+            return None
+        taken = set(given)
+        steps = []
+        for index, step in enumerate(read):
+            assert step is not None
+            if not step.id:
+                step = replace(step, id=derived_id(step.title, index, taken))
+                taken.add(step.id)
+            steps.append(step)
+        return tuple(steps)
 
-    def voice_name(self, node: yaml.Node) -> str:
-        """A voice's name, never a file: only the user loads a model file (--voice-model)."""
-        name = self.text(node, "voice.name", 100)
-        if name.lower().endswith(".onnx") or "/" in name or "\\" in name:
-            raise self.fail(
-                node, "voice.name",
-                "expected the name of an installed voice ('voiceguide voices'), not a file; "
-                "a voice model file is given with --voice-model",
+    def step(self, node: yaml.Node, field: str) -> Step | None:
+        optional = (
+            "id",
+            "title",
+            "prompts",
+            "each_hand",
+            "each_side",
+            "switch_say",
+            "breathe",
+            "hold",
+        )
+        fields = self.mapping(node, field, ("say", "duration"), optional, partial=True)
+        each_hand = self.field(fields, "each_hand", lambda n: self.boolean(n, f"{field}.each_hand"))
+        noun = self.field(
+            fields, "each_side",
+            lambda n: self.pattern(n, f"{field}.each_side", _NOUN, "a body part like foot, knee or shoulder"),
+        )  # fmt: skip
+        if "each_side" in fields and "each_hand" in fields:
+            self.note(
+                self.fail(fields["each_side"], f"{field}.each_side", "expected each_side or each_hand, not both")
             )  # fmt: skip
-        return name
-
-    def soundscape(self, node: yaml.Node) -> SoundscapeChoice:
-        fields = self.mapping(node, "soundscape", ("name",), ("gain_db",))
-        low, high = SOUNDSCAPE_GAIN_DB
-        return SoundscapeChoice(
-            name=self.text(fields["name"], "soundscape.name", 500),
-            gain_db=self._opt(
-                fields, "gain_db", lambda n: self.number(n, "soundscape.gain_db", low, high)
-            ),
-            where=self.where(fields["name"], "soundscape.name"),
-        )
-
-    def chime(self, node: yaml.Node) -> str | None:
-        value = self.choice(node, "chime", (*CHIME_NAMES, "none"))
-        return None if value == "none" else value
-
-    def loudness(self, node: yaml.Node) -> float:
-        value = self.scalar(node, "loudness", "a preset (spoken, sleep) or a level in LUFS")
-        if value in LOUDNESS_PRESETS:
-            return LOUDNESS_PRESETS[value]
-        return self.number(
-            node, "loudness", -35.0, -10.0, expected="spoken, sleep, or a level in LUFS"
-        )
-
-    def custom_patterns(self, node: yaml.Node) -> None:
-        if not isinstance(node, yaml.MappingNode):
-            raise self.fail(
-                node,
-                "breathing_patterns",
-                f"expected a mapping of named patterns, got {_kind(node)}",
-            )
-        if len(node.value) > MAX_PATTERNS:
-            raise self.fail(node, "breathing_patterns", f"expected at most {MAX_PATTERNS} patterns")
-        for key_node, value_node in node.value:
-            name = self.pattern(
-                key_node,
-                "breathing_patterns",
-                _ID,
-                "a pattern name of lowercase letters, digits and '-'",
-            )
-            field = f"breathing_patterns.{name}"
-            if name in self.patterns:
-                raise self.fail(key_node, field, "this pattern name is already taken")
-            fields = self.mapping(value_node, field, ("in", "out"), ("hold", "rest"))
-            seconds = {
-                key: self.duration(
-                    fields[key], f"{field}.{key}", 0.5 if key in ("in", "out") else 0.0, 60.0
-                )
-                for key in fields
-            }
-            self.patterns[name] = BreathingPattern(
-                name,
-                seconds["in"],
-                seconds.get("hold", 0.0),
-                seconds["out"],
-                seconds.get("rest", 0.0),
-            )
-
-    def breathing_pattern(self, node: yaml.Node, field: str) -> BreathingPattern:
-        name = self.scalar(node, field, "a breathing pattern name")
-        if name not in self.patterns:
-            hint = difflib.get_close_matches(name, self.patterns, n=1, cutoff=0.6)
-            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-            known = ", ".join(self.patterns)
-            raise self.fail(
-                node,
-                field,
-                f"unknown breathing pattern '{_short(name)}'{suggestion}; expected one of: {known}",
-            )
-        return self.patterns[name]
-
-    def session_breathing(self, node: yaml.Node) -> SessionBreathing:
-        fields = self.mapping(node, "breathing", ("pattern",), ("during",))
-        during = (
-            self.choice(fields["during"], "breathing.during", ("all", "edges"))
-            if "during" in fields
-            else "edges"
-        )
-        return SessionBreathing(
-            self.breathing_pattern(fields["pattern"], "breathing.pattern"), during
-        )
-
-    def step_breathing(self, node: yaml.Node, field: str) -> StepBreathing:
-        fields = self.mapping(node, field, ("pattern", "cycles"), ("spoken",))
-        cycles = self.integer(fields["cycles"], f"{field}.cycles", (1, MAX_CYCLES))
-        spoken = (
-            self.integer(fields["spoken"], f"{field}.spoken", (0, cycles))
-            if "spoken" in fields
-            else min(2, cycles)
-        )
-        return StepBreathing(
-            self.breathing_pattern(fields["pattern"], f"{field}.pattern"), cycles, spoken
-        )
-
-    def number(
-        self, node: yaml.Node, field: str, low: float, high: float, expected: str | None = None
-    ) -> float:
-        wanted = expected or f"a number from {low:g} to {high:g}"
-        value = self.scalar(node, field, wanted)
-        if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", value.strip(), re.ASCII):
-            raise self.fail(node, field, f"expected {wanted}, got '{_short(value)}'")
-        number = float(value)
-        if not low <= number <= high:
-            raise self.fail(node, field, f"expected {wanted}, got {number:g}")
-        return number
-
-    def step(self, node: yaml.Node, field: str) -> Step:
-        fields = self.mapping(
-            node,
-            field,
-            ("id", "title", "say", "duration"),
-            ("prompts", "each_hand", "switch_say", "breathe", "hold"),
-        )
-        each_hand = (
-            self.boolean(fields["each_hand"], f"{field}.each_hand")
-            if "each_hand" in fields
-            else False
-        )
-        duration_s = self.duration(fields["duration"], f"{field}.duration", MIN_STEP_S, MAX_STEP_S)
-        prompts: tuple[Prompt, ...] = ()
-        if "prompts" in fields:
-            prompts = self.prompts(fields["prompts"], f"{field}.prompts", duration_s, each_hand)
+        per_side = bool(each_hand) or noun is not None
+        duration_s = self.field(
+            fields, "duration", lambda n: self.duration(n, f"{field}.duration", MIN_STEP_S, MAX_STEP_S)
+        )  # fmt: skip
+        prompts = self.field(
+            fields, "prompts",
+            lambda n: self.prompts(n, f"{field}.prompts", duration_s or MAX_STEP_S, per_side),
+        )  # fmt: skip
         switch_text = None
-        if "switch_say" in fields:
-            if not each_hand:
-                raise self.fail(
-                    fields["switch_say"], f"{field}.switch_say", "only used with 'each_hand: true'"
+        if "switch_say" in fields and not per_side:
+            self.note(
+                self.fail(
+                    fields["switch_say"], f"{field}.switch_say",
+                    "only used with 'each_hand: true' or 'each_side: NOUN'",
                 )
-            switch_text = self.spoken(fields["switch_say"], f"{field}.switch_say", each_hand=True)
-        return Step(
-            id=self.pattern(
-                fields["id"], f"{field}.id", _ID, "an id of lowercase letters, digits and '-'"
-            ),
-            title=self.text(fields["title"], f"{field}.title", MAX_TITLE_CHARS),
-            text=self.spoken(fields["say"], f"{field}.say", each_hand=each_hand),
-            duration_s=duration_s,
-            prompts=prompts,
-            each_hand=each_hand,
-            switch_text=switch_text,
-            breathe=self.step_breathing(fields["breathe"], f"{field}.breathe")
-            if "breathe" in fields
-            else None,
-            hold_s=self.duration(fields["hold"], f"{field}.hold", 1.0, MAX_HOLD_S)
-            if "hold" in fields
-            else None,
-            where=self.where(fields["duration"], f"{field}.duration"),
-            id_where=self.where(fields["id"], f"{field}.id"),
-            say_where=self.where(fields["say"], f"{field}.say"),
+            )  # fmt: skip
+        elif "switch_say" in fields:
+            switch_text = self.field(
+                fields, "switch_say", lambda n: self.spoken(n, f"{field}.switch_say", each_hand=True)
+            )  # fmt: skip
+        text = self.field(
+            fields, "say", lambda n: self.spoken(n, f"{field}.say", each_hand=per_side)
         )
+        breathe = self.field(
+            fields, "breathe", lambda n: self.step_breathing(n, f"{field}.breathe")
+        )
+        if per_side:
+            key = "each_side" if noun is not None else "each_hand"
+            wanted = self.words.missing_for_side(
+                noun or "hand", switch_text is None and "switch_say" not in fields, self.audience is Audience.PARTNER
+            )  # fmt: skip
+            self.want_words(fields[key], f"{field}.{key}", wanted)
+        if breathe is not None and breathe.spoken_cycles:
+            self.want_words(
+                fields["breathe"], f"{field}.breathe", missing_breath_words(self.words, breathe)
+            )
+        ident = self.field(
+            fields, "id", lambda n: self.pattern(n, f"{field}.id", _ID, "an id of lowercase letters, digits and '-'")
+        )  # fmt: skip
+        title = self.field(
+            fields, "title", lambda n: self.text(n, f"{field}.title", MAX_TITLE_CHARS)
+        )
+        hold_s = self.field(
+            fields, "hold", lambda n: self.duration(n, f"{field}.hold", 1.0, MAX_HOLD_S)
+        )
+        if (
+            text is None
+            or duration_s is None
+            or (fields.keys() & {"id", "title"}) - _given(ident, title)
+        ):
+            return None
+        return Step(
+            id=ident or "",  # derived from the title once every step is read
+            title=title or derived_title(text),
+            text=text,
+            duration_s=duration_s,
+            prompts=prompts or (),
+            each_hand=per_side,
+            switch_text=switch_text,
+            breathe=breathe,
+            hold_s=hold_s,
+            where=self.where(fields["duration"], f"{field}.duration"),
+            id_where=self.where(fields.get("id", node), f"{field}.id"),
+            say_where=self.where(fields["say"], f"{field}.say"),
+            side=noun or "hand",
+        )
+
+    def want_words(self, node: yaml.Node, field: str, wanted: list[str]) -> None:
+        if wanted:
+            self.note(self.fail(node, field, missing_words(self.words.language, wanted)))
 
     def prompts(
         self, node: yaml.Node, field: str, step_s: float, each_hand: bool
@@ -485,31 +312,7 @@ class _Reader:
             prompts.append(Prompt(at_s, text, self.where(fields[key], f"{path}.{key}"), after_s))
         return tuple(prompts)
 
-    @staticmethod
-    def _opt(fields: dict[str, yaml.Node], key: str, read: Callable[[yaml.Node], T]) -> T | None:
-        return read(fields[key]) if key in fields else None
 
-
-def _join(field: str, key: str) -> str:
-    return f"{field}.{key}" if field else key
-
-
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return f"'{_short(str(node.value))}'"
-
-
-def _short(value: str, most: int = 40) -> str:
-    flat = " ".join(value.split())
-    return flat if len(flat) <= most else flat[: most - 1] + "…"
-
-
-def _span(seconds: float) -> str:
-    if seconds >= 3600 and seconds % 3600 == 0:
-        return f"{seconds / 3600:g} h"
-    if seconds >= 60 and seconds % 60 == 0:
-        return f"{seconds / 60:g} min"
-    return f"{seconds:g} s"
+def _given(ident: str | None, title: str | None) -> set[str]:
+    """Which of a step's id and title were read without a mistake."""
+    return {key for key, value in (("id", ident), ("title", title)) if value is not None}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from voiceguide.routine.words import ENGLISH, Words
+
 
 class Audience(Enum):
     SELF = "self"  # the listener massages their own hands
@@ -143,11 +145,11 @@ class SoundscapeChoice:
 class Step:
     id: str
     title: str
-    text: str  # may hold [pause Ns] marks and {hand}/{other_hand} placeholders
-    duration_s: float  # per hand when each_hand is set
+    text: str  # may hold [pause Ns] marks and {side}/{other_side} ({hand}) placeholders
+    duration_s: float  # per side when each_hand is set
     prompts: tuple[Prompt, ...] = ()
-    each_hand: bool = False
-    switch_text: str | None = None  # spoken at the start of the left-hand round
+    each_hand: bool = False  # the step runs once per side (each_hand, or each_side: NOUN)
+    switch_text: str | None = None  # spoken at the start of the left round
     breathe: StepBreathing | None = None
     hold_s: float | None = (
         None  # after the opening words: the player waits for a key; an export pauses this long
@@ -155,6 +157,7 @@ class Step:
     where: Where = field(default_factory=lambda: Where("<memory>", None, "steps"))  # its duration
     id_where: Where = field(default_factory=lambda: Where("<memory>", None, "steps"))
     say_where: Where = field(default_factory=lambda: Where("<memory>", None, "steps"))
+    side: str = "hand"  # the body part named by {side} when each_hand is set (each_side: NOUN)
 
     @property
     def hands(self) -> tuple[Hand | None, ...]:
@@ -185,6 +188,7 @@ class Routine:
     loudness_lufs: float | None = None  # None: the spoken-word default
     collection: str | None = None  # the album this session belongs to, in exported tags
     recordings: str | None = None  # a folder of recorded lines (relative to the routine's folder)
+    words: Words = ENGLISH  # the words voiceguide adds, in the routine's language
 
     @property
     def steps_s(self) -> float:

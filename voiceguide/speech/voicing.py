@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from voiceguide.errors import OptionError
 from voiceguide.routine.load import ENGINE_NAMES
+from voiceguide.routine.speakable import speakable
 from voiceguide.speech.base import Clip, SpeechEngine, Voice
 from voiceguide.speech.cache import ClipCache, clip_key
 
@@ -112,7 +113,8 @@ def speak_all(
 ) -> dict[str, Clip]:
     """Every text's clip, from the cache where it is, from the engine (then cached) where not."""
     identity = engine.identity(voice)
-    keys = {text: clip_key(identity, voice, text) for text in texts}
+    spoken = {text: speakable(text) for text in texts}  # no emoji or symbol names read aloud
+    keys = {text: clip_key(identity, voice, spoken[text]) for text in texts}
     clips: dict[str, Clip] = {}
     missing: list[str] = []
     for text in texts:
@@ -127,7 +129,8 @@ def speak_all(
     batch = 16
     for start in range(0, len(missing), batch):
         chunk = missing[start : start + batch]
-        for text, clip in zip(chunk, engine.synthesize(chunk, voice), strict=True):
+        said = engine.synthesize([spoken[text] for text in chunk], voice)
+        for text, clip in zip(chunk, said, strict=True):
             cache.put(keys[text], clip)
             clips[text] = clip
         done += len(chunk)

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from voiceguide.errors import RoutineError
 from voiceguide.routine.model import Audience, Hand, Pause, Prompt, Routine, Speech, Step
 from voiceguide.routine.text import split_segments
+from voiceguide.routine.words import Words
 from voiceguide.timeline.fitting import fit
 from voiceguide.timeline.items import (
     BreathItem,
@@ -25,14 +26,8 @@ from voiceguide.timeline.session_cues import chimes, session_breathing
 SWITCH_GAP_S = 0.8  # between the switch line and the step's own words
 PROMPT_GAP_S = 1.0  # a prompt given only 'at:' starts at least this long after the words before it
 TAIL_S = 1.0  # a step's silent tail shrinks to this before the step grows
-BREATH_WORDS = {"inhale": "Breathe in.", "hold": "Hold.", "exhale": "And out."}
 WIND_DOWN_RATE = 0.88  # the last step of a wind-down is spoken at this fraction of the rate
 WIND_DOWN_GAIN_DB = -4.0  # and this much softer
-
-DEFAULT_SWITCH = {
-    Audience.SELF: "Now switch hands, and give the same care to your left hand.",
-    Audience.PARTNER: "Now move across to your partner's left hand.",
-}
 
 
 def spoken_lines(routine: Routine, recordings: Mapping[str, str] | None = None) -> tuple[Line, ...]:
@@ -53,8 +48,9 @@ def step_of_lines(routine: Routine, recordings: Mapping[str, str] | None = None)
                         seen.setdefault(_line(segment.text, rate_scale, recording), step_index)
         if step.breathe and step.breathe.spoken_cycles:
             for kind, _ in step.breathe.pattern.phases:
-                if kind in BREATH_WORDS:
-                    seen.setdefault(Line(BREATH_WORDS[kind], rate_scale), step_index)
+                word = routine.words.breath(kind)  # in the routine's language (routine/words.py)
+                if word:
+                    seen.setdefault(Line(word, rate_scale), step_index)
     return seen
 
 
@@ -134,7 +130,7 @@ def _round_lines(
     def line(
         text: str, kind: VoiceKind, *names: str
     ) -> tuple[tuple[Speech | Pause, ...], VoiceKind, str | None]:
-        segments = split_segments(text, hand)
+        segments = split_segments(text, hand, routine.words.side(step.side))
         recording = next((recordings[name] for name in names if name in recordings), None)
         if recording is None:
             return segments, kind, None
@@ -144,7 +140,10 @@ def _round_lines(
     side = f"{step.id}-{hand.value}" if hand else step.id
     lines: _Lines = []
     if hand is Hand.LEFT:
-        switch = step.switch_text or DEFAULT_SWITCH[routine.audience]
+        switch = step.switch_text or routine.words.switch_line(
+            step.side, routine.audience is Audience.PARTNER
+        )  # checked by the loader: the routine's language has one, or its words: map does
+        assert switch is not None
         lines.append(line(switch, "switch", f"{step.id}-switch"))
     lines.append(line(step.text, "say", side, step.id))
     lines.extend(
@@ -172,7 +171,11 @@ def _step_items(
     silent tail takes up the difference, and when it would fall under :data:`TAIL_S` the step grows."""
     rate_scale, gain_db = level
     for hand in step.hands:
-        title = f"{step.title} ({hand.value} hand)" if hand else step.title
+        title = (
+            routine.words.chapter_title(step.title, step.side, hand is Hand.RIGHT)
+            if hand
+            else step.title
+        )
         yield Mark(title, step.id, step_index, hand)
         prompts = iter(step.prompts)
         cursor_s = fixed_s = 0.0  # fixed_s: what no rate can shorten (pauses, breathing, holds)
@@ -195,7 +198,7 @@ def _step_items(
                 cursor_s += SWITCH_GAP_S
                 fixed_s += SWITCH_GAP_S
             if kind == "say" and step.breathe:
-                breath = _breath_item(step, clip_s, rate_scale, gain_db)
+                breath = _breath_item(step, clip_s, rate_scale, gain_db, routine.words)
                 yield fixed(SWITCH_GAP_S)
                 yield breath
                 cursor_s += SWITCH_GAP_S + breath.duration_s
@@ -232,15 +235,16 @@ def _prompt_gap_s(prompt: Prompt, words_end_s: float) -> float:
 
 
 def _breath_item(
-    step: Step, clip_s: Mapping[Line, float], rate_scale: float, gain_db: float
+    step: Step, clip_s: Mapping[Line, float], rate_scale: float, gain_db: float, table: Words
 ) -> BreathItem:
     assert step.breathe is not None
     words: dict[str, tuple[Line, float]] = {}
     if step.breathe.spoken_cycles:
         for kind, phase_s in step.breathe.pattern.phases:
-            if kind not in BREATH_WORDS:
+            word = table.breath(kind)
+            if not word:
                 continue
-            line = Line(BREATH_WORDS[kind], rate_scale)
+            line = Line(word, rate_scale)
             if clip_s[line] > phase_s:
                 field = step.where.field.rsplit(".", 1)[0] + ".breathe.pattern"
                 raise RoutineError(

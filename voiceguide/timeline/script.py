@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from voiceguide.routine.durations import format_clock, format_duration
-from voiceguide.timeline.model import Timeline
+from voiceguide.timeline.model import Hold, Timeline
 
 
 def format_timeline(timeline: Timeline) -> str:
-    """One line per spoken line, a heading per chapter, and where paced breathing runs."""
+    """One line per spoken line, a heading per chapter, where paced breathing runs, and where the
+    player waits for a key (a hold)."""
     lines = [f"{timeline.title}  ({format_duration(timeline.total_s)})"]
     chapter = -1
     breathing_shown: set[int] = set()
+    holds = list(timeline.holds)
     for event in timeline.events:
+        while holds and holds[0].start_s <= event.start_s:
+            lines.append(_hold_line(holds.pop(0)))
         if event.chapter != chapter:
             chapter = event.chapter
             heading = timeline.chapters[chapter]
@@ -25,6 +29,7 @@ def format_timeline(timeline: Timeline) -> str:
                 )
             continue
         lines.append(f"{format_clock(event.start_s)}  {event.text}")
+    lines.extend(_hold_line(hold) for hold in holds)
     lines.append("")
     if timeline.total_s - timeline.steps_end_s > 10:
         lines.append(
@@ -32,3 +37,10 @@ def format_timeline(timeline: Timeline) -> str:
         )
     lines.append(f"{format_clock(timeline.total_s)}  (end)")
     return "\n".join(lines)
+
+
+def _hold_line(hold: Hold) -> str:
+    return (
+        f"{format_clock(hold.start_s)}  (hold: waits for you, space goes on; "
+        f"an export pauses {hold.duration_s:g} s)"
+    )

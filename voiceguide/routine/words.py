@@ -1,0 +1,325 @@
+"""The words voiceguide adds to a routine, in the routine's language: which side of the body
+(``{side}``, the chapter suffix), the default switch line, the spoken breathing cues, and the labels
+of the printed script. Built-in tables for en, de, es and fr; a routine's ``words:`` map adds or
+overrides any of them. Standard library only.
+
+Side words are per noun because in most languages the adjective agrees with it (Spanish *mano
+derecha* but *pie derecho*, French *main droite* but *pied droit*): a noun's entry gives the word
+``{side}`` becomes (``right``/``left``) and the chapter suffix (``right_title``/``left_title``).
+German ``{side}`` is the weak form ``rechte``/``linke`` so an author adds the ending the sentence
+needs (``deinen {side}n Fuß`` -> ``deinen rechten Fuß``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+BREATH_KEYS = {"inhale": "breathe_in", "hold": "hold", "exhale": "breathe_out"}
+SIDE_KEYS = ("right", "left", "right_title", "left_title")
+SCRIPT_KEYS = ("length", "read_hint", "chime", "breathing", "waits", "end")
+LINE_KEYS = ("breathe_in", "hold", "breathe_out", "switch", "switch_partner")
+
+
+@dataclass(frozen=True, slots=True)
+class SideWords:
+    """How one side of one body part is named: ``{side}`` in the right and left rounds, and the
+    chapter suffixes; optionally its own switch lines (else the language's, built from ``left_title``)."""
+
+    right: str
+    left: str
+    right_title: str
+    left_title: str
+    switch: str | None = None
+    switch_partner: str | None = None
+
+    def word(self, right: bool) -> str:
+        return self.right if right else self.left
+
+    def title(self, right: bool) -> str:
+        return self.right_title if right else self.left_title
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Every generated word for one routine; ``None`` where its language has no word (a routine that
+    needs one is refused by ``validate``)."""
+
+    language: str
+    lines: tuple[tuple[str, str], ...] = ()  # LINE_KEYS -> text; switch lines may use {left_title}
+    sides: tuple[tuple[str, SideWords], ...] = ()  # noun (as written in each_side) -> its words
+    script: tuple[tuple[str, str], ...] = ()  # SCRIPT_KEYS -> label, English when not given
+    any_noun: bool = False  # English: "right NOUN" for a noun not in the table
+    chapter_format: str = "{title} ({side})"
+
+    def line(self, key: str) -> str | None:
+        return dict(self.lines).get(key)
+
+    def breath(self, kind: str) -> str | None:
+        """The spoken cue for a breath phase (inhale, hold, exhale), or ``None`` for rest."""
+        return self.line(BREATH_KEYS[kind]) if kind in BREATH_KEYS else None
+
+    def side(self, noun: str) -> SideWords | None:
+        found = dict(self.sides).get(noun)
+        if found is None and self.any_noun:
+            return SideWords("right", "left", f"right {noun}", f"left {noun}")
+        return found
+
+    def switch_line(self, noun: str, partner: bool) -> str | None:
+        """What opens the left round when the step gives no ``switch_say``."""
+        side = self.side(noun)
+        key = "switch_partner" if partner else "switch"
+        own = None if side is None else (side.switch_partner if partner else side.switch)
+        template = own or self.line(key)
+        if template is None or side is None:
+            return None
+        return template.replace("{left_title}", side.left_title)
+
+    def chapter_title(self, title: str, noun: str, right: bool) -> str:
+        side = self.side(noun)
+        shown = side.title(right) if side else ("right" if right else "left")
+        return self.chapter_format.format(title=title, side=shown)
+
+    def label(self, key: str, **values: object) -> str:
+        return (dict(self.script).get(key) or _EN_SCRIPT[key]).format(**values)
+
+    def missing_for_side(self, noun: str, needs_switch: bool, partner: bool) -> list[str]:
+        """The ``words:`` entries a per-side step on ``noun`` needs and this table lacks."""
+        if self.side(noun) is None:
+            wanted = [f"sides.{noun}.{key}" for key in SIDE_KEYS]
+            if needs_switch and self.line("switch_partner" if partner else "switch") is None:
+                wanted.append("switch_partner" if partner else "switch")
+            return wanted
+        if needs_switch and self.switch_line(noun, partner) is None:
+            return ["switch_partner" if partner else "switch"]
+        return []
+
+    def with_overrides(
+        self, lines: Mapping[str, str], sides: Mapping[str, Mapping[str, str]]
+    ) -> Words:
+        """These words with a routine's own ``words:`` on top (a partial side entry fills in from
+        the table's entry for that noun)."""
+        merged_sides = dict(self.sides)
+        for noun, given in sides.items():
+            base = self.side(noun)
+            keys = (*SIDE_KEYS, "switch", "switch_partner")
+            values = {key: getattr(base, key) for key in keys} if base else {}
+            values = {**values, **given}
+            if all(key in values and values[key] for key in SIDE_KEYS):
+                merged_sides[noun] = SideWords(**values)
+        script = {key: value for key, value in lines.items() if key in SCRIPT_KEYS}
+        spoken = {key: value for key, value in lines.items() if key in LINE_KEYS}
+        return replace(
+            self,
+            lines=tuple({**dict(self.lines), **spoken}.items()),
+            sides=tuple(merged_sides.items()),
+            script=tuple({**dict(self.script), **script}.items()),
+        )
+
+
+def words_for(language: str) -> Words:
+    """The built-in table for a language code (``de-at`` uses ``de``); an empty one if none."""
+    family = language.lower().replace("_", "-").split("-")[0]
+    return _TABLES.get(family) or Words(language=family)
+
+
+# -- the tables -------------------------------------------------------------------------------
+_EN_SCRIPT = {
+    "length": "Length {length}.",
+    "read_hint": "Read each line at its time; lines in *italics* are cues you hear, not words to say.",
+    "chime": "chime ({name})",
+    "breathing": "breathing: {name}, {count} breaths, following the tones",
+    "waits": "waits for you: go on when ready (an exported file pauses {seconds} s)",
+    "end": "end",
+}
+
+
+def _gendered(
+    nouns: Mapping[str, tuple[str, str]],
+    adjectives: Mapping[str, tuple[str, str]],
+    phrase: str,
+    side_word: Mapping[str, tuple[str, str]] | None = None,
+) -> tuple[tuple[str, SideWords], ...]:
+    """Side words for nouns of known gender: ``adjectives[gender]`` is the (right, left) form in a
+    title, ``phrase`` orders noun and adjective; ``side_word`` the ``{side}`` forms (else the same)."""
+    entries = []
+    for key, (noun, gender) in nouns.items():
+        right, left = adjectives[gender]
+        word_right, word_left = (side_word or adjectives)[gender]
+        entries.append(
+            (
+                key,
+                SideWords(
+                    word_right,
+                    word_left,
+                    phrase.format(adj=right, noun=noun),
+                    phrase.format(adj=left, noun=noun),
+                ),
+            )
+        )
+    return tuple(entries)
+
+
+def _with_hand_switch(
+    entries: tuple[tuple[str, SideWords], ...], switch: str, partner: str
+) -> tuple[tuple[str, SideWords], ...]:
+    return tuple(
+        (noun, replace(words, switch=switch, switch_partner=partner) if noun == "hand" else words)
+        for noun, words in entries
+    )
+
+
+_EN = Words(
+    language="en",
+    lines=(
+        ("breathe_in", "Breathe in."),
+        ("hold", "Hold."),
+        ("breathe_out", "And out."),
+        ("switch", "Now switch sides, and give the same care to your {left_title}."),
+        ("switch_partner", "Now move across to your partner's {left_title}."),
+    ),
+    sides=(
+        (
+            "hand",
+            SideWords(
+                "right",
+                "left",
+                "right hand",
+                "left hand",
+                switch="Now switch hands, and give the same care to your left hand.",
+            ),
+        ),
+    ),
+    script=tuple(_EN_SCRIPT.items()),
+    any_noun=True,
+)
+
+_DE_NOUNS = {
+    "hand": ("Hand", "f"), "foot": ("Fuß", "m"), "arm": ("Arm", "m"), "leg": ("Bein", "n"),
+    "shoulder": ("Schulter", "f"), "knee": ("Knie", "n"), "elbow": ("Ellbogen", "m"),
+    "wrist": ("Handgelenk", "n"), "ankle": ("Knöchel", "m"), "hip": ("Hüfte", "f"),
+    "side": ("Seite", "f"), "ear": ("Ohr", "n"), "eye": ("Auge", "n"), "thumb": ("Daumen", "m"),
+    "forearm": ("Unterarm", "m"), "calf": ("Wade", "f"), "thigh": ("Oberschenkel", "m"),
+}  # fmt: skip
+_DE = Words(
+    language="de",
+    lines=(
+        ("breathe_in", "Einatmen."),
+        ("hold", "Halten."),
+        ("breathe_out", "Und ausatmen."),
+        (
+            "switch",
+            "Wechsle jetzt die Seite, und schenke deiner linken Seite die gleiche Aufmerksamkeit.",
+        ),
+        ("switch_partner", "Wechsle jetzt zur linken Seite deines Gegenübers."),
+    ),
+    sides=_with_hand_switch(
+        _gendered(
+            _DE_NOUNS,
+            {"f": ("rechte", "linke"), "m": ("rechter", "linker"), "n": ("rechtes", "linkes")},
+            "{adj} {noun}",
+            side_word={
+                "f": ("rechte", "linke"),
+                "m": ("rechte", "linke"),
+                "n": ("rechte", "linke"),
+            },
+        ),
+        "Wechsle jetzt die Hand, und schenke deiner linken Hand die gleiche Aufmerksamkeit.",
+        "Wechsle jetzt zur linken Hand deines Gegenübers.",
+    ),
+    script=(
+        ("length", "Dauer {length}."),
+        (
+            "read_hint",
+            "Lies jede Zeile zu ihrer Zeit; kursive Zeilen sind Klänge, die du hörst, kein Text zum Vorlesen.",
+        ),
+        ("chime", "Klang ({name})"),
+        ("breathing", "Atmung: {name}, {count} Atemzüge, den Tönen folgend"),
+        (
+            "waits",
+            "wartet auf dich: weiter, wenn du bereit bist (eine exportierte Datei pausiert {seconds} s)",
+        ),
+        ("end", "Ende"),
+    ),
+)
+
+_ES_NOUNS = {
+    "hand": ("mano", "f"), "foot": ("pie", "m"), "arm": ("brazo", "m"), "leg": ("pierna", "f"),
+    "shoulder": ("hombro", "m"), "knee": ("rodilla", "f"), "elbow": ("codo", "m"),
+    "wrist": ("muñeca", "f"), "ankle": ("tobillo", "m"), "hip": ("cadera", "f"),
+    "side": ("lado", "m"), "ear": ("oreja", "f"), "eye": ("ojo", "m"), "thumb": ("pulgar", "m"),
+    "forearm": ("antebrazo", "m"), "calf": ("pantorrilla", "f"), "thigh": ("muslo", "m"),
+}  # fmt: skip
+_ES = Words(
+    language="es",
+    lines=(
+        ("breathe_in", "Inhala."),
+        ("hold", "Sostén el aire."),
+        ("breathe_out", "Y exhala."),
+        ("switch", "Ahora cambia de lado, y dale el mismo cuidado a tu {left_title}."),
+        ("switch_partner", "Ahora pasa al lado izquierdo de tu pareja."),
+    ),
+    sides=_with_hand_switch(
+        _gendered(
+            _ES_NOUNS,
+            {"f": ("derecha", "izquierda"), "m": ("derecho", "izquierdo")},
+            "{noun} {adj}",
+        ),
+        "Ahora cambia de mano, y dale el mismo cuidado a tu mano izquierda.",
+        "Ahora pasa a la mano izquierda de tu pareja.",
+    ),
+    script=(
+        ("length", "Duración {length}."),
+        (
+            "read_hint",
+            "Lee cada línea a su hora; las líneas en cursiva son sonidos que oyes, no palabras que decir.",
+        ),
+        ("chime", "campana ({name})"),
+        ("breathing", "respiración: {name}, {count} respiraciones, siguiendo los tonos"),
+        (
+            "waits",
+            "te espera: sigue cuando estés listo (un archivo exportado hace una pausa de {seconds} s)",
+        ),
+        ("end", "fin"),
+    ),
+)
+
+_FR_NOUNS = {
+    "hand": ("main", "f"), "foot": ("pied", "m"), "arm": ("bras", "m"), "leg": ("jambe", "f"),
+    "shoulder": ("épaule", "f"), "knee": ("genou", "m"), "elbow": ("coude", "m"),
+    "wrist": ("poignet", "m"), "ankle": ("cheville", "f"), "hip": ("hanche", "f"),
+    "side": ("côté", "m"), "ear": ("oreille", "f"), "eye": ("œil", "m"), "thumb": ("pouce", "m"),
+    "forearm": ("avant-bras", "m"), "calf": ("mollet", "m"), "thigh": ("cuisse", "f"),
+}  # fmt: skip
+_FR = Words(
+    language="fr",
+    lines=(
+        ("breathe_in", "Inspirez."),
+        ("hold", "Retenez."),
+        ("breathe_out", "Et expirez."),
+        ("switch", "Changez maintenant de côté, et accordez le même soin à votre {left_title}."),
+        ("switch_partner", "Passez maintenant au côté gauche de votre partenaire."),
+    ),
+    sides=_with_hand_switch(
+        _gendered(_FR_NOUNS, {"f": ("droite", "gauche"), "m": ("droit", "gauche")}, "{noun} {adj}"),
+        "Changez maintenant de main, et accordez le même soin à votre main gauche.",
+        "Passez maintenant à la main gauche de votre partenaire.",
+    ),
+    script=(
+        ("length", "Durée {length}."),
+        (
+            "read_hint",
+            "Lisez chaque ligne à son heure ; les lignes en italique sont des sons, pas des mots à dire.",
+        ),
+        ("chime", "carillon ({name})"),
+        ("breathing", "respiration : {name}, {count} respirations, en suivant les sons"),
+        (
+            "waits",
+            "vous attend : continuez quand vous êtes prêt (un fichier exporté marque une pause de {seconds} s)",
+        ),
+        ("end", "fin"),
+    ),
+)
+
+_TABLES = {"en": _EN, "de": _DE, "es": _ES, "fr": _FR}
+ENGLISH = _EN
+LANGUAGES = tuple(_TABLES)
