@@ -8,7 +8,8 @@ import shutil
 import textwrap
 from typing import TextIO
 
-from voiceguide.player.controller import State, Status
+from voiceguide.player.status import Status
+from voiceguide.player.transport import State
 from voiceguide.routine.durations import format_duration
 from voiceguide.timeline import Timeline
 
