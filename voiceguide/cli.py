@@ -412,6 +412,8 @@ def play(routine: str, backend: str | None, quiet: bool, prompter: bool, **optio
             Zygote.shut_down()  # stopped early: what is still being spoken is not needed
     if _State.verbose:
         _say(f"backend: {report.backend} ({report.why}); device: {report.device}")
+        if report.media_buttons:
+            _say(report.media_buttons)
 
 
 @cli.group()

@@ -88,6 +88,7 @@ class Controller:
         self._sound = Sound(renderer)
         ready = upgrade.ready_until if upgrade else None
         self._t = Transport(Layout.of(timeline, self.rate, renderer.total_frames, ready))
+        self.stopped = False  # asked to stop (a key, a command or a button), not played to the end
         self._full_volume_until = -1  # a position: "+" at the top of the range is shown until then
         self.on_change: Callable[[str], None] | None = None  # told of every control, for a display
 
@@ -125,6 +126,7 @@ class Controller:
     def perform(self, action: str) -> str:
         """Carry out one of :data:`~voiceguide.player.transport.ACTIONS`, confirmed by ear."""
         with self._lock:
+            self.stopped = self.stopped or (action == "quit" and not self._t.finished)
             self._t, cue = transport.act(self._t, action)
             if cue is not None:
                 self._sound.cue(cue)

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import TextIO
 
+from voiceguide.player import mpris
 from voiceguide.player.backends import open_backend
 from voiceguide.player.controller import Controller, Upgrade
 from voiceguide.player.display import Prompter, StatusLine
@@ -23,6 +24,7 @@ class PlayOptions:
     backend: str | None = None
     quiet: bool = False
     prompter: bool = False
+    media_buttons: bool = True  # register as an MPRIS player on the session D-Bus (Linux)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,7 @@ class PlayReport:
     device: str
     why: str
     completed: bool  # played to the end (not stopped by a key)
+    media_buttons: str = ""  # whether the media buttons (MPRIS) were registered, or why not
 
 
 def play(
@@ -51,7 +54,9 @@ def play(
         display = Prompter(out, timeline)
     elif not options.quiet and out.isatty():
         display = StatusLine(out)
-    stopped_by_key = False
+    media, media_why = (
+        mpris.start(controller, timeline.title) if options.media_buttons else (None, "")
+    )
     with terminal_keys() as reader:
         backend.start(controller.pull, mix_renderer.mix.sample_rate, CHANNELS)
         try:
@@ -60,18 +65,20 @@ def play(
                     key = reader.read(TICK_S) if reader else _sleep(TICK_S)
                 except KeyboardInterrupt:  # Ctrl-C when stdin is not a terminal
                     key = "ctrl-c"
-                if key and controller.handle(key) == "quit":
-                    stopped_by_key = True
+                if key:
+                    controller.handle(key)
                 if display:
                     display.show(controller.status())
             time.sleep(0.15)  # let the device play out its last buffer (the fade's end)
         finally:
             backend.stop()
+            if media is not None:
+                media.stop()
             if display:
                 display.close()
     if controller.failure is not None:
         raise controller.failure
-    return PlayReport(backend.name, backend.device, why, not stopped_by_key)
+    return PlayReport(backend.name, backend.device, why, not controller.stopped, media_why)
 
 
 def _sleep(seconds: float) -> str | None:
