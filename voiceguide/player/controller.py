@@ -78,8 +78,15 @@ class Controller:
     listener or the media controls, :meth:`pull` from the audio thread."""
 
     def __init__(
-        self, renderer: MixRenderer, timeline: Timeline, upgrade: Upgrade | None = None
+        self,
+        renderer: MixRenderer,
+        timeline: Timeline,
+        upgrade: Upgrade | None = None,
+        *,
+        holds_wait: bool = True,
     ) -> None:
+        """``holds_wait``: a routine's hold waits for "go on" (False: it lasts its stated length,
+        as in an export, when nothing could say "go on")."""
         self.rate = renderer.mix.sample_rate
         self._lock = threading.Lock()
         self._upgrade = upgrade
@@ -87,7 +94,8 @@ class Controller:
         self.timeline = timeline
         self._sound = Sound(renderer)
         ready = upgrade.ready_until if upgrade else None
-        self._t = Transport(Layout.of(timeline, self.rate, renderer.total_frames, ready))
+        self._holds_wait = holds_wait
+        self._t = Transport(self._layout(timeline, renderer, ready))
         self.stopped = False  # asked to stop (a key, a command or a button), not played to the end
         self._full_volume_until = -1  # a position: "+" at the top of the range is shown until then
         self.on_change: Callable[[str], None] | None = None  # told of every control, for a display
@@ -160,7 +168,11 @@ class Controller:
         self._upgrade = None
         self._sound.swap(renderer)
         self.timeline = timeline
-        self._t = transport.land(self._t, Layout.of(timeline, self.rate, renderer.total_frames))
+        self._t = transport.land(self._t, self._layout(timeline, renderer, None))
+
+    def _layout(self, timeline: Timeline, renderer: MixRenderer, ready: int | None) -> Layout:
+        total = renderer.total_frames
+        return Layout.of(timeline, self.rate, total, ready, holds_wait=self._holds_wait)
 
     # -- what to show ---------------------------------------------------------------------------
     def status(self) -> Status:

@@ -54,9 +54,17 @@ class Layout:
 
     @classmethod
     def of(
-        cls, timeline: Timeline, rate: int, total: int, ready_until: int | None = None
+        cls,
+        timeline: Timeline,
+        rate: int,
+        total: int,
+        ready_until: int | None = None,
+        *,
+        holds_wait: bool = True,
     ) -> Layout:
+        """``holds_wait=False``: the routine's holds last their stated length (as in an export)."""
         holds = [(round(h.start_s * rate), round(h.end_s * rate)) for h in timeline.holds]
+        holds = holds if holds_wait else []
         if ready_until is not None:  # wait where the early start ends
             holds = sorted([*[h for h in holds if h[0] < ready_until], (ready_until, ready_until)])
         starts = tuple(round(chapter.start_s * rate) for chapter in timeline.chapters)
