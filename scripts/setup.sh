@@ -33,6 +33,15 @@ if ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
     fi
 fi
 
+# The tests' system tools (as root, as CI runs): a private session D-Bus for the media buttons'
+# test (package dbus-daemon on newer Debian, dbus before), tmux for the prompter's.
+if [[ "$extras" == *test* ]] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ] &&
+    ! { command -v dbus-daemon && command -v tmux; } >/dev/null; then
+    apt-get update -qq
+    apt-get install -y -qq dbus-daemon >/dev/null 2>&1 || apt-get install -y -qq dbus >/dev/null
+    apt-get install -y -qq tmux >/dev/null
+fi
+
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet ".$extras"

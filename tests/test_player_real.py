@@ -172,8 +172,17 @@ class _Terminal:
                     self.screen += os.read(self.fd, 65536).decode(errors="replace")
             except OSError:
                 time.sleep(0.05)
-        os.kill(self.pid, 9)
+        self.close()
         raise AssertionError("the player did not exit")
+
+    def close(self) -> None:
+        """Kill the program if it still runs (a failed test leaves nothing behind)."""
+        try:
+            if os.waitpid(self.pid, os.WNOHANG)[0] == 0:
+                os.kill(self.pid, 9)
+                os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass  # already reaped
 
 
 def test_keys_on_a_real_terminal_and_the_terminal_given_back() -> None:
@@ -185,9 +194,12 @@ def test_keys_on_a_real_terminal_and_the_terminal_given_back() -> None:
     terminal.send("\x1b[C")  # right arrow: from the opening silence to the first step ...
     terminal.send("\x1b[C")  # ... and on to the next
     terminal.read_until("> Palm circles (right hand)")
-    terminal.send("+")
+    terminal.send("+")  # already at the session's own level: says so
+    terminal.read_until("(full volume)")
     terminal.send("q")
     assert terminal.wait() == 0
+    assert "keys: space pause/go on" in terminal.screen  # the one-line hint
+    assert "stopped at Palm circles (right hand), 0:" in terminal.screen  # the closing line
     after = termios.tcgetattr(terminal.fd)
     assert after[3] & termios.ECHO and after[3] & termios.ICANON  # echo and line mode are back
     assert after == terminal.before
@@ -196,17 +208,19 @@ def test_keys_on_a_real_terminal_and_the_terminal_given_back() -> None:
     )  # cursor shown
 
 
-def test_ctrl_c_fades_out_and_restores_the_terminal() -> None:
+def test_ctrl_c_fades_out_restores_the_terminal_and_exits_130() -> None:
     terminal = _Terminal("play", "desk-break", "--backend", "null")
     terminal.read_until("> Warm-up rub")
     terminal.send("\x03")
-    assert terminal.wait() == 0
+    assert terminal.wait() == 130  # as shells expect of Ctrl-C
     assert termios.tcgetattr(terminal.fd) == terminal.before
+    assert "stopped at Warm-up rub, 0:0" in terminal.screen
 
 
-def test_prompter_shows_the_line_to_read_in_large_text() -> None:
+def test_prompter_shows_the_line_to_read_in_bold() -> None:
     terminal = _Terminal("play", "desk-break", "--backend", "null", "--prompter")
-    terminal.read_until("\x1b#3Quick note first")
+    terminal.read_until("\x1b[1mQuick note first")
     terminal.read_until("next in")
     terminal.send("q")
     assert terminal.wait() == 0
+    assert "\x1b#" not in terminal.screen  # no DEC double-height: tmux would show lines twice

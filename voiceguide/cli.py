@@ -374,49 +374,29 @@ def script(routine: str, output: Path, force: bool, **options: Any) -> None:
 def play(routine: str, backend: str | None, quiet: bool, prompter: bool, **options: Any) -> None:
     """Play ROUTINE. Keys: space pause/resume (or go on at a hold), right/n next step, left/p back,
     r repeat the step, up/down or +/- volume, q or Ctrl-C stop."""
-    from voiceguide.player import PlaybackError, PlayOptions, Upgrade
-    from voiceguide.player import play as play_session
-    from voiceguide.render.mix import MixRenderer
-    from voiceguide.timeline import Timeline
+    from voiceguide.player import PlaybackError, PlayOptions, play_routine
 
-    def renderer(session: api.Session) -> tuple[MixRenderer, Timeline]:
-        return MixRenderer(session.mix, voice=not prompter), session.timeline
+    def tell(session: api.Session, early_s: str) -> None:
+        _tell(session, early=f"the first {float(early_s):.1f} s" if early_s else "")
+        if early_s and _State.verbose:
+            _say(f"early start: the rest is spoken while the first {early_s} s play")
 
-    chosen = _options(**options)
-    upgrade, unfinished = None, None
-    if prompter:  # the caregiver reads every line in time: the whole timeline is needed first
-        session = _prepare(routine, chosen)
-    else:
-        start = api.prepare_to_play(api.load(routine), chosen)
-        if isinstance(start, api.EarlyStart):
-            session = start.session
-            upgrade = Upgrade(round(start.ready_until_s * session.mix.sample_rate))
-            upgrade.follow(start.final, renderer)
-            unfinished = start.final
-            _tell(session, early=f"the first {start.ready_until_s:.1f} s")
-            if _State.verbose:
-                _say(
-                    f"early start: the rest is spoken while the first {start.ready_until_s:.2f} s play"
-                )
-        else:
-            session = start
-            _tell(session)
+    chosen = PlayOptions(backend, quiet, prompter)
     try:
-        report = play_session(
-            *renderer(session), PlayOptions(backend, quiet, prompter), upgrade=upgrade
-        )
+        report = play_routine(api.load(routine), _options(**options), chosen, tell)
     except PlaybackError as error:
         name = Path(routine).stem
         raise PlaybackError(
             f"{error}; to listen later, try: voiceguide export {routine} -o {name}.mp3"
         ) from None
-    finally:
-        if unfinished is not None and not unfinished.done():
-            from voiceguide.speech.worker import Zygote
-
-            Zygote.shut_down()  # stopped early: what is still being spoken is not needed
-    if _State.verbose:
+    if _State.verbose and report.backend:
         _say(f"backend: {report.backend} ({report.why}); device: {report.device}")
+        if report.media_buttons:
+            _say(report.media_buttons)
+    if not quiet:
+        _say(report.closing)
+    if report.interrupted:
+        sys.exit(130)
 
 
 @cli.group()

@@ -3,6 +3,7 @@
 from voiceguide.player.backends import BACKEND_NAMES, PlaybackError, open_backend
 from voiceguide.player.controller import Controller, State, Upgrade
 from voiceguide.player.play import PlayOptions, PlayReport, play
+from voiceguide.player.run import play_routine
 
 __all__ = [
     "BACKEND_NAMES",
@@ -14,4 +15,5 @@ __all__ = [
     "Upgrade",
     "open_backend",
     "play",
+    "play_routine",
 ]

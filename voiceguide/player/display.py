@@ -1,5 +1,9 @@
-"""What a sighted user sees: a one-line status, or the prompter's large current line with a
-countdown to the next. Nothing here is needed to use the player with eyes closed."""
+"""What a sighted user sees: a one-line key hint and a one-line status, or the prompter's current
+line with a countdown to the next. Nothing here is needed to use the player with eyes closed.
+
+The prompter draws plain lines, each once (no DEC double-height: tmux, screen and the Linux console
+show such lines twice), bold for the line to say now, and fits the window down to 40x12: the
+terminal's own font size makes it large."""
 
 from __future__ import annotations
 
@@ -8,13 +12,19 @@ import shutil
 import textwrap
 from typing import TextIO
 
-from voiceguide.player.controller import State, Status
+from voiceguide.player.status import Status
+from voiceguide.player.transport import State
 from voiceguide.routine.durations import format_duration
 from voiceguide.timeline import Timeline
 
 CLEAR_LINE = "\r\x1b[K"
-CLEAR_SCREEN = "\x1b[H\x1b[2J"
-DOUBLE_TOP, DOUBLE_BOTTOM = "\x1b#3", "\x1b#4"  # DEC double-height lines: large text in a terminal
+HOME, CLEAR_TO_END, CLEAR_TO_EOL = "\x1b[H", "\x1b[J", "\x1b[K"
+BOLD, PLAIN = "\x1b[1m", "\x1b[0m"
+KEY_HINT = "keys: space pause/go on, left/right step, r repeat, up/down volume, q stop"
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
 class StatusLine:
@@ -37,7 +47,7 @@ class StatusLine:
 
 
 class Prompter:
-    """For a caregiver reading aloud: the line to say now, large, and the next one with a countdown."""
+    """For a caregiver reading aloud: the line to say now, bold, and the next one with a countdown."""
 
     def __init__(self, stream: TextIO, timeline: Timeline) -> None:
         self.stream = stream
@@ -46,28 +56,35 @@ class Prompter:
         self.total_s = timeline.total_s
         self.shown = ""
 
-    def frame(self, status: Status) -> str:
-        columns = shutil.get_terminal_size((80, 24)).columns
+    def lines(self, status: Status, columns: int, rows: int) -> list[tuple[str, bool]]:
+        """The screen's lines, each with whether it is the line to say now (bold): at most
+        ``rows - 1`` lines of at most ``columns - 1`` characters."""
+        width = max(10, columns - 1)
         index = bisect.bisect_right(self.starts, status.position_s) - 1
         current = self.events[index].text if index >= 0 else "(get ready)"
         upcoming = self.events[index + 1] if index + 1 < len(self.events) else None
-        lines = [
-            f"{status.chapter_title}    {format_duration(status.position_s)} / {format_duration(self.total_s)}",
-            "",
-        ]
-        for row in textwrap.wrap(current, max(10, columns // 2 - 2)):
-            lines += [DOUBLE_TOP + row, DOUBLE_BOTTOM + row]
-        lines.append("")
+        clock = f"{format_duration(status.position_s)} / {format_duration(self.total_s)}"
+        head = [_fit(f"{status.chapter_title}  {clock}", width), ""]
+        tail: list[str] = []
         if upcoming is not None:
-            lines.append(
-                f"next in {format_duration(max(0.0, upcoming.start_s - status.position_s))}:"
-            )
-            lines += textwrap.wrap(upcoming.text, max(10, columns - 2))
+            wait = format_duration(max(0.0, upcoming.start_s - status.position_s))
+            tail = ["", _fit(f"next in {wait}: {upcoming.text}", width)]
         if status.state is State.PAUSED:
-            lines += ["", "(paused: press space)"]
+            tail.append("(paused: press space)")
         elif status.state is State.HOLDING:
-            lines += ["", "(waiting: press space when ready)"]
-        return CLEAR_SCREEN + "\n".join(lines)
+            tail.append("(waiting: press space when ready)")
+        room = max(1, rows - len(head) - len(tail) - 1)  # (the last row stays empty)
+        said = textwrap.wrap(current, width) or [""]
+        if len(said) > room:
+            said = [*said[: room - 1], _fit(" ".join(said[room - 1 :]), width)]
+        marked = [(row, False) for row in head] + [(row, True) for row in said]
+        return [*marked, *[(row, False) for row in tail]][: max(1, rows - 1)]
+
+    def frame(self, status: Status) -> str:
+        size = shutil.get_terminal_size((80, 24))
+        rows = self.lines(status, size.columns, size.lines)
+        styled = [(BOLD + row + PLAIN if bold else row) + CLEAR_TO_EOL for row, bold in rows]
+        return HOME + "\r\n".join(styled) + CLEAR_TO_END
 
     def show(self, status: Status) -> None:
         text = self.frame(status)

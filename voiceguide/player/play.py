@@ -1,18 +1,23 @@
-"""Playing a session: a backend pulls audio from the controller while keys are read and the status
-is shown; on every way out the device is closed and the terminal restored."""
+"""Playing a session: a backend pulls audio from the controller while keys are read (and media
+buttons and voice commands heard) and the status is shown; on every way out the device is closed,
+the media buttons released and the terminal restored."""
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from voiceguide.player import mpris
 from voiceguide.player.backends import open_backend
 from voiceguide.player.controller import Controller, Upgrade
-from voiceguide.player.display import Prompter, StatusLine
-from voiceguide.player.keys import terminal_keys
+from voiceguide.player.display import KEY_HINT, Prompter, StatusLine
+from voiceguide.player.keys import KeyReader
+from voiceguide.player.status import Status
 from voiceguide.render.mix import CHANNELS, MixRenderer
+from voiceguide.routine.durations import format_duration
 from voiceguide.timeline import Timeline
 
 TICK_S = 0.05
@@ -23,6 +28,7 @@ class PlayOptions:
     backend: str | None = None
     quiet: bool = False
     prompter: bool = False
+    media_buttons: bool = True  # register as an MPRIS player on the session D-Bus (Linux)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +37,10 @@ class PlayReport:
     device: str
     why: str
     completed: bool  # played to the end (not stopped by a key)
+    media_buttons: str = ""  # whether the media buttons (MPRIS) were registered, or why not
+    closing: str = "finished"  # one line: "finished", or "stopped at <step>, m:ss in"
+    interrupted: bool = False  # stopped by Ctrl-C (the shell expects exit code 130)
+    early_s: str = ""  # an early start: the seconds ready when play began
 
 
 def play(
@@ -38,40 +48,59 @@ def play(
     timeline: Timeline,
     options: PlayOptions,
     *,
+    reader: KeyReader | None,
     stream: TextIO | None = None,
     upgrade: Upgrade | None = None,
+    keys: Sequence[str] = (),
 ) -> PlayReport:
     """Play until the end, or until ``q`` / Ctrl-C (which fade out). With ``upgrade``, what plays
-    is an early start, and the whole session takes over when it lands."""
+    is an early start, and the whole session takes over when it lands. ``keys`` were pressed
+    before play began. A hold waits for a key only when there is a terminal to press one on;
+    otherwise it lasts its stated length, as in an export."""
     out = stream or sys.stderr
-    controller = Controller(mix_renderer, timeline, upgrade)
+    controller = Controller(mix_renderer, timeline, upgrade, holds_wait=reader is not None)
     backend, why = open_backend(options.backend)
     display: StatusLine | Prompter | None = None
     if options.prompter:
         display = Prompter(out, timeline)
     elif not options.quiet and out.isatty():
         display = StatusLine(out)
-    stopped_by_key = False
-    with terminal_keys() as reader:
-        backend.start(controller.pull, mix_renderer.mix.sample_rate, CHANNELS)
-        try:
-            while not controller.finished and backend.alive:
-                try:
-                    key = reader.read(TICK_S) if reader else _sleep(TICK_S)
-                except KeyboardInterrupt:  # Ctrl-C when stdin is not a terminal
-                    key = "ctrl-c"
-                if key and controller.handle(key) == "quit":
-                    stopped_by_key = True
-                if display:
-                    display.show(controller.status())
-            time.sleep(0.15)  # let the device play out its last buffer (the fade's end)
-        finally:
-            backend.stop()
+        out.write(KEY_HINT + "\n")
+    media, media_why = (
+        mpris.start(controller, timeline.title) if options.media_buttons else (None, "")
+    )
+    interrupted = False
+    backend.start(controller.pull, mix_renderer.mix.sample_rate, CHANNELS)
+    try:
+        for key in keys:
+            controller.handle(key)
+        while not controller.finished and backend.alive:
+            try:
+                pressed = reader.read(TICK_S) if reader else _sleep(TICK_S)
+            except KeyboardInterrupt:  # Ctrl-C when stdin is not a terminal
+                pressed = "ctrl-c"
+            if pressed:
+                interrupted = interrupted or (pressed == "ctrl-c" and not controller.finished)
+                controller.handle(pressed)
             if display:
-                display.close()
+                display.show(controller.status())
+        time.sleep(0.15)  # let the device play out its last buffer (the fade's end)
+    finally:
+        backend.stop()
+        if media is not None:
+            media.stop()
+        if display:
+            display.close()
     if controller.failure is not None:
         raise controller.failure
-    return PlayReport(backend.name, backend.device, why, not stopped_by_key)
+    closing = "finished" if not controller.stopped else _stopped_at(controller.status())
+    return PlayReport(
+        backend.name, backend.device, why, not controller.stopped, media_why, closing, interrupted
+    )
+
+
+def _stopped_at(status: Status) -> str:
+    return f"stopped at {status.chapter_title}, {format_duration(status.position_s)} in"
 
 
 def _sleep(seconds: float) -> str | None:
