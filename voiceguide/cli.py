@@ -188,6 +188,8 @@ def _tell(session: api.Session, early: str = "") -> None:
     if not _State.verbose:
         return
     _say(f"engine: {session.engine} ({session.engine_reason}); voice: {session.voice}")
+    for note in session.recording_notes:
+        _say(note)
     leveling = session.leveling
     note = " (held back by the true-peak ceiling)" if leveling.peak_limited else ""
     on = f" on {early}" if early else ""
@@ -468,6 +470,8 @@ def validate(files: tuple[Path, ...], no_speech: bool, **options: Any) -> None:
     for path in files:
         try:
             routine = api.load(str(path))
+            for note in api.recording_warnings(routine, _options(**options)):
+                _say(f"warning: {note}")
             if not no_speech:
                 api.prepare(routine, _options(**options))
         except VoiceguideError as error:
