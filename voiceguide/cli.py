@@ -416,6 +416,27 @@ def play(routine: str, backend: str | None, quiet: bool, prompter: bool, **optio
         _say(f"backend: {report.backend} ({report.why}); device: {report.device}")
 
 
+@cli.command()
+@click.argument("routine", default=DEFAULT_ROUTINE)
+@click.option(
+    "--into", "folder", type=click.Path(file_okay=False, path_type=Path),
+    help="The recordings folder (default: the routine's recordings folder, else ./NAME-voice).",
+)  # fmt: skip
+@click.option("--line", "only", help="Record this line (or this step's lines) again.")
+def record(routine: str, folder: Path | None, only: str | None) -> None:
+    """Record ROUTINE in your own voice, line by line, from the default microphone. Keys: k keep,
+    r retake, p back, s skip, q quit. Run it again to go on where you stopped."""
+    from voiceguide.record.recorder import record as record_lines
+
+    chosen = api.load(routine)
+    if folder is None:
+        default = Path(chosen.folder) / chosen.recordings if chosen.recordings else None
+        folder = default or Path(f"{chosen.name}-voice")
+    summary = record_lines(chosen, folder, only)
+    click.echo(f"{summary.line()} in {folder}")
+    click.echo(f"play it: voiceguide play {routine} --recordings {folder}")
+
+
 @cli.group()
 def cache() -> None:
     """Show or free the cache of spoken clips and loudness measurements."""

@@ -81,6 +81,9 @@ def write_atomically(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        Path(temporary).chmod(0o666 & ~mask)  # as an ordinary new file, not mkstemp's 0600
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
