@@ -20,7 +20,7 @@ from voiceguide.errors import OptionError
 from voiceguide.player.keys import KeyReader, terminal_keys
 from voiceguide.record.audio import SAMPLE_RATE, Microphone, check_microphone, play
 from voiceguide.record.lines import RecordedLine, progress_line, routine_lines
-from voiceguide.record.screen import CHOICES, WHILE_RECORDING, View, frame
+from voiceguide.record.screen import CHOICES, COUNTING_IN, WHILE_RECORDING, View, frame
 from voiceguide.record.store import TakeStore
 from voiceguide.record.takes import Samples, VoiceActivity, judge
 from voiceguide.routine import Routine
@@ -28,7 +28,7 @@ from voiceguide.routine import Routine
 COUNT_IN_S = 0.6
 READ_WAIT_S = 0.05
 KEEP_KEYS = ("k", "\n", "\r", "space", "y")
-REFUSED_KEYS = "any key: again  p back  s skip  q quit"
+REFUSED_KEYS = "any key: again p back s skip q quit"
 
 
 class _QuitError(Exception):
@@ -118,7 +118,7 @@ class _Recorder:
         """One line, taken until kept, skipped, or left: (keep | skip | back, the take)."""
         line = self.lines[index]
         while True:
-            self.show(index, "get ready: after the soft tone, say the line", WHILE_RECORDING)
+            self.show(index, "get ready: after the soft tone, say the line", COUNTING_IN)
             from voiceguide.sound.cues import breath_cue
 
             play(breath_cue("inhale", COUNT_IN_S, SAMPLE_RATE), self.key_pressed)

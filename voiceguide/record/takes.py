@@ -23,7 +23,7 @@ ONSET_BLOCKS, ONSET_WINDOW = 5, 8  # 50 ms of speech within 80 ms
 END_SILENCE_S = 1.0
 NO_SPEECH_S = 8.0  # nothing said this long after the tone: stop and say so
 MAX_TAKE_S = 120.0
-PAD_BEFORE_S, PAD_AFTER_S = 0.03, 0.04  # kept around the speech when trimming
+PAD_BEFORE_S, PAD_AFTER_S = 0.03, 0.03  # kept around the speech when trimming
 EDGE_FADE_S = 0.005
 TRIM_BELOW_PEAK_DB = (
     45.0  # the trimmed take's edges: the first and last blocks this close to its peak
