@@ -13,6 +13,7 @@ import soundfile
 from tests.conftest import DATA, run_cli
 from voiceguide.api import load
 from voiceguide.record.lines import routine_lines
+from voiceguide.record.lookup import match_recordings
 from voiceguide.record.manifest import MANIFEST_NAME, Take, read_manifest, write_manifest
 
 MINIMAL = DATA / "good" / "minimal.yaml"
@@ -107,3 +108,18 @@ def test_a_broken_manifest_is_one_line(tmp_path: Path) -> None:
     result = run_cli("show", str(MINIMAL), "--recordings", str(tmp_path))
     assert result.exit_code == 2, result
     assert "expected a recordings manifest written by 'voiceguide record'" in result.stderr
+
+
+def test_one_hands_own_take_of_shared_words_is_used(tmp_path: Path) -> None:
+    """Words that do not name the hand are one line (STEP), but STEP-left.wav still plays for the
+    left hand's round, as it always has."""
+    routine = tmp_path / "same.yaml"
+    routine.write_text(
+        "title: T\ndescription: D\naudience: self\nlanguage: en\nsteps:\n"
+        "  - {id: rub, title: Rub, duration: 20s, each_hand: true, say: Rub gently.}\n"
+    )
+    lines = routine_lines(load(str(routine)))
+    assert [line.name for line in lines] == ["rub", "rub-switch"]
+    found = match_recordings(lines, ["rub-left.wav", "rub.flac", "rub-lef.wav"], {})
+    assert found.used == (("rub", "rub.flac"), ("rub-left", "rub-left.wav"))
+    assert [extra.file for extra in found.unmatched] == ["rub-lef.wav"]

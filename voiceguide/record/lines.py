@@ -8,6 +8,7 @@ both hands' rounds).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from voiceguide.routine import Hand, Routine, Speech, Step
@@ -23,6 +24,7 @@ class RecordedLine:
     step_id: str
     text: str  # the words as spoken, pause marks left out: what a recording must say
     shown: str  # the same words with each written pause shown as "..." (for the reader)
+    per_hand: tuple[str, ...] = ()  # also played: one hand's own recording of the same words
 
 
 def routine_lines(routine: Routine) -> tuple[RecordedLine, ...]:
@@ -36,7 +38,11 @@ def routine_lines(routine: Routine) -> tuple[RecordedLine, ...]:
                 switch = step.switch_text or DEFAULT_SWITCH[routine.audience]
                 _add(lines, _line(f"{step.id}-switch", step.id, switch, hand))
             opening = f"{step.id}-{hand.value}" if hand and per_side else step.id
-            _add(lines, _line(opening, step.id, step.text, hand))
+            line = _line(opening, step.id, step.text, hand)
+            if hand and not per_side:
+                hands = tuple(f"{step.id}-{side.value}" for side in step.hands if side)
+                line = dataclasses.replace(line, per_hand=hands)
+            _add(lines, line)
             for number, prompt in enumerate(step.prompts, 1):
                 _add(lines, _line(f"{step.id}-prompt{number}", step.id, prompt.text, hand))
     return tuple(lines.values())

@@ -76,6 +76,11 @@ def match_recordings(
             stale.append(Stale(line.name, file, take.text, line.text))
         else:
             used.append((line.name, file))
+    for line in lines:
+        for name in line.per_hand:  # one hand's own take of words both hands share
+            if name in by_stem:
+                claimed.add(by_stem[name])
+                used.append((name, by_stem[name]))
     names = [line.name for line in lines]
     unmatched = tuple(
         Unmatched(name, _closest(_stem(name), names)) for name in audio if name not in claimed
