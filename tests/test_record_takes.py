@@ -80,6 +80,7 @@ def test_trimmed_to_the_speech_within_50_ms() -> None:
         ),
         (_take(0.5, 1.5, 1.0, peak=0.004), "far too quiet: move closer to the microphone"),
         (_noise(3.0), "no speech heard"),
+        (_take(0.5, 1.5, 1.0, peak=0.04) + _noise(3.0, db=-40.0), "far too quiet"),  # a noisy room
         (np.zeros(RATE, dtype=np.float32), "no speech heard"),
         (np.zeros(0, dtype=np.float32), "no speech heard"),
     ],

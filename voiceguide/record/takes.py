@@ -2,8 +2,8 @@
 samples, never the wall clock), where to trim it, and whether to keep it.
 
 Levels are the RMS of 10 ms blocks in dBFS. The noise floor is the quietest tenth of the blocks
-heard so far; speech is a block 12 dB over it (and over -55 dBFS). Speech has started after 50 ms
-of it in 80 ms; the take ends after 1 s without it.
+heard so far; speech starts with 50 ms of blocks 12 dB over it (and over -55 dBFS) within 80 ms,
+and goes on while blocks are 6 dB over it; the take ends after 1 s without speech.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ Samples = npt.NDArray[np.float32]
 
 BLOCK_S = 0.01
 SPEECH_OVER_FLOOR_DB = 12.0
+STILL_SPEAKING_OVER_FLOOR_DB = 6.0  # once started, quieter blocks still count as speech
 SPEECH_MIN_DBFS = -55.0
 FLOOR_MAX_DBFS = -40.0  # a floor louder than this is speech heard from the start, not a room
 ONSET_BLOCKS, ONSET_WINDOW = 5, 8  # 50 ms of speech within 80 ms
@@ -25,13 +26,13 @@ NO_SPEECH_S = 8.0  # nothing said this long after the tone: stop and say so
 MAX_TAKE_S = 120.0
 PAD_BEFORE_S, PAD_AFTER_S = 0.03, 0.03  # kept around the speech when trimming
 EDGE_FADE_S = 0.005
-TRIM_BELOW_PEAK_DB = (
-    45.0  # the trimmed take's edges: the first and last blocks this close to its peak
-)
+TRIM_BELOW_PEAK_DB = 40.0  # a take's edges: its first and last blocks this close to its peak
 CLIP_LEVEL = 32766 / 32768
 CLIPPED_RUN = 3  # samples in a row at full scale: clipping, not a loud peak
 QUIET_PEAK_DBFS = -40.0  # the loudest 10 ms of speech under this: far too quiet
 MIN_SPEECH_S = 0.15
+NO_SPEECH = "no speech heard: speak after the tone (is the microphone on?)"
+TOO_QUIET = "far too quiet: move closer to the microphone, or speak up"
 
 
 def block_levels_db(samples: Samples, block_frames: int) -> npt.NDArray[np.float64]:
@@ -73,17 +74,18 @@ class VoiceActivity:
                 return True
         return False
 
-    def _threshold(self) -> float:
+    def _threshold(self, over_floor_db: float) -> float:
         floor = float(np.percentile(self.levels[-3000:], 10))
-        return max(min(floor, FLOOR_MAX_DBFS) + SPEECH_OVER_FLOOR_DB, SPEECH_MIN_DBFS)
+        return max(min(floor, FLOOR_MAX_DBFS) + over_floor_db, SPEECH_MIN_DBFS)
 
     def _block_done(self, level: float) -> bool:
-        threshold = self._threshold()
         if self.started_block is None:
+            threshold = self._threshold(SPEECH_OVER_FLOOR_DB)
             recent = self.levels[-ONSET_WINDOW:]
             if sum(value > threshold for value in recent) >= ONSET_BLOCKS:
                 self.started_block = len(self.levels) - len(recent)
             return self.heard_s >= NO_SPEECH_S and self.started_block is None
+        threshold = self._threshold(STILL_SPEAKING_OVER_FLOOR_DB)
         self.quiet_blocks = 0 if level > threshold else self.quiet_blocks + 1
         return self.quiet_blocks * BLOCK_S >= END_SILENCE_S or self.heard_s >= MAX_TAKE_S
 
@@ -105,19 +107,20 @@ def judge(samples: Samples, sample_rate: int) -> Verdict:
     block = round(sample_rate * BLOCK_S / 2)  # 5 ms: finer edges
     levels = block_levels_db(samples, block)
     if len(levels) == 0:
-        return Verdict(empty, 0, "no speech heard: speak after the tone (is the microphone on?)")
+        return Verdict(empty, 0, NO_SPEECH)
     floor = float(np.percentile(levels, 10))
     peak = float(levels.max())
     speech_threshold = max(min(floor, FLOOR_MAX_DBFS) + SPEECH_OVER_FLOOR_DB, SPEECH_MIN_DBFS)
     if peak <= speech_threshold:
-        return Verdict(empty, 0, "no speech heard: speak after the tone (is the microphone on?)")
+        heard_something = peak > min(floor, FLOOR_MAX_DBFS) + STILL_SPEAKING_OVER_FLOOR_DB
+        return Verdict(empty, 0, TOO_QUIET if heard_something else NO_SPEECH)
     edge = max(speech_threshold - 6.0, peak - TRIM_BELOW_PEAK_DB)
     loud = np.flatnonzero(levels > edge)
     first, last = int(loud[0]), int(loud[-1])
     if (last + 1 - first) * block < MIN_SPEECH_S * sample_rate:
-        return Verdict(empty, 0, "no speech heard: speak after the tone (is the microphone on?)")
+        return Verdict(empty, 0, NO_SPEECH)
     if peak < QUIET_PEAK_DBFS:
-        return Verdict(empty, 0, "far too quiet: move closer to the microphone, or speak up")
+        return Verdict(empty, 0, TOO_QUIET)
     start = max(0, first * block - round(PAD_BEFORE_S * sample_rate))
     end = min(len(samples), (last + 1) * block + round(PAD_AFTER_S * sample_rate))
     return Verdict(_faded(samples[start:end], sample_rate), start, None)
