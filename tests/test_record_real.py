@@ -432,3 +432,44 @@ def test_the_screen_in_tmux_fits_40_by_12(tmp_path: Path, speech: Speech) -> Non
         assert rows[-1] == "k keep r retake p back s skip q quit"
     finally:
         subprocess.run([*base, "kill-server"], check=False)
+
+
+def test_a_key_stops_the_take(
+    tmp_path: Path, speech: Speech, terminals: list[_Terminal], routine: Path
+) -> None:
+    slow = _SlowMicrophone(tmp_path / "speech.raw", speech.pcm)
+    try:
+        env = _microphone(tmp_path, tmp_path / "speech.raw")
+        terminal = _Terminal(env, "record", str(routine), "--into", str(tmp_path / "voice"))
+        terminals.append(terminal)
+        terminal.read_until("* recording")
+        time.sleep(1.8)  # the speech began 1 s in and lasts 2.5 s: stop in the middle of it
+        terminal.send(" ")
+        terminal.read_until(KEEP)
+        seconds = float(terminal.screen.split(KEEP + " (")[1].split(" s)")[0])
+        assert 0.2 < seconds < (speech.end - speech.start) / RATE - 0.3, seconds
+        terminal.send("q")
+        assert terminal.wait() == 0
+        assert not (tmp_path / "voice" / "start.flac").exists()  # shown, never kept
+    finally:
+        slow.stop()
+
+
+def test_a_clipped_take_is_refused_with_the_reason(
+    tmp_path: Path, speech: Speech, terminals: list[_Terminal], routine: Path
+) -> None:
+    loud = np.clip(speech.pcm.astype(np.int32) * 4, -32768, 32767).astype("<i2")
+    loud.tofile(tmp_path / "speech.raw")
+    env = _microphone(tmp_path, tmp_path / "speech.raw")
+    terminal = _Terminal(env, "record", str(routine), "--into", str(tmp_path / "voice"))
+    terminals.append(terminal)
+    terminal.read_until("Not kept: clipped: move back from the microphone")
+    terminal.send("x")  # any key: again
+    terminal.read_until("Not kept: clipped", count=2)
+    terminal.send("q")
+    assert terminal.wait() == 0
+    assert not (tmp_path / "voice" / "start.flac").exists()
+    quiet = _record(env, str(routine), "--into", str(tmp_path / "voice"))  # no terminal: skipped
+    assert quiet.returncode == 0
+    assert "start: not kept: clipped: move back from the microphone" in quiet.stdout
+    assert "0 of 5 lines recorded" in quiet.stdout
