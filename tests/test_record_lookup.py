@@ -123,3 +123,22 @@ def test_one_hands_own_take_of_shared_words_is_used(tmp_path: Path) -> None:
     found = match_recordings(lines, ["rub-left.wav", "rub.flac", "rub-lef.wav"], {})
     assert found.used == (("rub", "rub.flac"), ("rub-left", "rub-left.wav"))
     assert [extra.file for extra in found.unmatched] == ["rub-lef.wav"]
+
+
+def test_an_unknown_line_is_bad_input_with_a_suggestion(tmp_path: Path) -> None:
+    result = run_cli("record", str(MINIMAL), "--into", str(tmp_path), "--line", "circles-rigth")
+    assert result.exit_code == 2, result
+    assert result.stderr == (
+        "error: --line: no line or step called 'circles-rigth' (did you mean circles-right?)\n"
+    )
+
+
+def test_the_default_folder_is_never_an_absolute_one_from_the_routine(tmp_path: Path) -> None:
+    from voiceguide.record.recorder import default_folder
+
+    routine = tmp_path / "mine.yaml"
+    text = MINIMAL.read_text()
+    routine.write_text(text.replace("steps:", "recordings: my-voice\nsteps:", 1))
+    assert default_folder(load(str(routine))) == tmp_path / "my-voice"
+    routine.write_text(text.replace("steps:", "recordings: /etc\nsteps:", 1))
+    assert default_folder(load(str(routine))) == Path("mine-voice")

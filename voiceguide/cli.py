@@ -420,18 +420,17 @@ def play(routine: str, backend: str | None, quiet: bool, prompter: bool, **optio
 @click.argument("routine", default=DEFAULT_ROUTINE)
 @click.option(
     "--into", "folder", type=click.Path(file_okay=False, path_type=Path),
-    help="The recordings folder (default: the routine's recordings folder, else ./NAME-voice).",
+    help="The recordings folder (default: the routine's own relative recordings folder, else ./NAME-voice).",
 )  # fmt: skip
 @click.option("--line", "only", help="Record this line (or this step's lines) again.")
 def record(routine: str, folder: Path | None, only: str | None) -> None:
     """Record ROUTINE in your own voice, line by line, from the default microphone. Keys: k keep,
     r retake, p back, s skip, q quit. Run it again to go on where you stopped."""
+    from voiceguide.record.recorder import default_folder
     from voiceguide.record.recorder import record as record_lines
 
     chosen = api.load(routine)
-    if folder is None:
-        default = Path(chosen.folder) / chosen.recordings if chosen.recordings else None
-        folder = default or Path(f"{chosen.name}-voice")
+    folder = folder or default_folder(chosen)
     summary = record_lines(chosen, folder, only)
     click.echo(f"{summary.line()} in {folder}")
     click.echo(f"play it: voiceguide play {routine} --recordings {folder}")

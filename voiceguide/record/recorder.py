@@ -67,6 +67,14 @@ def record(routine: Routine, folder: Path, only: str | None = None) -> Summary:
     return Summary(len(store.recorded()), len(lines), tuple(recorder.kept), folder)
 
 
+def default_folder(routine: Routine) -> Path:
+    """The routine's own recordings folder when it names a relative one (never an absolute path a
+    shared routine might point anywhere), else ``NAME-voice`` in the current folder."""
+    if routine.recordings is not None and not Path(routine.recordings).is_absolute():
+        return Path(routine.folder) / routine.recordings
+    return Path(f"{routine.name}-voice")
+
+
 def _targets(lines: Sequence[RecordedLine], only: str | None) -> list[int]:
     if only is None:
         return list(range(len(lines)))
