@@ -89,3 +89,15 @@ def test_a_take_is_refused_with_the_reason(samples: np.ndarray, reason: str) -> 
     verdict = judge(samples.astype(np.float32), RATE)
     assert verdict.problem is not None and verdict.problem.startswith(reason), verdict.problem
     assert len(verdict.samples) == 0
+
+
+def test_a_noisy_microphone_that_starts_with_digital_silence_waits_for_the_speech() -> None:
+    """ALSA hands over a period of zeros before the first sound: that is not the room's level."""
+    noisy = _noise(2.0, db=-45.0)
+    speech = _syllables(1.5) + _noise(1.5, db=-45.0, seed=1)
+    samples = np.concatenate(
+        [np.zeros(960, dtype=np.float32), noisy, speech, _noise(3.0, db=-45.0, seed=2)]
+    )
+    stopped, fed = _fed(samples)
+    assert stopped and fed / RATE > 0.02 + 2.0 + 1.5 + 0.9, fed / RATE
+    assert judge(samples[:fed], RATE).problem is None

@@ -21,6 +21,8 @@ STILL_SPEAKING_OVER_FLOOR_DB = 6.0  # once started, quieter blocks still count a
 SPEECH_MIN_DBFS = -55.0
 FLOOR_MAX_DBFS = -40.0  # a floor louder than this is speech heard from the start, not a room
 ONSET_BLOCKS, ONSET_WINDOW = 5, 8  # 50 ms of speech within 80 ms
+FLOOR_BLOCKS = 10  # the room is heard for 100 ms before speech can start
+SILENT_DBFS = -119.0  # digital silence (a device's first period of zeros): not the room's level
 END_SILENCE_S = 1.0
 NO_SPEECH_S = 8.0  # nothing said this long after the tone: stop and say so
 MAX_TAKE_S = 120.0
@@ -51,6 +53,7 @@ class VoiceActivity:
         self.block_frames = round(sample_rate * BLOCK_S)
         self.sample_rate = sample_rate
         self.levels: list[float] = []
+        self.sound: list[float] = []  # the levels of blocks that are not digital silence
         self._rest = np.zeros(0, dtype=np.float32)
         self.started_block: int | None = None
         self.quiet_blocks = 0
@@ -75,11 +78,16 @@ class VoiceActivity:
         return False
 
     def _threshold(self, over_floor_db: float) -> float:
-        floor = float(np.percentile(self.levels[-3000:], 10))
+        sound = self.sound[-3000:]
+        floor = float(np.percentile(sound, 10)) if sound else SILENT_DBFS
         return max(min(floor, FLOOR_MAX_DBFS) + over_floor_db, SPEECH_MIN_DBFS)
 
     def _block_done(self, level: float) -> bool:
+        if level > SILENT_DBFS:
+            self.sound.append(level)
         if self.started_block is None:
+            if len(self.sound) < FLOOR_BLOCKS:
+                return False
             threshold = self._threshold(SPEECH_OVER_FLOOR_DB)
             recent = self.levels[-ONSET_WINDOW:]
             if sum(value > threshold for value in recent) >= ONSET_BLOCKS:
@@ -108,7 +116,8 @@ def judge(samples: Samples, sample_rate: int) -> Verdict:
     levels = block_levels_db(samples, block)
     if len(levels) == 0:
         return Verdict(empty, 0, NO_SPEECH)
-    floor = float(np.percentile(levels, 10))
+    sound = levels[levels > SILENT_DBFS]
+    floor = float(np.percentile(sound, 10)) if len(sound) else SILENT_DBFS
     peak = float(levels.max())
     speech_threshold = max(min(floor, FLOOR_MAX_DBFS) + SPEECH_OVER_FLOOR_DB, SPEECH_MIN_DBFS)
     if peak <= speech_threshold:
