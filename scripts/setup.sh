@@ -45,3 +45,14 @@ fi
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet ".$extras"
+
+# The record tests check the screen in tmux (issue 14): install it for --test when it is missing.
+if [[ "$extras" == *test* ]] && ! command -v tmux >/dev/null; then
+    if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && apt-get install -y -qq tmux >/dev/null
+    elif command -v apt-get >/dev/null && command -v sudo >/dev/null; then
+        sudo apt-get update -qq && sudo apt-get install -y -qq tmux >/dev/null
+    else
+        echo "the tests need tmux: install your system's tmux package" >&2
+    fi
+fi

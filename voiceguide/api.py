@@ -37,6 +37,7 @@ if (
     import numpy as np
 
     from voiceguide.export import EncodeOptions, Outputs
+    from voiceguide.record.lookup import Lookup
     from voiceguide.render import Leveling, Mix
     from voiceguide.sound.beds import Bed, SoundscapeInfo
     from voiceguide.speech import ClipCache, EngineChoice, Samples, Voice, VoiceInfo
@@ -79,6 +80,7 @@ class Session:
     leveling: Leveling
     soundscape: str | None
     engine_reason: str = ""  # why this engine: named, or the best installed for the language
+    recording_notes: tuple[str, ...] = ()  # which lines use a recording; stale and unused files
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +166,7 @@ def _whole(
     """The session from every line's clip."""
     from voiceguide.speech.cache import trim_cache
 
-    _refuse_silent_lines(routine, clips)
+    _refuse_silent_lines(routine, clips, voicing.recordings)
     session = _assemble(routine, options, voicing, bed, clips)
     trim_cache(voicing.cache.root)  # the cache stays under its size limit
     return session
@@ -209,7 +211,7 @@ def prepare_to_play(
     pending = {line for line in voicing.lines if line not in clips}
     if not pending:  # nothing left to speak: this is the whole session
         return _whole(routine, options, voicing, bed, clips)
-    _refuse_silent_lines(routine, clips)
+    _refuse_silent_lines(routine, clips, voicing.recordings)
     import numpy
 
     silent = numpy.zeros(0, dtype=numpy.float32)  # a placeholder: plays nothing, takes no time
@@ -265,6 +267,7 @@ class _Voicing:
     cache: ClipCache
     recordings: dict[str, str]
     lines: tuple[Line, ...]
+    recording_notes: tuple[str, ...] = ()
 
 
 def _voicing(routine: Routine, options: SessionOptions) -> _Voicing:
@@ -279,9 +282,15 @@ def _voicing(routine: Routine, options: SessionOptions) -> _Voicing:
         voice = resolve_voice(choice.engine, request, routine.language)
     except UnknownVoiceError as error:
         raise _located_voice_error(routine, options, error) from None
-    recordings = find_recordings(routine, options)
+    found = recordings_lookup(routine, options)
+    recordings: dict[str, str] = {}
+    notes: tuple[str, ...] = ()
+    if found is not None:
+        folder, lookup = found
+        recordings = {name: str((folder / file).resolve()) for name, file in lookup.used}
+        notes = tuple(lookup.describe())
     lines = spoken_lines(routine, recordings)
-    return _Voicing(choice, voice, ClipCache(options.cache_dir), recordings, lines)
+    return _Voicing(choice, voice, ClipCache(options.cache_dir), recordings, lines, notes)
 
 
 def _speak(
@@ -337,7 +346,7 @@ def _assemble(
     )  # fmt: skip
     return Session(
         routine, timeline, voicing.choice.engine.name, voicing.voice.name, mix, leveling,
-        bed.name if bed else None, voicing.choice.reason,
+        bed.name if bed else None, voicing.choice.reason, voicing.recording_notes,
     )  # fmt: skip
 
 
@@ -378,14 +387,23 @@ def _located_voice_error(
     return RoutineError(where.source, where.line, where.field, message)
 
 
-def _refuse_silent_lines(routine: Routine, clips: dict[Line, Samples]) -> None:
-    """A line the voice renders as nothing (say, only punctuation) is a mistake in the routine."""
+def _refuse_silent_lines(
+    routine: Routine, clips: dict[Line, Samples], recordings: Mapping[str, str]
+) -> None:
+    """A line the voice renders as nothing (say, only punctuation) is a mistake in the routine;
+    a recording with no sound in it is named, with the line it was meant for."""
     from voiceguide.timeline import step_of_lines
 
-    steps = step_of_lines(routine)
+    steps = step_of_lines(routine, recordings)
     for line, samples in clips.items():
         if len(samples) == 0:
             where = routine.steps[steps[line]].say_where
+            if line.recording is not None:
+                place = f"{where.source}:{where.line}" if where.line is not None else where.source
+                raise InputError(
+                    f"{line.recording}: no sound in this recording; it is meant for "
+                    f"'{line.text[:60]}' ({place}): record it again or remove it"
+                )
             raise RoutineError(
                 where.source,
                 where.line,
@@ -394,28 +412,44 @@ def _refuse_silent_lines(routine: Routine, clips: dict[Line, Samples]) -> None:
             )
 
 
-RECORDING_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a")
-
-
 def find_recordings(routine: Routine, options: SessionOptions) -> dict[str, str]:
-    """Recorded lines: ``NAME.ext`` files in the folder given by ``--recordings`` or the routine.
+    """Recorded lines: line name -> file, from the folder given by ``--recordings`` or the routine.
 
     Names: ``STEP`` (the step's opening words), ``STEP-right`` / ``STEP-left`` (one hand's round),
-    ``STEP-switch``, ``STEP-promptN`` (the Nth prompt, from 1).
+    ``STEP-switch``, ``STEP-promptN`` (the Nth prompt, from 1). A take recorded for other words
+    (stale, see :func:`recordings_lookup`) is left out: the voice speaks that line.
     """
+    found = recordings_lookup(routine, options)
+    if found is None:
+        return {}
+    folder, lookup = found
+    return {name: str((folder / file).resolve()) for name, file in lookup.used}
+
+
+def recordings_lookup(routine: Routine, options: SessionOptions) -> tuple[Path, Lookup] | None:
+    """The recordings folder and which of its files say which line (None: no folder given)."""
+    from voiceguide.record.lines import routine_lines
+    from voiceguide.record.lookup import match_recordings
+    from voiceguide.record.manifest import read_manifest
+
     if options.recordings is not None:
         folder = options.recordings
     elif routine.recordings is not None:
         folder = Path(routine.folder) / routine.recordings
     else:
-        return {}
+        return None
     if not folder.is_dir():
         raise OptionError(f"{folder}: expected a folder of recorded lines")
-    found = {}
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() in RECORDING_SUFFIXES and path.is_file():
-            found[path.stem] = str(path.resolve())
-    return found
+    files = [path.name for path in folder.iterdir() if path.is_file()]
+    return folder, match_recordings(routine_lines(routine), files, read_manifest(folder))
+
+
+def recording_warnings(routine: Routine, options: SessionOptions) -> list[str]:
+    """Stale takes and files that match no line, one sentence each (for ``validate``)."""
+    found = recordings_lookup(routine, options)
+    if found is None:
+        return []
+    return [note for note in found[1].describe() if not note.startswith("recording: ")]
 
 
 def _first(*values: float | None) -> float:

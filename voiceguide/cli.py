@@ -193,6 +193,8 @@ def _tell(session: api.Session, early: str = "") -> None:
     if not _State.verbose:
         return
     _say(f"engine: {session.engine} ({session.engine_reason}); voice: {session.voice}")
+    for note in session.recording_notes:
+        _say(note)
     leveling = session.leveling
     note = " (held back by the true-peak ceiling)" if leveling.peak_limited else ""
     on = f" on {early}" if early else ""
@@ -399,6 +401,26 @@ def play(routine: str, backend: str | None, quiet: bool, prompter: bool, **optio
         sys.exit(130)
 
 
+@cli.command()
+@click.argument("routine", default=DEFAULT_ROUTINE)
+@click.option(
+    "--into", "folder", type=click.Path(file_okay=False, path_type=Path),
+    help="The recordings folder (default: the routine's own relative recordings folder, else ./NAME-voice).",
+)  # fmt: skip
+@click.option("--line", "only", help="Record this line (or this step's lines) again.")
+def record(routine: str, folder: Path | None, only: str | None) -> None:
+    """Record ROUTINE in your own voice, line by line, from the default microphone. Keys: k keep,
+    r retake, p back, s skip, q quit. Run it again to go on where you stopped."""
+    from voiceguide.record.recorder import default_folder
+    from voiceguide.record.recorder import record as record_lines
+
+    chosen = api.load(routine)
+    folder = folder or default_folder(chosen)
+    summary = record_lines(chosen, folder, only)
+    click.echo(f"{summary.line()} in {folder}")
+    click.echo(f"play it: voiceguide play {routine} --recordings {folder}")
+
+
 @cli.group()
 def cache() -> None:
     """Show or free the cache of spoken clips and loudness measurements."""
@@ -454,6 +476,8 @@ def validate(files: tuple[Path, ...], no_speech: bool, **options: Any) -> None:
     for path in files:
         try:
             routine = api.load(str(path))
+            for note in api.recording_warnings(routine, _options(**options)):
+                _say(f"warning: {note}")
             if not no_speech:
                 api.prepare(routine, _options(**options))
         except VoiceguideError as error:

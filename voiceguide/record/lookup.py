@@ -1,0 +1,107 @@
+"""Which files in a recordings folder say which line: used, stale, or matching no line.
+
+Pure: the folder's listing and its manifest in, a :class:`Lookup` out.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from voiceguide.record.lines import RecordedLine
+from voiceguide.record.manifest import Take
+
+RECORDING_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a")
+
+
+@dataclass(frozen=True, slots=True)
+class Stale:
+    name: str
+    file: str
+    recorded_text: str  # what the take says
+    line_text: str  # what the routine says now
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    file: str
+    suggestion: str | None  # the line name it was probably meant for
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    used: tuple[tuple[str, str], ...]  # (line name, file name), in session order
+    stale: tuple[Stale, ...]
+    unmatched: tuple[Unmatched, ...]
+
+    def describe(self) -> list[str]:
+        """One line per finding, for ``-v`` and ``validate``."""
+        said = [f"recording: {name} <- {file}" for name, file in self.used]
+        said += [
+            f"stale recording: {take.file} says '{_short(take.recorded_text)}' but the line now "
+            f"says '{_short(take.line_text)}': the voice speaks it until it is recorded again "
+            f"(voiceguide record ROUTINE --line {take.name})"
+            for take in self.stale
+        ]
+        for extra in self.unmatched:
+            hint = f" (did you mean {extra.suggestion}?)" if extra.suggestion else ""
+            said.append(f"unused recording: {extra.file} matches no line{hint}")
+        return said
+
+
+def match_recordings(
+    lines: Sequence[RecordedLine], files: Sequence[str], manifest: Mapping[str, Take]
+) -> Lookup:
+    """Sort the audio ``files`` (names in the folder) against the routine's ``lines``.
+
+    A line's recording is the file the manifest names for it, else ``NAME.ext``; a take the
+    manifest says was recorded for other words is stale and not used.
+    """
+    audio = sorted(name for name in files if _suffix(name) in RECORDING_SUFFIXES)
+    by_stem: dict[str, str] = {}
+    for name in audio:
+        by_stem.setdefault(_stem(name), name)
+    claimed: set[str] = set()
+    used: list[tuple[str, str]] = []
+    stale: list[Stale] = []
+    for line in lines:
+        take = manifest.get(line.name)
+        file = take.file if take is not None and take.file in audio else by_stem.get(line.name)
+        if file is None:
+            continue
+        claimed.update(name for name in audio if _stem(name) == line.name)
+        claimed.add(file)
+        if take is not None and take.file == file and take.text != line.text:
+            stale.append(Stale(line.name, file, take.text, line.text))
+        else:
+            used.append((line.name, file))
+    for line in lines:
+        for name in line.per_hand:  # one hand's own take of words both hands share
+            if name in by_stem:
+                claimed.add(by_stem[name])
+                used.append((name, by_stem[name]))
+    names = [line.name for line in lines]
+    unmatched = tuple(
+        Unmatched(name, _closest(_stem(name), names)) for name in audio if name not in claimed
+    )
+    return Lookup(tuple(used), tuple(stale), unmatched)
+
+
+def _closest(stem: str, names: Sequence[str]) -> str | None:
+    found = difflib.get_close_matches(stem.lower(), names, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _suffix(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
+def _stem(name: str) -> str:
+    dot = name.rfind(".")
+    return name[:dot] if dot > 0 else name
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
