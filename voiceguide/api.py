@@ -336,8 +336,11 @@ def _choose_engine(
             options.engine or "piper",
             "--engine" if options.engine else "--voice-model",
             routine.language,
+            cache_root=options.cache_dir,
         )
-    return choose_engine(routine.voice.engine, "the routine", routine.language, voice_name)
+    return choose_engine(
+        routine.voice.engine, "the routine", routine.language, voice_name, options.cache_dir
+    )
 
 
 def _located_voice_error(
