@@ -38,13 +38,13 @@ def test_entries_are_written_whole_and_unreadable_ones_are_remade(tmp_path: Path
     cache.put("ab" * 32, clip)
     assert sorted(p.name for p in tmp_path.rglob("*")) == [
         "ab",
-        "ab" * 32 + ".wav",
+        "ab" * 32 + ".vgc",
         "clips",
     ]  # no temporary
     stored = cache.get("ab" * 32)
     assert stored is not None and stored.sample_rate == 22050
     assert np.array_equal(stored.samples, clip.samples)
-    (tmp_path / "clips" / "ab" / ("ab" * 32 + ".wav")).write_bytes(b"RIFF garbage")
+    (tmp_path / "clips" / "ab" / ("ab" * 32 + ".vgc")).write_bytes(b"RIFF garbage")
     assert cache.get("ab" * 32) is None
 
 

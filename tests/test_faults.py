@@ -81,7 +81,7 @@ def test_a_corrupted_cache_entry_is_made_again(tmp_path: Path) -> None:
     engine = ToneEngine()
     cache = ClipCache(tmp_path)
     first = speak_all(engine, engine.default_voice, ["One."], cache)
-    path = next((tmp_path / "clips").rglob("*.wav"))
+    path = next((tmp_path / "clips").rglob("*.vgc"))
     path.write_bytes(path.read_bytes()[:100])  # truncated
     second = speak_all(engine, engine.default_voice, ["One."], cache)
     assert engine.spoken == ["One.", "One."]

@@ -152,7 +152,7 @@ def _clip_lengths(
     routine: Routine, options: SessionOptions, voicing: _Voicing, progress: Progress | None
 ) -> dict[Line, float]:
     clips = _speak(routine, options, voicing, voicing.lines, progress)
-    _refuse_silent_lines(routine, clips)
+    _refuse_silent_lines(routine, clips, voicing.recordings)
     return {line: len(samples) / options.sample_rate for line, samples in clips.items()}
 
 
@@ -370,8 +370,11 @@ def _choose_engine(
             options.engine or "piper",
             "--engine" if options.engine else "--voice-model",
             routine.language,
+            cache_root=options.cache_dir,
         )
-    return choose_engine(routine.voice.engine, "the routine", routine.language, voice_name)
+    return choose_engine(
+        routine.voice.engine, "the routine", routine.language, voice_name, options.cache_dir
+    )
 
 
 def _located_voice_error(

@@ -7,7 +7,6 @@ Errors: a :class:`VoiceguideError` becomes one line on stderr and exit code 2 (b
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sys
 import threading
@@ -429,11 +428,11 @@ def cache() -> None:
 @cache.command(name="info")
 def cache_info() -> None:
     """Where the cache is, and how much it holds."""
-    from voiceguide.speech.cache import DEFAULT_LIMIT_MB, cache_usage
+    from voiceguide.speech.cache import cache_usage
 
     usage = cache_usage()
     click.echo(f"{usage.folder}: {usage.files} files, {usage.size_bytes / 1e6:.1f} MB "
-               f"(limit {os.environ.get('VOICEGUIDE_CACHE_MAX_MB', DEFAULT_LIMIT_MB)} MB)")  # fmt: skip
+               f"(limit {usage.limit.described})")  # fmt: skip
     for kind, files, size in usage.by_kind:
         click.echo(f"  {kind:<9} {files:>6} files  {size / 1e6:8.1f} MB")
 

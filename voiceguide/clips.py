@@ -1,7 +1,9 @@
-"""Voice clips ready to mix: spoken through the cache, trimmed, resampled and leveled.
+"""Voice clips ready to mix: spoken, trimmed, leveled (cached), resampled.
 
-The finished clips are cached too (keyed by the raw clip's key and the session rate), so a warm
-export reads them straight from disk and neither speaks nor processes anything.
+The cache keeps each line's leveled clip at the engine's own rate (keyed by the raw clip's key), so
+a warm export at any session rate reads it, resamples it and neither speaks nor levels anything.
+The raw clip is not kept: the leveled one is all a session needs, and half the size of a 44.1 kHz
+one.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ import numpy as np
 from voiceguide.sound.level import level_clip
 from voiceguide.speech import Clip, ClipCache, Samples, SpeechEngine, Voice, speak_all
 from voiceguide.speech.cache import clip_key
-from voiceguide.speech.prepare import prepare_clip
+from voiceguide.speech.prepare import finish_clip, prepare_clip, shape_clip
 from voiceguide.timeline import Line
 
 SPEAK_BATCH = 12  # lines per request to the engine: small enough to overlap speaking and finishing
-FINISH_METHOD = 3  # bump when preparing or leveling changes
+FINISH_METHOD = 4  # bump when preparing or leveling changes
 MAX_RECORDING_S = 600.0  # one recorded line may last up to ten minutes
 
 Progress = Callable[[int, int], None]
@@ -38,7 +40,7 @@ def voice_clips(
 ) -> dict[Line, Samples]:
     """Every line's finished clip: at ``sample_rate``, leveled, with faded edges."""
     finished_cache = ClipCache(cache.root, "finished")
-    keys = _finished_keys(engine, voice, lines, sample_rate)
+    keys = _finished_keys(engine, voice, lines)
     clips: dict[Line, Samples] = {
         line: _recorded(Path(line.recording), sample_rate)
         for line in lines
@@ -53,10 +55,12 @@ def voice_clips(
     if progress:
         progress(done, len(lines))
 
-    def finish(raw: Clip) -> Samples:
+    def finish(line: Line, raw: Clip) -> Samples:
         # leveled at the engine's own rate (fewer samples), then resampled: band-limited
         # interpolation stays on the same waveform, so the true-peak limit holds
-        return prepare_clip(raw, sample_rate=sample_rate, shape=level_clip)
+        shaped = shape_clip(raw, level_clip)
+        finished_cache.put(keys[line], shaped)
+        return finish_clip(shaped, sample_rate)
 
     # Speaking (in the engine's own process) and finishing (numpy and libsoxr, which release the
     # GIL) overlap: each batch is finished on the other cores while the next one is spoken.
@@ -66,13 +70,11 @@ def voice_clips(
             scaled = _scaled(voice, Line("", rate_scale))
             for first in range(0, len(group), SPEAK_BATCH):
                 batch = group[first : first + SPEAK_BATCH]
-                raw = speak_all(engine, scaled, [line.text for line in batch], cache)
+                raw = speak_all(engine, scaled, [line.text for line in batch], None)
                 for line in batch:
-                    futures[line] = pool.submit(finish, raw[line.text])
+                    futures[line] = pool.submit(finish, line, raw[line.text])
         for line, future in futures.items():
-            finished = future.result()
-            finished_cache.put(keys[line], Clip(finished, sample_rate))
-            clips[line] = finished
+            clips[line] = future.result()
             done += 1
             if progress:
                 progress(done, len(lines))
@@ -83,7 +85,7 @@ def cached_clips(
     engine: SpeechEngine, voice: Voice, lines: Sequence[Line], cache: ClipCache, *, sample_rate: int
 ) -> dict[Line, Samples]:
     """The spoken lines whose finished clips the cache holds (nothing is spoken or read aloud)."""
-    keys = _finished_keys(engine, voice, lines, sample_rate)
+    keys = _finished_keys(engine, voice, lines)
     return _cached(keys, ClipCache(cache.root, "finished"), sample_rate)
 
 
@@ -92,18 +94,16 @@ def _cached(
 ) -> dict[Line, Samples]:
     found: dict[Line, Samples] = {}
     for line, key in keys.items():
-        clip = finished_cache.get(key)
-        if clip is not None and clip.sample_rate == sample_rate:
-            found[line] = clip.samples
+        shaped = finished_cache.get(key)
+        if shaped is not None:
+            found[line] = finish_clip(shaped, sample_rate)
     return found
 
 
-def _finished_keys(
-    engine: SpeechEngine, voice: Voice, lines: Sequence[Line], sample_rate: int
-) -> dict[Line, str]:
+def _finished_keys(engine: SpeechEngine, voice: Voice, lines: Sequence[Line]) -> dict[Line, str]:
     identity = engine.identity(voice)
     return {
-        line: _finished_key(clip_key(identity, _scaled(voice, line), line.text), sample_rate)
+        line: _finished_key(clip_key(identity, _scaled(voice, line), line.text))
         for line in lines
         if line.recording is None
     }
@@ -124,5 +124,5 @@ def _scaled(voice: Voice, line: Line) -> Voice:
     return Voice(voice.name, max(80, round(voice.rate_wpm * line.rate_scale)), voice.pitch)
 
 
-def _finished_key(raw_key: str, sample_rate: int) -> str:
-    return hashlib.sha256(f"{raw_key}|finished|{sample_rate}|{FINISH_METHOD}".encode()).hexdigest()
+def _finished_key(raw_key: str) -> str:
+    return hashlib.sha256(f"{raw_key}|leveled|{FINISH_METHOD}".encode()).hexdigest()

@@ -72,3 +72,26 @@ class EngineError(VoiceguideError):
 
 class ExportError(VoiceguideError):
     """An audio file could not be written."""
+
+
+_CAUSES = {
+    "ENOSPC": "disk full",
+    "EDQUOT": "disk quota exceeded",
+    "EFBIG": "file too large",
+    "EACCES": "permission denied",
+    "EPERM": "permission denied",
+    "EROFS": "read-only file system",
+    "ENOENT": "no such file or folder",
+    "ENOTDIR": "not a folder",
+    "EISDIR": "is a folder",
+    "EIO": "input/output error",
+    "EEXIST": "already exists",
+}
+
+
+def describe_os_error(error: OSError) -> str:
+    """The cause of a failed file operation in a few words: 'disk full', 'permission denied'."""
+    import errno
+
+    name = errno.errorcode.get(error.errno or 0, "")
+    return _CAUSES.get(name) or (error.strerror or type(error).__name__).lower()

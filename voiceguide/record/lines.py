@@ -11,9 +11,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from voiceguide.routine import Hand, Routine, Speech, Step
+from voiceguide.routine import Audience, Hand, Routine, Speech, Step
 from voiceguide.routine.text import split_segments
-from voiceguide.timeline.layout import DEFAULT_SWITCH
+from voiceguide.routine.words import SideWords
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,19 +32,23 @@ def routine_lines(routine: Routine) -> tuple[RecordedLine, ...]:
     recorded in the first hand's round and serves both)."""
     lines: dict[str, RecordedLine] = {}
     for step in routine.steps:
-        per_side = _per_side(step)
+        side = routine.words.side(step.side)
+        per_side = _per_side(step, side)
         for hand in step.hands:
             if hand is Hand.LEFT:
-                switch = step.switch_text or DEFAULT_SWITCH[routine.audience]
-                _add(lines, _line(f"{step.id}-switch", step.id, switch, hand))
+                switch = step.switch_text or routine.words.switch_line(
+                    step.side, routine.audience is Audience.PARTNER
+                )  # checked by the loader: the routine's language has one, or its words: map
+                assert switch is not None
+                _add(lines, _line(f"{step.id}-switch", step.id, switch, hand, side))
             opening = f"{step.id}-{hand.value}" if hand and per_side else step.id
-            line = _line(opening, step.id, step.text, hand)
+            line = _line(opening, step.id, step.text, hand, side)
             if hand and not per_side:
                 hands = tuple(f"{step.id}-{side.value}" for side in step.hands if side)
                 line = dataclasses.replace(line, per_hand=hands)
             _add(lines, line)
             for number, prompt in enumerate(step.prompts, 1):
-                _add(lines, _line(f"{step.id}-prompt{number}", step.id, prompt.text, hand))
+                _add(lines, _line(f"{step.id}-prompt{number}", step.id, prompt.text, hand, side))
     return tuple(lines.values())
 
 
@@ -52,15 +56,17 @@ def _add(lines: dict[str, RecordedLine], line: RecordedLine) -> None:
     lines.setdefault(line.name, line)
 
 
-def _per_side(step: Step) -> bool:
-    """Opening words that name the hand are recorded once per hand (``STEP-right``, ``STEP-left``)."""
-    return step.each_hand and split_segments(step.text, Hand.RIGHT) != split_segments(
-        step.text, Hand.LEFT
+def _per_side(step: Step, side: SideWords | None) -> bool:
+    """Opening words that name the side are recorded once per side (``STEP-right``, ``STEP-left``)."""
+    return step.each_hand and split_segments(step.text, Hand.RIGHT, side) != split_segments(
+        step.text, Hand.LEFT, side
     )
 
 
-def _line(name: str, step_id: str, text: str, hand: Hand | None) -> RecordedLine:
-    segments = split_segments(text, hand)
+def _line(
+    name: str, step_id: str, text: str, hand: Hand | None, side: SideWords | None
+) -> RecordedLine:
+    segments = split_segments(text, hand, side)
     words = " ".join(segment.text for segment in segments if isinstance(segment, Speech))
     shown = " ... ".join(
         " ".join(part.text for part in group) for group in _speech_groups(segments)

@@ -11,13 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from voiceguide.cache import CacheRoom
 from voiceguide.render.ahead import ahead
 from voiceguide.render.mix import Mix, render_blocks
 from voiceguide.sound.loudness import LoudnessMeter
@@ -114,34 +113,34 @@ def _key(mix: Mix) -> str:
     return digest.hexdigest()
 
 
-def _path(mix: Mix, cache_dir: Path | None) -> Path | None:
+def _cached(mix: Mix, cache_dir: Path | None) -> Measurement | None:
+    """The measurement the cache holds, if its values make sense (a hostile or buggy entry with
+    a valid digest is measured again rather than trusted)."""
     if cache_dir is None:
         return None
-    return cache_dir / "loudness" / f"{_key(mix)}.json"
-
-
-def _cached(mix: Mix, cache_dir: Path | None) -> Measurement | None:
-    path = _path(mix, cache_dir)
-    if path is None:
-        return None
+    data = CacheRoom(cache_dir).get("loudness", _key(mix))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return Measurement(float(data["loudness_lufs"]), float(data["sample_peak"]))
-    except (OSError, ValueError, KeyError, TypeError):
+        stored = json.loads(data or b"null")
+        found = Measurement(float(stored["loudness_lufs"]), float(stored["sample_peak"]))
+    except (ValueError, KeyError, TypeError):
         return None
+    return found if _plausible(found) else None
+
+
+def _plausible(found: Measurement) -> bool:
+    """Values a mix of leveled voice, cues and bed can have: loudness from -100 LUFS (nearly
+    silent) to +10 LUFS (beyond full scale) and a peak above zero and under +40 dBFS, with the
+    loudness no more than 10 dB over the peak (a full-scale square wave measures +3 LUFS)."""
+    loudness, peak = found.loudness_lufs, found.sample_peak
+    if not (math.isfinite(loudness) and math.isfinite(peak)):
+        return False
+    if not (-100.0 <= loudness <= 10.0 and 0.0 < peak <= 100.0):
+        return False
+    return loudness <= 20 * math.log10(peak) + 10.0
 
 
 def _store(mix: Mix, cache_dir: Path | None, found: Measurement) -> None:
-    path = _path(mix, cache_dir)
-    if path is None or not math.isfinite(found.loudness_lufs):
+    if cache_dir is None or not _plausible(found):
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(
-                {"loudness_lufs": found.loudness_lufs, "sample_peak": found.sample_peak}, stream
-            )
-        Path(temporary).replace(path)
-    except OSError:
-        pass
+    payload = {"loudness_lufs": found.loudness_lufs, "sample_peak": found.sample_peak}
+    CacheRoom(cache_dir).put("loudness", _key(mix), json.dumps(payload).encode())

@@ -25,7 +25,6 @@ import numpy as np
 
 from voiceguide.errors import EngineError, UnknownVoiceError
 from voiceguide.speech.base import Clip, Voice, VoiceInfo
-from voiceguide.speech.cache import default_cache_dir
 from voiceguide.speech.piper_voices import (
     NeuralVoice,
     best_for_language,
@@ -58,8 +57,12 @@ def _timeout_s(text: str) -> float:
 class PiperEngine:
     name = "piper"
 
-    def __init__(self, voices: list[NeuralVoice] | None = None) -> None:
-        """``voices``: the installed voices, when the caller has just looked them up."""
+    def __init__(
+        self, voices: list[NeuralVoice] | None = None, cache_root: Path | None = None
+    ) -> None:
+        """``voices``: the installed voices, when the caller has just looked them up;
+        ``cache_root``: the cache that remembers the models' hashes (default: the user's)."""
+        self._cache_root = cache_root
         if not available():
             raise EngineError(f"the piper engine needs the neural extra: {INSTALL_HINT}")
         self._voices = installed_voices() if voices is None else voices
@@ -106,7 +109,7 @@ class PiperEngine:
         )
         config_sha256 = hashlib.sha256(model.config_path.read_bytes()).hexdigest()
         return (
-            f"piper via {versions}, model sha256 {model_sha256(model.model_path, default_cache_dir())}, "
+            f"piper via {versions}, model sha256 {model_sha256(model.model_path, self._cache_root)}, "
             f"config sha256 {config_sha256}, method {CLIP_METHOD}, natural {NATURAL_WPM:g} wpm ** {RATE_EXPONENT:g}, "
             f"sentence gap {SENTENCE_GAP_S:g} s"
         )

@@ -85,32 +85,23 @@ def normalize_language(tag: str) -> str:
     return tag.replace("_", "-").lower()
 
 
-def model_sha256(path: Path, memo_dir: Path) -> str:
-    """The model file's SHA-256, remembered in ``memo_dir`` by path, size and modification time
+def model_sha256(path: Path, cache_root: Path | None = None) -> str:
+    """The model file's SHA-256, remembered in the cache room by path, size and modification time
     (hashing 60 MB on every run would cost a warm export 0.16 s)."""
+    from voiceguide.cache import CacheRoom
+
     stat = path.stat()
     stamp = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
-    memo = memo_dir / "model-hashes.json"
-    try:
-        known = json.loads(memo.read_text())
-    except (OSError, ValueError):
-        known = {}
-    if not isinstance(known, dict):
-        known = {}
-    if isinstance(known.get(stamp), str):
-        return str(known[stamp])
+    room = CacheRoom(cache_root)
+    key = hashlib.sha256(stamp.encode()).hexdigest()
+    known = (room.get("models", key) or b"").decode("ascii", "replace")
+    if re.fullmatch("[0-9a-f]{64}", known):
+        return known
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         while block := stream.read(1 << 20):
             digest.update(block)
-    known[stamp] = digest.hexdigest()
-    try:
-        memo_dir.mkdir(parents=True, exist_ok=True)
-        partial = memo.with_name(f".{memo.name}.{os.getpid()}")
-        partial.write_text(json.dumps(known))
-        partial.replace(memo)
-    except OSError:
-        pass  # a read-only cache folder only costs the hash next time
+    room.put("models", key, digest.hexdigest().encode())  # unwritable: hashed again next time
     return digest.hexdigest()
 
 

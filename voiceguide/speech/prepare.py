@@ -23,15 +23,36 @@ def prepare_clip(
     ``shape(samples, rate)``, if given, works on the trimmed clip at the engine's own rate before it
     is resampled (the leveler: half the samples of a 44.1 kHz clip for a 22.05 kHz engine).
     """
+    if shape is not None:
+        return finish_clip(shape_clip(clip, shape), sample_rate)
+    return _finish(_trimmed(clip), clip.sample_rate, sample_rate)
+
+
+def shape_clip(clip: Clip, shape: Callable[[np.ndarray, int], np.ndarray]) -> Clip:
+    """The first half of :func:`prepare_clip`: DC removed, trimmed and shaped, at the engine's
+    rate, in float32 (what the cache keeps: any session rate is made from it)."""
+    samples = _trimmed(clip)
+    if samples.size:
+        samples = shape(samples.astype(np.float32), clip.sample_rate)
+    return Clip(np.asarray(samples, dtype=np.float32), clip.sample_rate)
+
+
+def finish_clip(shaped: Clip, sample_rate: int) -> Samples:
+    """The second half: resampled to ``sample_rate``, edges faded."""
+    return _finish(shaped.samples.astype(np.float64), shaped.sample_rate, sample_rate)
+
+
+def _trimmed(clip: Clip) -> np.ndarray:
     samples = clip.samples.astype(np.float64)
     if samples.size:
         samples -= samples.mean()
-    samples = _trim(samples, clip.sample_rate)
-    if shape is not None and samples.size:
-        samples = shape(samples.astype(np.float32), clip.sample_rate).astype(np.float64)
-    if clip.sample_rate != sample_rate and samples.size:
+    return _trim(samples, clip.sample_rate)
+
+
+def _finish(samples: np.ndarray, rate: int, sample_rate: int) -> Samples:
+    if rate != sample_rate and samples.size:
         # libsoxr's very-high-quality filter: images and aliases far below audibility (-170 dB here)
-        samples = soxr.resample(samples, clip.sample_rate, sample_rate, quality="VHQ")
+        samples = soxr.resample(samples, rate, sample_rate, quality="VHQ")
     return _fade_edges(samples, sample_rate).astype(np.float32)
 
 

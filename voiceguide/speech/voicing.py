@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from voiceguide.errors import OptionError
 from voiceguide.routine.load import ENGINE_NAMES
@@ -16,8 +17,9 @@ DEFAULT_ENGINE = "espeak"  # when no neural voice speaks the routine's language
 Progress = Callable[[int, int], None]  # (done, total)
 
 
-def get_engine(name: str | None = None) -> SpeechEngine:
-    """The engine called ``name`` (default eSpeak NG); its libraries are imported only here."""
+def get_engine(name: str | None = None, cache_root: Path | None = None) -> SpeechEngine:
+    """The engine called ``name`` (default eSpeak NG); its libraries are imported only here.
+    ``cache_root``: the cache the engine may remember things in (Piper: its models' hashes)."""
     chosen = name or DEFAULT_ENGINE
     if chosen == "espeak":
         from voiceguide.speech.espeak import EspeakEngine
@@ -30,7 +32,7 @@ def get_engine(name: str | None = None) -> SpeechEngine:
     if chosen == "piper":
         from voiceguide.speech.piper_engine import PiperEngine
 
-        return PiperEngine()
+        return PiperEngine(cache_root=cache_root)
     raise OptionError(f"expected an engine from {', '.join(ENGINE_NAMES)}, got '{chosen}'")
 
 
@@ -41,24 +43,30 @@ class EngineChoice:
 
 
 def choose_engine(
-    named: str | None, named_by: str, language: str, voice_name: str | None = None
+    named: str | None,
+    named_by: str,
+    language: str,
+    voice_name: str | None = None,
+    cache_root: Path | None = None,
 ) -> EngineChoice:
     """The engine ``named`` (by ``named_by``: --engine, the routine), else the best installed one
     for ``language``: a neural voice when one speaks it, eSpeak NG otherwise."""
     if named:
-        return EngineChoice(get_engine(named), f"chosen by {named_by}")
+        return EngineChoice(get_engine(named, cache_root), f"chosen by {named_by}")
     from voiceguide.speech import piper_engine
     from voiceguide.speech.piper_voices import best_for_language, installed_voices
 
     if voice_name and voice_name.endswith(".onnx"):
-        return EngineChoice(get_engine("piper"), "the voice is a Piper model file")
+        return EngineChoice(get_engine("piper", cache_root), "the voice is a Piper model file")
     if not piper_engine.available():
         return EngineChoice(
             get_engine(DEFAULT_ENGINE),
             f"no neural engine installed ({piper_engine.INSTALL_HINT} adds one)",
         )
     voices = installed_voices()
-    neural = piper_engine.PiperEngine(voices)  # the voices just found: not looked up again
+    neural = piper_engine.PiperEngine(
+        voices, cache_root
+    )  # the voices just found: not looked up again
     if voice_name:
         if any(voice.name == voice_name for voice in voices):
             return EngineChoice(neural, f"'{voice_name}' is a Piper voice")
@@ -108,17 +116,18 @@ def speak_all(
     engine: SpeechEngine,
     voice: Voice,
     texts: Sequence[str],
-    cache: ClipCache,
+    cache: ClipCache | None,
     progress: Progress | None = None,
 ) -> dict[str, Clip]:
-    """Every text's clip, from the cache where it is, from the engine (then cached) where not."""
+    """Every text's clip, from the cache where it is, from the engine (then cached) where not;
+    with no cache, every text from the engine."""
     identity = engine.identity(voice)
     spoken = {text: speakable(text) for text in texts}  # no emoji or symbol names read aloud
     keys = {text: clip_key(identity, voice, spoken[text]) for text in texts}
     clips: dict[str, Clip] = {}
     missing: list[str] = []
     for text in texts:
-        cached = cache.get(keys[text])
+        cached = cache.get(keys[text]) if cache is not None else None
         if cached is None:
             missing.append(text)
         else:
@@ -131,7 +140,8 @@ def speak_all(
         chunk = missing[start : start + batch]
         said = engine.synthesize([spoken[text] for text in chunk], voice)
         for text, clip in zip(chunk, said, strict=True):
-            cache.put(keys[text], clip)
+            if cache is not None:
+                cache.put(keys[text], clip)
             clips[text] = clip
         done += len(chunk)
         if progress:

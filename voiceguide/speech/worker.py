@@ -182,7 +182,8 @@ class Zygote:
     ) -> list[tuple[int, bytes]]:
         """Each text spoken with ``settings`` into a file: ``(status, its bytes)``, in order. A
         helper that stops answering is reported with the text it was speaking."""
-        with tempfile.TemporaryDirectory(prefix="voiceguide-speech-") as folder:
+        _clean_stale_speech_folders_once()
+        with tempfile.TemporaryDirectory(prefix=f"{SPEECH_PREFIX}{os.getpid()}-") as folder:
             paths = [Path(folder) / f"{index}.pcm" for index in range(len(texts))]
             requests = [
                 {"text": text, **settings, "path": str(path)}
@@ -224,6 +225,55 @@ class Zygote:
             outstanding.pop(answer["id"], None)
             statuses[index_of[answer["id"]]] = int(answer["status"])
         return statuses
+
+
+SPEECH_PREFIX = "voiceguide-speech-"  # + the pid of the process whose clips it holds
+STALE_UNOWNED_S = 3600.0  # a folder without a pid (earlier releases) this old is stale
+_cleaned = threading.Event()
+
+
+def _clean_stale_speech_folders_once() -> None:
+    if not _cleaned.is_set():
+        _cleaned.set()
+        clean_stale_speech_folders()
+
+
+def clean_stale_speech_folders(folder: Path | None = None) -> int:
+    """Remove the speech folders that killed processes (SIGKILL, power loss) left in the temporary
+    folder: ours, named with a pid that no longer runs. Return how many went."""
+    import shutil
+    import stat
+
+    removed = 0
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{SPEECH_PREFIX}*"):
+        try:
+            info = path.lstat()
+        except OSError:
+            continue
+        mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+        if not stat.S_ISDIR(info.st_mode) or not mine:
+            continue
+        pid_text = path.name.removeprefix(SPEECH_PREFIX).split("-")[0]
+        if pid_text.isdigit() and os.name == "posix":  # (os.kill on Windows terminates)
+            stale = not _running(int(pid_text))
+        else:
+            stale = time.time() - info.st_mtime > STALE_UNOWNED_S
+        if stale:
+            shutil.rmtree(path, ignore_errors=True)
+            removed += not path.exists()
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: not ours to judge
+    return True
 
 
 class ZygoteStoppedError(EngineError):

@@ -1,0 +1,57 @@
+"""Piper's memory stays bounded whatever the text: a 4,995-character sentence is split before it
+reaches the network (it once took a helper process to 10-12 GB)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.proctree import watch
+from voiceguide.speech import piper_engine
+
+pytestmark = [
+    pytest.mark.real,
+    pytest.mark.skipif(not piper_engine.available(), reason="the neural extra is not installed"),
+]
+
+LIMIT_BYTES = 1_000_000_000  # in every process
+TREE_LIMIT_BYTES = 3_000_000_000  # the test stops the whole tree here (it once needed 12 GB)
+
+
+def long_sentence(characters: int = 4995) -> str:
+    """Words running on with full stops but no capitals after them (Piper then sees one sentence)."""
+    words = ["rest", "your", "hands", "and", "breathe", "out", "slowly.", "soften", "the", "palm."]
+    text = ""
+    index = 0
+    while len(text) < characters:
+        text += ("" if not text else " ") + words[index % len(words)]
+        index += 1
+    return text[:characters].rstrip()
+
+
+def long_routine(folder: Path) -> Path:
+    path = folder / "long.yaml"
+    text = long_sentence()
+    path.write_text(
+        "title: Long\ndescription: One long sentence.\naudience: self\nlanguage: en\n"
+        f"steps:\n  - id: long\n    title: Long\n    duration: 20m\n    say: {text}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_4995_character_sentence_stays_under_1_gb_in_every_process(tmp_path: Path) -> None:
+    routine = long_routine(tmp_path)
+    env = {**os.environ, "VOICEGUIDE_CACHE_DIR": str(tmp_path / "cache")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "voiceguide", "show", str(routine), "--engine", "piper"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    peak = watch(process, TREE_LIMIT_BYTES, LIMIT_BYTES)
+    assert not peak.stopped, f"stopped at {peak}"
+    assert process.returncode == 0, process.stderr.read().decode() if process.stderr else ""
+    assert peak.process_bytes < LIMIT_BYTES
