@@ -1,10 +1,14 @@
-"""Benchmark: export time per format beside the time the encoder alone needs for the same audio,
+"""Benchmark: our export time per format beside ffmpeg's own encoder for the same audio and settings,
 and peak memory for a 60-minute MP3 export.
 
-"Export" is a warm `voiceguide export bedtime-hands -o FILE` in a fresh process (render, encode,
-tags). "Encoder alone" encodes the same session's audio, rendered beforehand into memory, with the
-same encoder and settings. Target: MP3 export at most 1.25x the encoder alone; 60-minute MP3
-export peak memory at most 200 MB. Run:  python scripts/bench_export.py
+"ours" is a warm `voiceguide export bedtime-hands -o FILE` in a fresh process (start-up, render,
+encode, tags, cover). "ffmpeg" is the ffmpeg program encoding the same session, rendered beforehand
+to 16-bit PCM on disk, with the same encoder and settings (MP3: libmp3lame at -q 5, CBR; Opus:
+libopus, VBR at the same bitrate; AAC: ffmpeg's aac; Ogg: libvorbis at the same quality; FLAC at
+level 5). Runs alternate between the two, and each figure is the best of --runs. Wall time and CPU
+time (user + system, all threads and children) are both printed: on a busy machine CPU time is the
+steadier comparison. Targets: MP3, Opus, AAC at most 1.1x ffmpeg. Run:
+python scripts/bench_export.py [--runs N]
 """
 
 from __future__ import annotations
@@ -15,96 +19,109 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROUTINE = "bedtime-hands"
 SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a")
+_WRAPPER = (
+    "import json, resource, subprocess, sys, time; t = time.perf_counter(); "
+    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+    "r = resource.getrusage(resource.RUSAGE_CHILDREN); "
+    "print(json.dumps([time.perf_counter() - t, r.ru_utime + r.ru_stime, r.ru_maxrss / 1024]))"
+)
 
 
-def _encoder_alone(suffix: str) -> float:
+def _ffmpeg_settings(suffix: str) -> list[str]:
+    """ffmpeg's arguments for the settings our export uses by default."""
+    from voiceguide.export import EncodeOptions, format_for
+    from voiceguide.export.encoders import compression_level
+    from voiceguide.export.mp3 import QUALITY
+
+    fmt = format_for(Path(f"x{suffix}"))
+    kbps = EncodeOptions().resolved_kbps(fmt)
+    return {
+        ".wav": ["-c:a", "pcm_s16le"],
+        ".flac": ["-c:a", "flac", "-compression_level", "5"],
+        ".mp3": ["-c:a", "libmp3lame", "-b:a", f"{kbps}k", "-compression_level", str(QUALITY)],
+        ".ogg": ["-c:a", "libvorbis", "-q:a", f"{10 * (1 - compression_level(kbps or 0)):.3f}"],
+        ".opus": ["-c:a", "libopus", "-b:a", f"{kbps}k"],
+        ".m4a": ["-c:a", "aac", "-b:a", f"{kbps}k", "-f", "ipod"],
+    }[suffix]
+
+
+def _render_pcm(suffix: str, out: Path) -> int:
+    """Render the session for ``suffix`` into a raw 16-bit stereo file; its sample rate."""
     import numpy as np
 
     from voiceguide import api
-    from voiceguide.export import EncodeOptions, format_for, metadata_for
-    from voiceguide.export.encoders import encode_ffmpeg, encode_sndfile
+    from voiceguide.export import EncodeOptions
     from voiceguide.render import render_blocks
-    from voiceguide.sound.beds import find_ffmpeg
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"alone{suffix}"
-        fmt = format_for(path)
-        encoding = EncodeOptions()
-        session = api.prepare(
-            api.load(ROUTINE), api.session_options_for(path, api.SessionOptions(), encoding)
-        )
-        audio = np.concatenate(list(render_blocks(session.mix)))
-        blocks = [audio[i : i + 131072] for i in range(0, len(audio), 131072)]
-        kbps = encoding.resolved_kbps(fmt)
-        start = time.perf_counter()
-        if fmt.encoder == "ffmpeg":
-            ffmpeg = find_ffmpeg()
-            assert ffmpeg is not None
-            meta = metadata_for(session.routine, session.timeline)
-            encode_ffmpeg(path, blocks, fmt, ffmpeg=ffmpeg, metadata=meta, sample_rate=session.mix.sample_rate,
-                          mono=False, kbps=kbps, total_frames=len(audio), progress=None)  # fmt: skip
-        else:
-            encode_sndfile(path, blocks, fmt, sample_rate=session.mix.sample_rate, mono=False, kbps=kbps,
-                           total_frames=len(audio), progress=None)  # fmt: skip
-        return time.perf_counter() - start
+    options = api.session_options_for(Path(f"x{suffix}"), api.SessionOptions(), EncodeOptions())
+    session = api.prepare(api.load(ROUTINE), options)
+    with out.open("wb") as sink:
+        for block in render_blocks(session.mix):
+            pcm = np.rint(np.clip(block, -1.0, 32767 / 32768) * 32768).astype("<i2")
+            sink.write(pcm.tobytes())
+    return session.mix.sample_rate
 
 
-def _run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall time of a command, and its peak memory (MB) read from the child's resource usage."""
-    wrapper = (
-        "import json, resource, subprocess, sys, time; t = time.perf_counter(); "
-        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
-        "print(json.dumps([time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))"
-    )
+def _measure(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall time, CPU time and peak memory (MB) of a command in a fresh process."""
     done = subprocess.run(
-        [sys.executable, "-c", wrapper, *command],
+        [sys.executable, "-c", _WRAPPER, *command],
         capture_output=True,
         text=True,
         env=env,
         check=True,
     )
-    wall_s, peak_mb = json.loads(done.stdout)
-    return float(wall_s), float(peak_mb)
+    wall_s, cpu_s, peak_mb = json.loads(done.stdout)
+    return float(wall_s), float(cpu_s), float(peak_mb)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--alone", help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=int, default=2, help="best of this many runs (default 2)")
     args = parser.parse_args()
-    if args.alone:
-        print(json.dumps(_encoder_alone(args.alone)))
-        return
+    from voiceguide.sound.beds import find_ffmpeg
+
+    ffmpeg = find_ffmpeg()
+    if ffmpeg is None:
+        sys.exit(
+            "the comparison needs ffmpeg: apt-get install ffmpeg, or pip install imageio-ffmpeg"
+        )
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as out:
         env = {**os.environ, "VOICEGUIDE_CACHE_DIR": cache}
         voiceguide = [sys.executable, "-m", "voiceguide"]
-        print(f"{'format':<7} {'export':>9} {'encoder alone':>14} {'ratio':>6} {'size':>8}")
+        print(f"ffmpeg: {ffmpeg}; best of {args.runs} runs")
+        print(
+            f"{'format':<7} {'ours':>8} {'ffmpeg':>8} {'ratio':>6}   "
+            f"{'ours CPU':>8} {'ffmpeg CPU':>10} {'ratio':>6} {'size':>8}"
+        )
         for suffix in SUFFIXES:
             target = Path(out) / f"session{suffix}"
-            subprocess.run(
-                [*voiceguide, "export", ROUTINE, "-o", str(target), "--force"],
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )  # warms the caches for this format's sample rate
-            export_s, _ = _run([*voiceguide, "export", ROUTINE, "-o", str(target), "--force"], env)
-            alone = subprocess.run([sys.executable, __file__, "--alone", suffix], capture_output=True, text=True,
-                                   env=env, check=True)  # fmt: skip
-            alone_s = float(json.loads(alone.stdout))
+            export = [*voiceguide, "export", ROUTINE, "-o", str(target), "--force"]
+            subprocess.run(export, env=env, check=True, stdout=subprocess.DEVNULL)  # warm caches
+            pcm = Path(out) / "session.s16"
+            rate = _render_pcm(suffix, pcm)
+            theirs = [ffmpeg, "-nostdin", "-v", "error", "-y", "-f", "s16le", "-ar", str(rate), "-ac", "2",
+                      "-i", str(pcm), *_ffmpeg_settings(suffix), str(Path(out) / f"ffmpeg{suffix}")]  # fmt: skip
+            ours_runs, their_runs = [], []
+            for _ in range(args.runs):
+                ours_runs.append(_measure(export, env))
+                their_runs.append(_measure(theirs, env))
+            ours_s, ours_cpu = min(r[0] for r in ours_runs), min(r[1] for r in ours_runs)
+            their_s, their_cpu = min(r[0] for r in their_runs), min(r[1] for r in their_runs)
             size_mb = target.stat().st_size / 1e6
             print(
-                f"{suffix[1:]:<7} {export_s:>7.2f} s {alone_s:>12.2f} s {export_s / alone_s:>6.2f} {size_mb:>5.1f} MB"
+                f"{suffix[1:]:<7} {ours_s:>6.2f} s {their_s:>6.2f} s {ours_s / their_s:>6.2f}   "
+                f"{ours_cpu:>6.2f} s {their_cpu:>8.2f} s {ours_cpu / their_cpu:>6.2f} {size_mb:>5.1f} MB",
+                flush=True,
             )
         target = Path(out) / "hour.mp3"
-        subprocess.run([*voiceguide, "export", ROUTINE, "--minutes", "60", "-o", str(target), "--force"], env=env,
-                       check=True, stdout=subprocess.DEVNULL)  # fmt: skip
-        wall_s, peak_mb = _run(
-            [*voiceguide, "export", ROUTINE, "--minutes", "60", "-o", str(target), "--force"], env
-        )
+        hour = [*voiceguide, "export", ROUTINE, "--minutes", "60", "-o", str(target), "--force"]
+        subprocess.run(hour, env=env, check=True, stdout=subprocess.DEVNULL)
+        wall_s, _, peak_mb = _measure(hour, env)
         print(
             f"60-minute MP3 export: {wall_s:.1f} s, peak memory {peak_mb:.0f} MB (target <= 200 MB)"
         )

@@ -38,6 +38,7 @@ if (
 
     from voiceguide.export import EncodeOptions, Outputs
     from voiceguide.record.lookup import Lookup
+    from voiceguide.export.cover import Cover
     from voiceguide.render import Leveling, Mix
     from voiceguide.sound.beds import Bed, SoundscapeInfo
     from voiceguide.speech import ClipCache, EngineChoice, Samples, Voice, VoiceInfo
@@ -536,17 +537,21 @@ def export(
     outputs: Outputs | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    cover: Cover | None = None,
+    split: bool = False,
 ) -> list[Path]:
-    """Write the session to ``path`` (the format from its extension) and any sidecars, atomically.
+    """Write the session to ``path`` (the format from its extension) and any sidecars, atomically;
+    with ``split``, one file per chapter and an M3U instead. ``cover`` defaults to the generated one.
 
     The session must have been prepared at the format's sample rate and true-peak ceiling
     (:func:`session_options_for` gives them).
     """
     from voiceguide.export import EncodeOptions, Outputs, format_for, metadata_for, write_session
+    from voiceguide.export.cover import generated_cover
+    from voiceguide.export.split import write_split
 
     encoding = encoding or EncodeOptions()
-    fmt = format_for(path)
-    mix = session.mix
+    fmt, mix = format_for(path), session.mix
     channels = 1 if encoding.mono else 2
     if fmt.name == "wav" and mix.total_frames * channels * 2 > 0xFFFFFFFF - 1_000_000:
         raise OptionError(
@@ -554,12 +559,19 @@ def export(
         )
     if mix.sample_rate != encoding.resolved_rate(fmt):
         raise OptionError(f"the session was prepared at {mix.sample_rate} Hz, not for {path.name}")
+    cover = cover or generated_cover(session.routine.title)
+    metadata = metadata_for(session.routine, session.timeline, cover)
+    report = (lambda done, total: progress("rendering", done, total)) if progress else None
+    if split:
+        return write_split(
+            path, render(session), fmt, metadata=metadata, sample_rate=mix.sample_rate,
+            mono=encoding.mono, kbps=encoding.resolved_kbps(fmt), total_frames=mix.total_frames,
+            force=force, progress=report,
+        )  # fmt: skip
     return write_session(
-        path, render(session), fmt, timeline=session.timeline,
-        metadata=metadata_for(session.routine, session.timeline), sample_rate=mix.sample_rate,
-        mono=encoding.mono, kbps=encoding.resolved_kbps(fmt), total_frames=mix.total_frames,
-        outputs=outputs or Outputs(), force=force,
-        progress=(lambda done, total: progress("rendering", done, total)) if progress else None,
+        path, render(session), fmt, timeline=session.timeline, metadata=metadata,
+        sample_rate=mix.sample_rate, mono=encoding.mono, kbps=encoding.resolved_kbps(fmt),
+        total_frames=mix.total_frames, outputs=outputs or Outputs(), force=force, progress=report,
     )  # fmt: skip
 
 

@@ -170,6 +170,9 @@ class _Bars:
                 length=total, label=stage.capitalize().ljust(10), file=sys.stderr
             )
             self.bar.__enter__()
+        self.bar.length = (
+            total  # export --all: estimates become real lengths as routines are planned
+        )
         self.bar.update(done - self.shown)
         self.shown = done
 
@@ -240,54 +243,68 @@ def _tell(session: api.Session, early: str = "") -> None:
     help="Also write each spoken line with its times.",
 )
 @click.option("--chapters-json", is_flag=True, help="Also write Podcasting 2.0 JSON chapters.")
+@click.option(
+    "--cover", "cover_file", type=click.Path(path_type=Path),
+    help="A PNG or JPEG to embed as cover art (default: one generated from the title).",
+)  # fmt: skip
+@click.option("--split", is_flag=True, help="One file per chapter (track n/N), and an M3U.")
+@click.option(
+    "--feed-url", help="With --all: also write feed.xml, a podcast feed served from this URL."
+)
 @click.option("--force", is_flag=True, help="Replace files that exist.")
 @session_options
 def export(
-    routines: tuple[str, ...],
-    output: Path | None,
-    every: bool,
-    format_name: str | None,
-    kbps: int | None,
-    sample_rate: str | None,
-    mono: bool,
-    subtitles: str | None,
-    chapters_json: bool,
-    force: bool,
+    routines: tuple[str, ...], output: Path | None, every: bool, format_name: str | None,
+    kbps: int | None, sample_rate: str | None, mono: bool, subtitles: str | None,
+    chapters_json: bool, cover_file: Path | None, split: bool, feed_url: str | None, force: bool,
     **options: Any,
-) -> None:
+) -> None:  # fmt: skip
     """Render ROUTINE (a bundled name or a .yaml file; default bedtime-hands) to an audio file."""
     from voiceguide.export import EncodeOptions, Outputs
+    from voiceguide.exporting import ExportRequest
 
     encoding = EncodeOptions(kbps, int(sample_rate) if sample_rate else None, mono)
-    outputs = Outputs(subtitles, chapters_json)
+    request = ExportRequest(encoding, Outputs(subtitles, chapters_json), cover_file, split, force)
     if every:
-        _export_all(
-            routines, output, format_name or "mp3", encoding, outputs, force, _options(**options)
+        _export_all(routines, output, format_name or "mp3", request, feed_url, _options(**options))
+    elif feed_url or len(routines) > 1:
+        raise OptionError("--feed-url and several ROUTINEs go with --all")
+    else:
+        _export_one(
+            routines[0] if routines else DEFAULT_ROUTINE,
+            output,
+            format_name,
+            request,
+            _options(**options),
         )
-        return
-    if len(routines) > 1:
-        raise OptionError("expected one ROUTINE (use --all to export several)")
-    routine = routines[0] if routines else DEFAULT_ROUTINE
+
+
+def _export_one(
+    routine: str,
+    output: Path | None,
+    format_name: str | None,
+    request: Any,
+    options: api.SessionOptions,
+) -> None:
+    from voiceguide.exporting import export_routine
+
     target = output or Path(f"{Path(routine).stem}.{format_name or 'wav'}")
     if target.is_dir():
         target = target / f"{Path(routine).stem}.{format_name or 'wav'}"
-    session_options = api.session_options_for(
-        target, _options(**options), encoding
-    )  # checks the format
-    if target.exists() and not force:  # say so before any work; the writer checks again at the end
-        raise OptionError(f"{target} already exists (use --force to replace it)")
     bars = _Bars()
     try:
-        session = _prepare(routine, session_options, bars)
-        written = api.export(
-            session, target, encoding=encoding, outputs=outputs, force=force, progress=bars
-        )
+        done = export_routine(routine, target, request, options, progress=bars, prepared=_tell)
     finally:
         bars.close()
-    timeline = session.timeline
-    extra = f"; also {', '.join(str(path) for path in written[1:])}" if len(written) > 1 else ""
+    timeline, session = done.session.timeline, done.session
+    wrote = f"{len(done.files) - 1} files and {done.files[-1]}" if request.split else done.files[0]
+    extra = (
+        f"; also {', '.join(map(str, done.files[1:]))}"
+        if len(done.files) > 1 and not request.split
+        else ""
+    )
     click.echo(
-        f"wrote {target} ({format_duration(timeline.total_s)}, {len(timeline.chapters)} chapters, "
+        f"wrote {wrote} ({format_duration(timeline.total_s)}, {len(timeline.chapters)} chapters, "
         f"voice {session.voice} via {session.engine}){extra}"
     )
 
@@ -296,26 +313,25 @@ def _export_all(
     routines: tuple[str, ...],
     output: Path | None,
     format_name: str,
-    encoding: Any,
-    outputs: Any,
-    force: bool,
+    request: Any,
+    feed_url: str | None,
     options: api.SessionOptions,
 ) -> None:
     from voiceguide.batch import export_all
 
-    folder = output or Path()
-    names = list(routines) or None
     bars = _Bars()
     try:
         report = export_all(
-            names, folder, format_name=format_name, encoding=encoding, outputs=outputs, force=force,
-            options=options, progress=bars,
+            list(routines) or None, output or Path(), format_name=format_name, request=request,
+            options=options, feed_url=feed_url, progress=bars,
         )  # fmt: skip
     finally:
         bars.close()
     for path in report.files:
         click.echo(f"wrote {path}")
     click.echo(f"wrote {report.playlist} ({len(report.files)} sessions)")
+    if report.feed is not None:
+        click.echo(f"wrote {report.feed} (serve the folder at {feed_url})")
 
 
 @cli.command()
@@ -339,12 +355,19 @@ def show(routine: str, as_json: bool, **options: Any) -> None:
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
     help="The script to write: .md (Markdown) or .html (to print).",
 )  # fmt: skip
+@click.option(
+    "--cover", "cover_file", type=click.Path(path_type=Path),
+    help="A PNG or JPEG to show at the top of an HTML script (default: the generated cover).",
+)  # fmt: skip
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
 @session_options
-def script(routine: str, output: Path, force: bool, **options: Any) -> None:
+def script(
+    routine: str, output: Path, cover_file: Path | None, force: bool, **options: Any
+) -> None:
     """Write a printable, timed script of ROUTINE for reading aloud in time with the session."""
     from voiceguide.export import atomic_path
     from voiceguide.export.script import script_html, script_markdown
+    from voiceguide.exporting import cover_for
 
     suffix = output.suffix.lower()
     if suffix not in (".md", ".html", ".htm"):
@@ -352,9 +375,14 @@ def script(routine: str, output: Path, force: bool, **options: Any) -> None:
             f"cannot write '{output.name}': expected a file name ending in .md or .html"
         )
     session = _prepare(routine, _options(**options))
-    render = script_markdown if suffix == ".md" else script_html
+    if suffix == ".md":
+        text = script_markdown(session.routine, session.timeline)
+    else:
+        text = script_html(
+            session.routine, session.timeline, cover_for(session.routine, cover_file)
+        )
     with atomic_path(output, force=force) as temporary:
-        temporary.write_text(render(session.routine, session.timeline), encoding="utf-8")
+        temporary.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output} ({len(session.timeline.chapters)} chapters)")
 
 

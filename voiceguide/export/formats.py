@@ -12,9 +12,9 @@ from voiceguide.errors import OptionError
 class Format:
     name: str
     extensions: tuple[str, ...]
-    encoder: str  # "sndfile" (libsndfile, from pip) or "ffmpeg"
-    container: str  # libsndfile's format, or ffmpeg's muxer
-    subtype: str  # libsndfile's subtype, or ffmpeg's codec
+    encoder: str  # "sndfile" (libsndfile), "lame" (lameenc) or "av" (FFmpeg's libraries via PyAV)
+    container: str  # libsndfile's format, or FFmpeg's muxer
+    subtype: str  # libsndfile's subtype, or FFmpeg's codec
     lossy: bool
     default_kbps: int | None = None
     kbps_range: tuple[int, int] | None = None
@@ -29,13 +29,21 @@ class Format:
 FORMATS = (
     Format("wav", (".wav",), "sndfile", "WAV", "PCM_16", lossy=False),
     Format("flac", (".flac",), "sndfile", "FLAC", "PCM_16", lossy=False),
-    Format("mp3", (".mp3",), "sndfile", "MP3", "MPEG_LAYER_III", True, 64, (32, 320)),
-    Format("ogg", (".ogg", ".oga"), "sndfile", "OGG", "VORBIS", True, 80, (64, 160)),
     Format(
-        "opus", (".opus",), "sndfile", "OGG", "OPUS", True, 48, (12, 256), sample_rates=(48000,)
+        "mp3",
+        (".mp3",),
+        "lame",
+        "MP3",
+        "MPEG_LAYER_III",
+        True,
+        64,
+        (32, 320),
+        (32000, 44100, 48000),
     ),
-    Format("m4a", (".m4a",), "ffmpeg", "ipod", "aac", True, 64, (32, 320)),
-    Format("m4b", (".m4b",), "ffmpeg", "ipod", "aac", True, 64, (32, 320)),
+    Format("ogg", (".ogg", ".oga"), "sndfile", "OGG", "VORBIS", True, 80, (64, 160)),
+    Format("opus", (".opus",), "av", "ogg", "libopus", True, 48, (12, 256), sample_rates=(48000,)),
+    Format("m4a", (".m4a",), "av", "ipod", "aac", True, 64, (32, 320)),
+    Format("m4b", (".m4b",), "av", "ipod", "aac", True, 64, (32, 320)),
 )
 _BY_EXTENSION = {extension: fmt for fmt in FORMATS for extension in fmt.extensions}
 _BY_NAME = {fmt.name: fmt for fmt in FORMATS}

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 
 from voiceguide import __version__
+from voiceguide.export.cover import Cover
 from voiceguide.routine.model import Routine
 from voiceguide.timeline import Timeline
 
@@ -32,9 +33,11 @@ class Metadata:
     encoder: str
     chapters: tuple[ChapterMark, ...]
     total_s: float
+    cover: Cover | None = None
+    track: tuple[int, int] | None = None  # (number, count) of a file in a --split set
 
 
-def metadata_for(routine: Routine, timeline: Timeline) -> Metadata:
+def metadata_for(routine: Routine, timeline: Timeline, cover: Cover | None = None) -> Metadata:
     """Tags from the routine; chapters (one per step, per hand) from :func:`export_chapters`."""
     return Metadata(
         title=routine.title,
@@ -46,6 +49,7 @@ def metadata_for(routine: Routine, timeline: Timeline) -> Metadata:
         encoder=f"voiceguide {__version__}",
         chapters=export_chapters(timeline),
         total_s=timeline.total_s,
+        cover=cover,
     )
 
 

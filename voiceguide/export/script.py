@@ -3,9 +3,11 @@ and where the cues fall (chimes, paced breathing). Markdown or HTML, from the sa
 
 from __future__ import annotations
 
+import base64
 import html
 from dataclasses import dataclass
 
+from voiceguide.export.cover import Cover
 from voiceguide.routine.durations import format_clock, format_duration
 from voiceguide.routine.model import Routine
 from voiceguide.routine.words import Words
@@ -75,10 +77,16 @@ def script_markdown(routine: Routine, timeline: Timeline) -> str:
     return "\n".join(lines)
 
 
-def script_html(routine: Routine, timeline: Timeline) -> str:
+def script_html(routine: Routine, timeline: Timeline, cover: Cover | None = None) -> str:
     escape = html.escape
     words = routine.words
     length = words.label("length", length=format_duration(timeline.total_s))
+    picture = (
+        f'<img class="cover" alt="" width="280" height="280" '
+        f'src="data:{cover.mime};base64,{base64.b64encode(cover.data).decode("ascii")}">'
+        if cover is not None
+        else ""
+    )
     parts = [
         "<!doctype html>",
         f'<html lang="{escape(routine.language)}"><head><meta charset="utf-8">',
@@ -86,8 +94,9 @@ def script_html(routine: Routine, timeline: Timeline) -> str:
         "<style>body{font:1.35rem/1.6 Georgia,serif;max-width:40rem;margin:2rem auto;padding:0 1rem}"
         "h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #999;page-break-after:avoid}"
         "li{list-style:none;margin:.4rem 0;page-break-inside:avoid}time{font:bold .95rem monospace;"
-        "margin-right:.8rem}.cue{color:#555;font-style:italic}"
+        "margin-right:.8rem}.cue{color:#555;font-style:italic}.cover{display:block;margin:0 auto 1rem}"
         "@media print{body{margin:0}}</style></head><body>",
+        picture,
         f"<h1>{escape(routine.title)}</h1>",
         f"<p>{escape(routine.description)}</p>" if routine.description else "",
         f"<p>{escape(length)} {escape(words.label('read_hint').replace('*', ''))}</p>",

@@ -12,7 +12,7 @@ import numpy as np
 
 from voiceguide.errors import ExportError, OptionError
 from voiceguide.export.atomic import atomic_path
-from voiceguide.export.encoders import encode_ffmpeg, encode_sndfile
+from voiceguide.export.encoders import encode
 from voiceguide.export.formats import Format
 from voiceguide.export.metadata import Metadata
 from voiceguide.export.sidecars import SUBTITLE_FORMATS, chapters_json, subtitles
@@ -60,29 +60,19 @@ def write_session(
 ) -> list[Path]:
     """Write the audio and its sidecars; all appear together at the end, or none do."""
     sidecars = sidecar_paths(path, outputs)
-    ffmpeg = _ffmpeg_for(fmt)
     with contextlib.ExitStack() as stack:
         temporary = stack.enter_context(atomic_path(path, force=force))
         side_temporaries = [
             stack.enter_context(atomic_path(side, force=force)) for side in sidecars
         ]
-        if fmt.encoder == "ffmpeg":
-            assert ffmpeg is not None
-            encode_ffmpeg(
-                temporary, blocks, fmt, ffmpeg=ffmpeg, metadata=metadata, sample_rate=sample_rate, mono=mono,
-                kbps=kbps, total_frames=total_frames, progress=progress,
-            )  # fmt: skip
-        else:
-            encode_sndfile(
-                temporary, blocks, fmt, sample_rate=sample_rate, mono=mono, kbps=kbps,
-                total_frames=total_frames, progress=progress,
-            )  # fmt: skip
-            try:
-                write_tags(temporary, fmt, metadata, sample_rate)
-            except (
-                Exception
-            ) as error:  # mutagen raises its own errors; any of them is a failed export
-                raise ExportError(f"cannot write tags into {path.name}: {error}") from error
+        encode(
+            temporary, blocks, fmt, metadata=metadata, sample_rate=sample_rate, mono=mono,
+            kbps=kbps, total_frames=total_frames, progress=progress,
+        )  # fmt: skip
+        try:
+            write_tags(temporary, fmt, metadata, sample_rate)
+        except Exception as error:  # mutagen raises its own errors; any of them is a failed export
+            raise ExportError(f"cannot write tags into {path.name}: {error}") from error
         for side, side_temporary in zip(sidecars, side_temporaries, strict=True):
             side_temporary.write_text(_sidecar_text(side, timeline, metadata), encoding="utf-8")
     return [path, *sidecars]
@@ -92,17 +82,3 @@ def _sidecar_text(side: Path, timeline: Timeline, metadata: Metadata) -> str:
     if side.name.endswith(".chapters.json"):
         return chapters_json(metadata)
     return subtitles(timeline, side.suffix[1:], metadata.title)
-
-
-def _ffmpeg_for(fmt: Format) -> str | None:
-    if fmt.encoder != "ffmpeg":
-        return None
-    from voiceguide.sound.beds import find_ffmpeg
-
-    ffmpeg = find_ffmpeg()
-    if ffmpeg is None:
-        raise ExportError(
-            f"{fmt.name} (AAC) files need ffmpeg: install it (apt-get install ffmpeg) "
-            "or the imageio-ffmpeg package (pip install imageio-ffmpeg)"
-        )
-    return ffmpeg

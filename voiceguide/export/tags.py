@@ -1,8 +1,10 @@
-"""Tags and chapters inside the file: ID3 CHAP/CTOC for MP3, Vorbis comments for Ogg/Opus/FLAC,
-cue points and INFO for WAV (M4A/M4B get theirs from ffmpeg while encoding)."""
+"""Tags, chapters and cover art inside the file: ID3 CHAP/CTOC/APIC for MP3, Vorbis comments (and a
+picture) for Ogg/Opus/FLAC, cue points and INFO for WAV; M4A/M4B get tags and chapters from the
+muxer while encoding, and cover art and track numbers here."""
 
 from __future__ import annotations
 
+import base64
 import struct
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,38 @@ def write_tags(path: Path, fmt: Format, metadata: Metadata, sample_rate: int) ->
         _id3(path, metadata)
     elif fmt.name in ("ogg", "opus", "flac"):
         _vorbis_comments(path, fmt, metadata)
+    elif fmt.container == "ipod":
+        _mp4_atoms(path, metadata)
+
+
+def _mp4_atoms(path: Path, metadata: Metadata) -> None:
+    if metadata.cover is None and metadata.track is None:
+        return
+    from mutagen.mp4 import MP4, MP4Cover
+
+    opened = MP4(path)
+    tags: Any = opened.tags
+    if metadata.cover is not None:
+        kind = MP4Cover.FORMAT_PNG if metadata.cover.mime == "image/png" else MP4Cover.FORMAT_JPEG
+        tags["covr"] = [MP4Cover(metadata.cover.data, imageformat=kind)]
+    if metadata.track is not None:
+        tags["trkn"] = [metadata.track]
+    opened.save()
+
+
+def _picture(metadata: Metadata) -> Any:
+    """The cover as a FLAC picture block (FLAC files, and base64 in Ogg comments)."""
+    from mutagen.flac import Picture
+
+    assert metadata.cover is not None
+    picture = Picture()
+    picture.type = 3  # front cover
+    picture.mime = metadata.cover.mime
+    picture.desc = "Cover"
+    picture.width, picture.height = metadata.cover.width_px, metadata.cover.height_px
+    picture.depth = 24
+    picture.data = metadata.cover.data
+    return picture
 
 
 def _vorbis_comments(path: Path, fmt: Format, metadata: Metadata) -> None:
@@ -26,7 +60,7 @@ def _vorbis_comments(path: Path, fmt: Format, metadata: Metadata) -> None:
     from mutagen.oggopus import OggOpus
     from mutagen.oggvorbis import OggVorbis
 
-    opened = {"flac": FLAC, "ogg": OggVorbis, "opus": OggOpus}[fmt.name](path)
+    opened: Any = {"flac": FLAC, "ogg": OggVorbis, "opus": OggOpus}[fmt.name](path)
     if opened.tags is None:  # a FLAC file from libsndfile may have no comment block yet
         opened.add_tags()
     tags: Any = opened.tags
@@ -44,11 +78,23 @@ def _vorbis_comments(path: Path, fmt: Format, metadata: Metadata) -> None:
     for number, chapter in enumerate(metadata.chapters, start=1):
         tags[f"CHAPTER{number:03d}"] = [clock(chapter.start_s)]
         tags[f"CHAPTER{number:03d}NAME"] = [chapter.title]
+    if metadata.track is not None:
+        tags["TRACKNUMBER"] = [str(metadata.track[0])]
+        tags["TRACKTOTAL"] = [str(metadata.track[1])]
+    if metadata.cover is not None:
+        if fmt.name == "flac":
+            opened.clear_pictures()
+            opened.add_picture(_picture(metadata))
+        else:
+            tags["METADATA_BLOCK_PICTURE"] = [
+                base64.b64encode(_picture(metadata).write()).decode("ascii")
+            ]
     opened.save()
 
 
 def _id3(path: Path, metadata: Metadata) -> None:
     from mutagen.id3 import (
+        APIC,
         CHAP,
         COMM,
         CTOC,
@@ -57,6 +103,7 @@ def _id3(path: Path, metadata: Metadata) -> None:
         TCON,
         TIT2,
         TPE1,
+        TRCK,
         TSSE,
         TYER,
         CTOCFlags,
@@ -74,6 +121,11 @@ def _id3(path: Path, metadata: Metadata) -> None:
     tags.add(TYER(encoding=3, text=metadata.year))
     tags.add(COMM(encoding=3, lang="eng", desc="", text=metadata.comment))
     tags.add(TSSE(encoding=3, text=metadata.encoder))
+    if metadata.track is not None:
+        tags.add(TRCK(encoding=3, text=f"{metadata.track[0]}/{metadata.track[1]}"))
+    if metadata.cover is not None:
+        cover = metadata.cover
+        tags.add(APIC(encoding=3, mime=cover.mime, type=3, desc="Cover", data=cover.data))
     ids = [f"chp{number}" for number in range(len(metadata.chapters))]
     tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                   sub_frames=[TIT2(encoding=3, text="Steps")]))  # fmt: skip

@@ -1,0 +1,159 @@
+"""A podcast feed for a folder of exports: RSS 2.0 with the iTunes and Podcasting 2.0 namespaces
+(enclosure, duration, a GUID from the file's bytes, cover, JSON chapters, a transcript), so a
+folder served by any static web server can be subscribed to from a phone."""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import os
+import time
+import urllib.parse
+import uuid
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Protocol
+
+from voiceguide import __version__
+from voiceguide.errors import OptionError
+from voiceguide.export.atomic import atomic_path
+from voiceguide.export.cover import generated_cover
+
+FEED = "feed.xml"
+CHANNEL_TITLE = "voiceguide sessions"
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+MIME_TYPES = {
+    ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".m4b": "audio/mp4", ".ogg": "audio/ogg",
+    ".oga": "audio/ogg", ".opus": "audio/ogg", ".flac": "audio/flac", ".wav": "audio/wav",
+}  # fmt: skip
+TRANSCRIPT_TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip", ".lrc": "text/plain"}
+
+
+class Episode(Protocol):
+    """What the feed needs to know of one exported routine."""
+
+    @property
+    def path(self) -> Path: ...
+    @property
+    def files(self) -> tuple[Path, ...]: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def total_s(self) -> float: ...
+    @property
+    def cover(self) -> bytes: ...
+    @property
+    def cover_mime(self) -> str: ...
+
+
+def check_url(feed_url: str) -> None:
+    parts = urllib.parse.urlsplit(feed_url)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or any(c.isspace() for c in feed_url)
+    ):
+        raise OptionError(f"--feed-url: expected an http:// or https:// address, got '{feed_url}'")
+
+
+def feed_paths(folder: Path, targets: list[Path]) -> list[Path]:
+    """The files a feed adds: feed.xml, its cover, and a cover beside every episode."""
+    covers = [
+        target.with_suffix(f".cover{kind}") for target in targets for kind in (".jpg", ".png")
+    ]
+    return [folder / FEED, folder / "feed.cover.jpg", *covers]
+
+
+def write_feed(folder: Path, episodes: list[Episode], feed_url: str, *, force: bool) -> Path:
+    """Write every episode's cover, the channel's cover and feed.xml (each atomically)."""
+    base = feed_url.rstrip("/") + "/"
+    channel_cover = folder / "feed.cover.jpg"
+    with atomic_path(channel_cover, force=force) as temporary:
+        temporary.write_bytes(generated_cover(CHANNEL_TITLE).data)
+    covers = []
+    for episode in episodes:
+        cover = episode.path.with_suffix(
+            ".cover.png" if episode.cover_mime == "image/png" else ".cover.jpg"
+        )
+        with atomic_path(cover, force=force) as temporary:
+            temporary.write_bytes(episode.cover)
+        covers.append(cover)
+    document = feed_document(episodes, covers, base, channel_cover)
+    target = folder / FEED
+    with atomic_path(target, force=force) as temporary:
+        temporary.write_bytes(document)
+    return target
+
+
+def _url(base: str, path: Path) -> str:
+    return base + urllib.parse.quote(path.name)
+
+
+def feed_document(
+    episodes: list[Episode], covers: list[Path], base: str, channel_cover: Path
+) -> bytes:
+    ET.register_namespace("itunes", ITUNES)
+    ET.register_namespace("podcast", PODCAST)
+    rss = ET.Element("rss", {"version": "2.0"})
+    channel = ET.SubElement(rss, "channel")
+    now = float(os.environ.get("SOURCE_DATE_EPOCH") or time.time())
+    for tag, text in (
+        ("title", CHANNEL_TITLE), ("link", base), ("language", "en"),
+        ("description", "Voice-guided sessions made offline by voiceguide."),
+        ("generator", f"voiceguide {__version__}"), ("lastBuildDate", email.utils.formatdate(now, usegmt=True)),
+        (f"{{{ITUNES}}}author", "voiceguide"), (f"{{{ITUNES}}}explicit", "false"),
+        (f"{{{ITUNES}}}type", "episodic"), (f"{{{PODCAST}}}guid", str(uuid.uuid5(_PODCAST_NS, base))),
+    ):  # fmt: skip
+        ET.SubElement(channel, tag).text = text
+    ET.SubElement(channel, f"{{{ITUNES}}}image", {"href": _url(base, channel_cover)})
+    image = ET.SubElement(channel, "image")
+    for tag, text in (("url", _url(base, channel_cover)), ("title", CHANNEL_TITLE), ("link", base)):
+        ET.SubElement(image, tag).text = text
+    category = ET.SubElement(channel, f"{{{ITUNES}}}category", {"text": "Health & Fitness"})
+    ET.SubElement(category, f"{{{ITUNES}}}category", {"text": "Alternative Health"})
+    for number, (episode, cover) in enumerate(zip(episodes, covers, strict=True), start=1):
+        _item(channel, episode, cover, base, number, now)
+    ET.indent(rss)
+    document: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"
+
+
+# Podcasting 2.0's namespace for podcast:guid (a UUIDv5 of the feed's address)
+_PODCAST_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+
+def _item(
+    channel: ET.Element, episode: Episode, cover: Path, base: str, number: int, now: float
+) -> None:
+    item = ET.SubElement(channel, "item")
+    audio = episode.path
+    digest = hashlib.sha256(audio.read_bytes()).hexdigest()
+    for tag, text in (
+        ("title", episode.title), ("description", episode.description),
+        ("pubDate", email.utils.formatdate(now - number, usegmt=True)),
+        (f"{{{ITUNES}}}duration", str(round(episode.total_s))), (f"{{{ITUNES}}}episode", str(number)),
+        (f"{{{ITUNES}}}explicit", "false"),
+    ):  # fmt: skip
+        ET.SubElement(item, tag).text = text
+    guid = ET.SubElement(item, "guid", {"isPermaLink": "false"})
+    guid.text = f"voiceguide:{audio.stem}:{digest[:32]}"
+    ET.SubElement(item, "enclosure", {
+        "url": _url(base, audio), "length": str(audio.stat().st_size), "type": MIME_TYPES[audio.suffix.lower()],
+    })  # fmt: skip
+    ET.SubElement(item, f"{{{ITUNES}}}image", {"href": _url(base, cover)})
+    for side in episode.files[1:]:
+        if side.name.endswith(".chapters.json"):
+            ET.SubElement(
+                item,
+                f"{{{PODCAST}}}chapters",
+                {"url": _url(base, side), "type": "application/json+chapters"},
+            )
+        elif side.suffix in TRANSCRIPT_TYPES:
+            ET.SubElement(
+                item,
+                f"{{{PODCAST}}}transcript",
+                {"url": _url(base, side), "type": TRANSCRIPT_TYPES[side.suffix]},
+            )

@@ -1,0 +1,113 @@
+"""``--split``: one file per chapter (track n of N, album = the routine's title) cut from one render,
+sample for sample, plus an M3U playlist. The encoders' gapless information (the LAME tag in MP3,
+Opus pre-skip and end trimming, the MP4 edit list) lets players join the files without a gap."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from voiceguide.errors import ExportError
+from voiceguide.export.atomic import atomic_path
+from voiceguide.export.encoders import encode
+from voiceguide.export.formats import Format
+from voiceguide.export.metadata import ChapterMark, Metadata
+from voiceguide.export.tags import write_tags
+
+Progress = Callable[[int, int], None]
+
+
+def split_paths(target: Path, chapters: int) -> list[Path]:
+    """``name.mp3`` -> ``name-01.mp3`` ... ``name-NN.mp3``, then the playlist ``name.m3u``."""
+    digits = max(2, len(str(chapters)))
+    parts = [
+        target.with_name(f"{target.stem}-{number:0{digits}d}{target.suffix}")
+        for number in range(1, chapters + 1)
+    ]
+    return [*parts, target.with_suffix(".m3u")]
+
+
+def part_metadata(metadata: Metadata, number: int) -> Metadata:
+    """A part's tags: its chapter's title, the routine's title as album, track n/N."""
+    chapter = metadata.chapters[number - 1]
+    length_s = chapter.end_s - chapter.start_s
+    return dataclasses.replace(
+        metadata,
+        title=chapter.title,
+        album=metadata.title,
+        chapters=(ChapterMark(0.0, length_s, chapter.title),),
+        total_s=length_s,
+        track=(number, len(metadata.chapters)),
+    )
+
+
+def write_split(
+    target: Path,
+    blocks: Iterable[np.ndarray],
+    fmt: Format,
+    *,
+    metadata: Metadata,
+    sample_rate: int,
+    mono: bool,
+    kbps: int | None,
+    total_frames: int,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Write every part and the playlist; all appear together at the end, or none do."""
+    paths = split_paths(target, len(metadata.chapters))
+    bounds = [round(chapter.start_s * sample_rate) for chapter in metadata.chapters]
+    bounds = [0, *bounds[1:], total_frames]
+    source = _Cutter(iter(blocks))
+    with contextlib.ExitStack() as stack:
+        temporaries = [stack.enter_context(atomic_path(path, force=force)) for path in paths]
+        for number, temporary in enumerate(temporaries[:-1], start=1):
+            start, end = bounds[number - 1], bounds[number]
+            tags = part_metadata(metadata, number)
+            report = (
+                (lambda done, _total, base=start: progress(base + done, total_frames))
+                if progress
+                else None
+            )
+            encode(
+                temporary, source.take(end - start), fmt, metadata=tags, sample_rate=sample_rate,
+                mono=mono, kbps=kbps, total_frames=end - start, progress=report,
+            )  # fmt: skip
+            try:
+                write_tags(temporary, fmt, tags, sample_rate)
+            except Exception as error:  # mutagen raises its own errors
+                raise ExportError(
+                    f"cannot write tags into {paths[number - 1].name}: {error}"
+                ) from error
+        temporaries[-1].write_text(_playlist(paths[:-1], metadata), encoding="utf-8")
+    return paths
+
+
+def _playlist(parts: list[Path], metadata: Metadata) -> str:
+    lines = ["#EXTM3U", f"#PLAYLIST:{metadata.title}"]
+    for part, chapter in zip(parts, metadata.chapters, strict=True):
+        lines += [f"#EXTINF:{round(chapter.end_s - chapter.start_s)},{chapter.title}", part.name]
+    return "\n".join(lines) + "\n"
+
+
+class _Cutter:
+    """Hands out consecutive runs of exactly n frames from a stream of blocks of any size."""
+
+    def __init__(self, blocks: Iterator[np.ndarray]) -> None:
+        self._blocks = blocks
+        self._left: np.ndarray | None = None
+
+    def take(self, frames: int) -> Iterator[np.ndarray]:
+        while frames > 0:
+            block = self._left if self._left is not None else next(self._blocks, None)
+            self._left = None
+            if block is None:
+                raise ExportError("the session ended before its last chapter")
+            if len(block) > frames:
+                block, self._left = block[:frames], block[frames:]
+            frames -= len(block)
+            yield block

@@ -1,0 +1,107 @@
+"""One export, the same for ``voiceguide export`` and ``export --all``: check every file it will
+write before any work, prepare the session for the format, then write the audio (one file, or one
+per chapter with ``--split``), its cover art, tags and sidecars, all atomically."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from voiceguide import api
+from voiceguide.errors import OptionError
+from voiceguide.export import EncodeOptions, Outputs
+from voiceguide.export.cover import Cover, generated_cover, load_cover
+from voiceguide.export.session import sidecar_paths
+from voiceguide.export.split import split_paths
+from voiceguide.routine import Routine
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRequest:
+    """How to export, besides the session's own options."""
+
+    encoding: EncodeOptions = field(default_factory=EncodeOptions)
+    outputs: Outputs = field(default_factory=Outputs)
+    cover_file: Path | None = None  # the listener's cover; None: a generated one
+    split: bool = False  # one file per chapter, and an M3U
+    force: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    files: tuple[Path, ...]  # the audio file(s), then the sidecars (and the playlist of a split)
+    session: api.Session = field(repr=False)
+    cover: Cover = field(repr=False)
+
+
+def refuse_existing(paths: list[Path], *, force: bool) -> None:
+    """Say so before any work when a file exists (the writer checks again at the end)."""
+    for path in paths:
+        if path.exists() and not force:
+            raise OptionError(f"{path} already exists (use --force to replace it)")
+
+
+def planned_paths(target: Path, request: ExportRequest, chapters: int | None = None) -> list[Path]:
+    """Every file an export to ``target`` writes (a split's parts once ``chapters`` is known)."""
+    sidecars = sidecar_paths(target, request.outputs)
+    if request.split:
+        parts = (
+            split_paths(target, chapters) if chapters is not None else [target.with_suffix(".m3u")]
+        )
+        return [*parts, *sidecars]
+    return [target, *sidecars]
+
+
+def feed_request(request: ExportRequest, feed_url: str) -> ExportRequest:
+    """A feed's episodes carry JSON chapters and a transcript (WebVTT unless subtitles are chosen)."""
+    from voiceguide.export.feed import check_url
+
+    check_url(feed_url)
+    if request.split:
+        raise OptionError("--feed-url: a feed takes one file per routine, not --split")
+    outputs = dataclasses.replace(
+        request.outputs, subtitles=request.outputs.subtitles or "vtt", chapters_json=True
+    )
+    return dataclasses.replace(request, outputs=outputs)
+
+
+def cover_for(routine: Routine, cover_file: Path | None) -> Cover:
+    """The listener's image when given (checked), else the routine's generated cover."""
+    return load_cover(cover_file) if cover_file is not None else generated_cover(routine.title)
+
+
+def export_routine(
+    name: str,
+    target: Path,
+    request: ExportRequest,
+    options: api.SessionOptions,
+    *,
+    progress: Progress | None = None,
+    prepared: Callable[[api.Session], None] | None = None,
+) -> Exported:
+    """Export the routine ``name`` (bundled name or file) to ``target``; ``prepared`` is told the
+    session before the audio is written (for ``-v``)."""
+    if request.split and (request.outputs.subtitles or request.outputs.chapters_json):
+        raise OptionError(
+            "--split writes one file per chapter: --subtitles and --chapters-json go with one file"
+        )
+    session_options = api.session_options_for(target, options, request.encoding)
+    refuse_existing(planned_paths(target, request), force=request.force)
+    routine = api.load(name)
+    cover = cover_for(routine, request.cover_file)  # a bad --cover is reported before any work
+    session = api.prepare(routine, session_options, progress=progress)
+    if prepared:
+        prepared(session)
+    if request.split:
+        refuse_existing(
+            planned_paths(target, request, len(session.timeline.chapters)), force=request.force
+        )
+    files = api.export(
+        session, target, encoding=request.encoding, outputs=request.outputs, force=request.force,
+        progress=progress, cover=cover, split=request.split,
+    )  # fmt: skip
+    return Exported(tuple(files), session, cover)
