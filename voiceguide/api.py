@@ -37,8 +37,8 @@ if (
     import numpy as np
 
     from voiceguide.export import EncodeOptions, Outputs
-    from voiceguide.record.lookup import Lookup
     from voiceguide.export.cover import Cover
+    from voiceguide.record.lookup import Lookup
     from voiceguide.render import Leveling, Mix
     from voiceguide.sound.beds import Bed, SoundscapeInfo
     from voiceguide.speech import ClipCache, EngineChoice, Samples, Voice, VoiceInfo
