@@ -21,15 +21,17 @@ PACKAGE = Path(__file__).parent.parent / "voiceguide"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"__main__"}),
     frozenset({"cli"}),
-    frozenset({"batch", "player", "record"}),
+    frozenset({"record"}),  # the recorder reads keys with the player's key reader
+    frozenset({"batch", "player"}),
+    frozenset({"exporting"}),  # one export, shared by `export` and `export --all`
     frozenset({"api"}),
     frozenset({"export"}),
     frozenset({"render"}),
-    frozenset({"clips", "listen"}),
-    frozenset({"speech", "sound"}),
+    frozenset({"clips"}),
+    frozenset({"speech", "sound", "recordings"}),
     frozenset({"timeline"}),
-    frozenset({"routine"}),
-    frozenset({"errors", "textsafe"}),
+    frozenset({"routine", "cache"}),
+    frozenset({"errors"}),
     frozenset({"__init__"}),
 )
 

@@ -12,9 +12,9 @@ import soundfile
 
 from tests.conftest import DATA, run_cli
 from voiceguide.api import load
-from voiceguide.record.lines import routine_lines
-from voiceguide.record.lookup import match_recordings
-from voiceguide.record.manifest import MANIFEST_NAME, Take, read_manifest, write_manifest
+from voiceguide.recordings.lines import routine_lines
+from voiceguide.recordings.lookup import match_recordings
+from voiceguide.recordings.manifest import MANIFEST_NAME, Take, read_manifest, write_manifest
 
 MINIMAL = DATA / "good" / "minimal.yaml"
 

@@ -24,8 +24,8 @@ import pytest
 import soundfile
 
 from voiceguide.api import load
-from voiceguide.record.lines import routine_lines
-from voiceguide.record.manifest import read_manifest
+from voiceguide.recordings.lines import routine_lines
+from voiceguide.recordings.manifest import read_manifest
 
 pytestmark = pytest.mark.real
 

@@ -38,7 +38,7 @@ if (
 
     from voiceguide.export import EncodeOptions, Outputs
     from voiceguide.export.cover import Cover
-    from voiceguide.record.lookup import Lookup
+    from voiceguide.recordings.lookup import Lookup
     from voiceguide.render import Leveling, Mix
     from voiceguide.sound.beds import Bed, SoundscapeInfo
     from voiceguide.speech import ClipCache, EngineChoice, Samples, Voice, VoiceInfo
@@ -432,9 +432,9 @@ def find_recordings(routine: Routine, options: SessionOptions) -> dict[str, str]
 
 def recordings_lookup(routine: Routine, options: SessionOptions) -> tuple[Path, Lookup] | None:
     """The recordings folder and which of its files say which line (None: no folder given)."""
-    from voiceguide.record.lines import routine_lines
-    from voiceguide.record.lookup import match_recordings
-    from voiceguide.record.manifest import read_manifest
+    from voiceguide.recordings.lines import routine_lines
+    from voiceguide.recordings.lookup import match_recordings
+    from voiceguide.recordings.manifest import read_manifest
 
     if options.recordings is not None:
         folder = options.recordings

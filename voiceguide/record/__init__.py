@@ -1,7 +1,5 @@
-"""Recording a routine in the caregiver's own voice, line by line.
-
-``lines`` (which lines a routine speaks, and the file name each recording takes) and ``manifest``
-(the text each file was recorded for) are standard-library only: the front door (:mod:`api`) uses
-them to find recordings. The rest is the recorder: ``takes`` (voice activity, trimming, checks),
-``audio`` (microphone and loudspeaker through miniaudio), ``screen`` and ``recorder`` (the loop).
+"""Recording a routine in the caregiver's own voice, line by line: ``takes`` (voice activity,
+trimming, checks), ``audio`` (microphone and loudspeaker through miniaudio), ``store`` (takes kept
+atomically as FLAC with the manifest), ``screen`` and ``recorder`` (the loop). Which lines there
+are and what each file is called lives in :mod:`voiceguide.recordings`.
 """

@@ -19,10 +19,10 @@ from typing import TextIO
 from voiceguide.errors import OptionError
 from voiceguide.player.keys import KeyReader, terminal_keys
 from voiceguide.record.audio import SAMPLE_RATE, Microphone, check_microphone, play
-from voiceguide.record.lines import RecordedLine, progress_line, routine_lines
 from voiceguide.record.screen import CHOICES, COUNTING_IN, WHILE_RECORDING, View, frame
 from voiceguide.record.store import TakeStore
 from voiceguide.record.takes import Samples, VoiceActivity, judge
+from voiceguide.recordings.lines import RecordedLine, progress_line, routine_lines
 from voiceguide.routine import Routine
 
 COUNT_IN_S = 0.6

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 
 from voiceguide.errors import VoiceguideError
-from voiceguide.record.lines import RecordedLine
-from voiceguide.record.lookup import Lookup, match_recordings
-from voiceguide.record.manifest import Take, read_manifest, write_atomically, write_manifest
 from voiceguide.record.takes import Samples
+from voiceguide.recordings.lines import RecordedLine
+from voiceguide.recordings.lookup import Lookup, match_recordings
+from voiceguide.recordings.manifest import Take, read_manifest, write_atomically, write_manifest
 
 TAKE_SUFFIX = ".flac"  # lossless and about half the size of WAV
 

@@ -9,8 +9,8 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from voiceguide.record.lines import RecordedLine
-from voiceguide.record.manifest import Take
+from voiceguide.recordings.lines import RecordedLine
+from voiceguide.recordings.manifest import Take
 
 RECORDING_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a")
 
