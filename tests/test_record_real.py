@@ -332,6 +332,7 @@ class _SlowMicrophone:
     def __init__(self, path: Path, pcm: np.ndarray) -> None:
         os.mkfifo(path)
         self.path, self.pcm = path, pcm
+        self.written = 0  # samples written since the microphone was last opened
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._feed, daemon=True)
         self.thread.start()
@@ -345,16 +346,26 @@ class _SlowMicrophone:
                 time.sleep(0.005)
                 continue
             os.set_blocking(fd, True)
+            self.written = 0
             try:
                 for start in range(0, len(self.pcm), period):
                     if self.stopped.is_set():
                         break
                     os.write(fd, self.pcm[start : start + period].tobytes())
+                    self.written = start + period
                     time.sleep(0.02)
             except OSError:  # the reader closed it
                 pass
             finally:
                 os.close(fd)
+                self.written = 0
+
+    def wait_past(self, sample: int) -> None:
+        """Until the microphone has been fed past ``sample`` (on a loaded machine, later)."""
+        deadline = time.monotonic() + 120
+        while self.written < sample:
+            assert time.monotonic() < deadline, "the microphone was never fed that far"
+            time.sleep(0.02)
 
     def stop(self) -> None:
         self.stopped.set()
@@ -375,7 +386,7 @@ def test_interrupted_mid_take_keeps_the_takes_before(
         terminal.send("k")
         terminal.read_until("line 2 of 5: circles-right")
         terminal.read_until("* recording", count=2)
-        time.sleep(1.5)  # inside the speech: the take is half heard
+        slow.wait_past(speech.start + RATE)  # inside the speech: the take is half heard
         if how == "ctrl-c":
             terminal.send("\x03")
         else:
@@ -443,7 +454,8 @@ def test_a_key_stops_the_take(
         terminal = _Terminal(env, "record", str(routine), "--into", str(tmp_path / "voice"))
         terminals.append(terminal)
         terminal.read_until("* recording")
-        time.sleep(1.8)  # the speech began 1 s in and lasts 2.5 s: stop in the middle of it
+        # the speech lasts 2.5 s; a pipe holds up to 0.7 s the recorder has not read yet
+        slow.wait_past(speech.start + round(1.2 * RATE))
         terminal.send(" ")
         terminal.read_until(KEEP)
         seconds = float(terminal.screen.split(KEEP + " (")[1].split(" s)")[0])

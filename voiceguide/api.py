@@ -284,12 +284,8 @@ def _voicing(routine: Routine, options: SessionOptions) -> _Voicing:
     except UnknownVoiceError as error:
         raise _located_voice_error(routine, options, error) from None
     found = recordings_lookup(routine, options)
-    recordings: dict[str, str] = {}
-    notes: tuple[str, ...] = ()
-    if found is not None:
-        folder, lookup = found
-        recordings = {name: str((folder / file).resolve()) for name, file in lookup.used}
-        notes = tuple(lookup.describe())
+    recordings = _recorded_files(found)
+    notes = tuple(found[1].describe()) if found is not None else ()
     lines = spoken_lines(routine, recordings)
     return _Voicing(choice, voice, ClipCache(options.cache_dir), recordings, lines, notes)
 
@@ -423,7 +419,10 @@ def find_recordings(routine: Routine, options: SessionOptions) -> dict[str, str]
     ``STEP-switch``, ``STEP-promptN`` (the Nth prompt, from 1). A take recorded for other words
     (stale, see :func:`recordings_lookup`) is left out: the voice speaks that line.
     """
-    found = recordings_lookup(routine, options)
+    return _recorded_files(recordings_lookup(routine, options))
+
+
+def _recorded_files(found: tuple[Path, Lookup] | None) -> dict[str, str]:
     if found is None:
         return {}
     folder, lookup = found
