@@ -22,7 +22,9 @@ TARGET_MB = 150.0
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default="piper,espeak", help="comma-separated engine names")
-    parser.add_argument("--cache-dir", type=Path, help="fill this folder instead of a temporary one")
+    parser.add_argument(
+        "--cache-dir", type=Path, help="fill this folder instead of a temporary one"
+    )
     arguments = parser.parse_args()
     engines = arguments.engines.split(",")
     with tempfile.TemporaryDirectory(prefix="voiceguide-cache-size-") as temporary:
@@ -34,7 +36,9 @@ def main() -> None:
         usage = cache_usage(folder)
         took_s = time.perf_counter() - started
     names = len(bundled_names())
-    print(f"{names} routines x {len(engines)} engines ({', '.join(engines)}), made in {took_s:.0f} s")
+    print(
+        f"{names} routines x {len(engines)} engines ({', '.join(engines)}), made in {took_s:.0f} s"
+    )
     for kind, files, size in usage.by_kind:
         print(f"  {kind:<9} {files:>6} files  {size / 1e6:8.1f} MB")
     verdict = "within" if usage.size_bytes / 1e6 <= TARGET_MB else "OVER"
