@@ -91,6 +91,7 @@ class _Reader:
 
     def __init__(self, source: str) -> None:
         self.source = source
+        self.folder = "."  # the routine's folder: relative paths must stay in it
         self.patterns: dict[str, BreathingPattern] = dict(BUILTIN_PATTERNS)
 
     def fail(self, node: yaml.Node, field: str, message: str) -> RoutineError:
@@ -216,6 +217,7 @@ class _Reader:
 
     # -- the routine --------------------------------------------------------------------------
     def routine(self, node: yaml.Node, name: str, folder: str) -> Routine:
+        self.folder = folder
         optional = (
             "voice", "soundscape", "breathing", "breathing_patterns", "chime", "linger", "wind_down", "loudness",
             "collection", "recordings",
@@ -266,7 +268,11 @@ class _Reader:
             collection=self._opt(
                 fields, "collection", lambda n: self.text(n, "collection", MAX_TITLE_CHARS)
             ),
-            recordings=self._opt(fields, "recordings", lambda n: self.text(n, "recordings", 500)),
+            recordings=self._opt(
+                fields,
+                "recordings",
+                lambda n: self.inside(n, "recordings", self.text(n, "recordings", 500)),
+            ),
         )
         if routine.steps_s > MAX_SESSION_S:
             raise self.fail(
@@ -300,11 +306,27 @@ class _Reader:
             )  # fmt: skip
         return name
 
+    def inside(self, node: yaml.Node, field: str, path: str) -> str:
+        """``path`` itself, when it is absolute or stays in the routine's folder (symbolic links
+        followed): a shared routine must not read the files around it."""
+        given = Path(path).expanduser()
+        if given.is_absolute():
+            return path
+        folder = Path(self.folder).resolve()
+        if not (folder / given).resolve().is_relative_to(folder):
+            raise self.fail(
+                node, field, "expected a path inside the routine's folder "
+                f"(or an absolute path), got '{path[:40]}'",
+            )  # fmt: skip
+        return path
+
     def soundscape(self, node: yaml.Node) -> SoundscapeChoice:
         fields = self.mapping(node, "soundscape", ("name",), ("gain_db",))
         low, high = SOUNDSCAPE_GAIN_DB
         return SoundscapeChoice(
-            name=self.text(fields["name"], "soundscape.name", 500),
+            name=self.inside(
+                fields["name"], "soundscape.name", self.text(fields["name"], "soundscape.name", 500)
+            ),
             gain_db=self._opt(
                 fields, "gain_db", lambda n: self.number(n, "soundscape.gain_db", low, high)
             ),
