@@ -63,3 +63,55 @@ def test_relative_paths_inside_and_absolute_paths_stay_allowed(tmp_path: Path) -
         routine.write_text(ROUTINE + f"soundscape: {{name: {json.dumps(name)}}}\n")
         result = run_cli("validate", str(routine))
         assert result.exit_code == 0, result
+
+
+GOOD_CONFIG = {
+    "audio": {"sample_rate": 22050, "quality": "medium"},
+    "language": {"code": "en_US"},
+    "inference": {"noise_scale": 0.667, "length_scale": 1, "noise_w": 0.8},
+    "num_speakers": 1,
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("audio.sample_rate", 1e9),
+        ("audio.sample_rate", 1),
+        ("audio.sample_rate", 0),
+        ("audio.sample_rate", "22050"),
+        ("audio.sample_rate", True),
+        ("inference.length_scale", 0),
+        ("inference.length_scale", 1e300),
+        ("inference.noise_scale", -1),
+        ("language.code", "en\u001b[2J"),
+        ("num_speakers", 0),
+    ],
+)
+def test_a_voice_config_is_checked_field_by_field(
+    tmp_path: Path, field: str, value: object
+) -> None:
+    from voiceguide.errors import OptionError
+    from voiceguide.speech.piper_voices import voice_from_file
+
+    model = tmp_path / "bad-voice.onnx"
+    model.write_bytes(b"not read before the config is checked")
+    config = json.loads(json.dumps(GOOD_CONFIG))
+    section, _, name = field.rpartition(".")
+    (config[section] if section else config)[name] = value
+    Path(f"{model}.json").write_text(json.dumps(config))
+    with pytest.raises(OptionError) as raised:
+        voice_from_file(model)
+    message = str(raised.value)
+    assert message.startswith(f"{model}.json: ") and field in message and "\n" not in message
+    assert "\x1b" not in message
+
+
+def test_a_good_voice_config_is_read(tmp_path: Path) -> None:
+    from voiceguide.speech.piper_voices import voice_from_file
+
+    model = tmp_path / "good-voice.onnx"
+    model.write_bytes(b"model")
+    Path(f"{model}.json").write_text(json.dumps(GOOD_CONFIG))
+    voice = voice_from_file(model)
+    assert (voice.sample_rate_hz, voice.language, voice.length_scale) == (22050, "en-us", 1.0)
