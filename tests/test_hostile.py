@@ -115,3 +115,66 @@ def test_a_good_voice_config_is_read(tmp_path: Path) -> None:
     Path(f"{model}.json").write_text(json.dumps(GOOD_CONFIG))
     voice = voice_from_file(model)
     assert (voice.sample_rate_hz, voice.language, voice.length_scale) == (22050, "en-us", 1.0)
+
+
+def test_a_file_that_appears_during_an_export_is_not_replaced(tmp_path: Path) -> None:
+    from voiceguide.errors import OptionError
+    from voiceguide.export import atomic_path
+
+    target = tmp_path / "session.mp3"
+    with pytest.raises(OptionError, match="already exists"):
+        with atomic_path(target, force=False) as temporary:
+            temporary.write_bytes(b"the new session")
+            target.write_text("the user's notes, saved meanwhile")
+    assert target.read_text() == "the user's notes, saved meanwhile"
+    assert [path.name for path in tmp_path.iterdir()] == ["session.mp3"]  # no partial left
+
+
+def test_two_writers_cannot_both_claim_one_name(tmp_path: Path) -> None:
+    from voiceguide.errors import OptionError
+    from voiceguide.export import atomic_path
+
+    target = tmp_path / "a.wav"
+    with pytest.raises(OptionError, match="already exists"):
+        with atomic_path(target, force=False) as first:
+            first.write_bytes(b"first")
+            with atomic_path(target, force=False) as second:
+                second.write_bytes(b"second")
+    assert target.read_bytes() == b"second"  # the one that finished first keeps the name
+
+
+def test_a_read_only_target_is_replaced_with_force_and_keeps_its_mode(tmp_path: Path) -> None:
+    from voiceguide.export import atomic_path
+
+    target = tmp_path / "a.wav"
+    target.write_bytes(b"old")
+    target.chmod(0o444)
+    with atomic_path(target, force=True) as temporary:
+        assert temporary.stat().st_mode & 0o200  # writable while it is written
+        temporary.write_bytes(b"new")
+    assert target.read_bytes() == b"new" and target.stat().st_mode & 0o777 == 0o444
+
+
+@pytest.mark.real
+def test_a_write_error_names_the_cause_and_the_users_path(tmp_path: Path) -> None:
+    """Under ``ulimit -f``: "file too large" and the path the user gave, no temporary name."""
+    import subprocess
+    import sys
+
+    routine = tmp_path / "r.yaml"
+    routine.write_text(ROUTINE)
+    out = tmp_path / "out.wav"
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, resource.RLIM_INFINITY))\n"
+        "from voiceguide.cli import main\n"
+        f"main(['export', {str(routine)!r}, '--engine', 'espeak', '-o', {str(out)!r}])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False,
+        env={**__import__("os").environ, "VOICEGUIDE_CACHE_DIR": str(tmp_path / "cache")},
+    )  # fmt: skip
+    assert done.returncode == 1, done
+    last = done.stderr.strip().splitlines()[-1]
+    assert last == f"error: cannot write {out}: file too large", done.stderr
+    assert not out.exists() and [p.name for p in tmp_path.iterdir() if ".partial" in p.name] == []
