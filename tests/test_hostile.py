@@ -122,10 +122,12 @@ def test_a_file_that_appears_during_an_export_is_not_replaced(tmp_path: Path) ->
     from voiceguide.export import atomic_path
 
     target = tmp_path / "session.mp3"
-    with pytest.raises(OptionError, match="already exists"):
-        with atomic_path(target, force=False) as temporary:
-            temporary.write_bytes(b"the new session")
-            target.write_text("the user's notes, saved meanwhile")
+    with (
+        pytest.raises(OptionError, match="already exists"),
+        atomic_path(target, force=False) as temporary,
+    ):
+        temporary.write_bytes(b"the new session")
+        target.write_text("the user's notes, saved meanwhile")
     assert target.read_text() == "the user's notes, saved meanwhile"
     assert [path.name for path in tmp_path.iterdir()] == ["session.mp3"]  # no partial left
 
@@ -135,11 +137,13 @@ def test_two_writers_cannot_both_claim_one_name(tmp_path: Path) -> None:
     from voiceguide.export import atomic_path
 
     target = tmp_path / "a.wav"
-    with pytest.raises(OptionError, match="already exists"):
-        with atomic_path(target, force=False) as first:
-            first.write_bytes(b"first")
-            with atomic_path(target, force=False) as second:
-                second.write_bytes(b"second")
+    with (
+        pytest.raises(OptionError, match="already exists"),
+        atomic_path(target, force=False) as first,
+    ):
+        first.write_bytes(b"first")
+        with atomic_path(target, force=False) as second:
+            second.write_bytes(b"second")
     assert target.read_bytes() == b"second"  # the one that finished first keeps the name
 
 
@@ -178,3 +182,53 @@ def test_a_write_error_names_the_cause_and_the_users_path(tmp_path: Path) -> Non
     last = done.stderr.strip().splitlines()[-1]
     assert last == f"error: cannot write {out}: file too large", done.stderr
     assert not out.exists() and [p.name for p in tmp_path.iterdir() if ".partial" in p.name] == []
+
+
+def test_export_refuses_to_overwrite_the_routine_it_reads(tmp_path: Path) -> None:
+    routine = tmp_path / "r.wav"  # a routine file with an audio name
+    routine.write_text(ROUTINE)
+    result = run_cli("export", str(routine), "-o", str(routine), "--force")
+    assert result.exit_code == 2, result
+    assert "is the routine being read" in result.stderr
+    assert routine.read_text() == ROUTINE
+
+
+def test_cache_info_says_which_limit_applies(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOICEGUIDE_CACHE_MAX_MB", "abc")
+    result = run_cli("cache", "info")
+    assert result.exit_code == 0, result
+    assert (
+        "(limit 500 MB (VOICEGUIDE_CACHE_MAX_MB='abc' is not a number of megabytes))"
+        in result.stdout
+    )
+    monkeypatch.setenv("VOICEGUIDE_CACHE_MAX_MB", "200")
+    assert "(limit 200 MB)" in run_cli("cache", "info").stdout
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("stream", ["stdout", "stderr"])
+def test_an_unwritable_terminal_is_a_clear_error_or_ignored(tmp_path: Path, stream: str) -> None:
+    """``> /dev/full``: the export is written and the failure to say so is one line, exit 1;
+    ``-v ... 2>/dev/full``: the messages are lost, the command still works."""
+    import os
+    import subprocess
+    import sys
+
+    routine = tmp_path / "r.yaml"
+    routine.write_text(ROUTINE)
+    out = tmp_path / "out.wav"
+    with Path("/dev/full").open("w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "voiceguide", "-v", "export", str(routine), "--engine",
+             "espeak", "-o", str(out)],
+            stdout=full if stream == "stdout" else subprocess.PIPE,
+            stderr=full if stream == "stderr" else subprocess.PIPE,
+            text=True, check=False, env={**os.environ, "VOICEGUIDE_CACHE_DIR": str(tmp_path / "c")},
+        )  # fmt: skip
+    assert out.exists()
+    if stream == "stdout":
+        assert done.returncode == 1
+        assert done.stderr.strip().splitlines()[-1].startswith("error: cannot write"), done.stderr
+        assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    else:
+        assert done.returncode == 0, done

@@ -6,6 +6,7 @@ Errors: a :class:`VoiceguideError` becomes one line on stderr and exit code 2 (b
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import sys
@@ -32,7 +33,9 @@ class _State:
 
 
 def _say(message: str) -> None:
-    click.echo(message, err=True)
+    """A line on stderr; a stderr that cannot be written (``2>/dev/full``) never fails a command."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(message, err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -269,6 +272,9 @@ def export(
     )  # checks the format
     if target.exists() and not force:  # say so before any work; the writer checks again at the end
         raise OptionError(f"{target} already exists (use --force to replace it)")
+    with contextlib.suppress(OSError):
+        if target.exists() and Path(routine).samefile(target):
+            raise OptionError(f"{target} is the routine being read; expected another output file")
     bars = _Bars()
     try:
         session = _prepare(routine, session_options, bars)
@@ -554,6 +560,14 @@ def _run(argv: list[str] | None) -> None:
             raise
         _say(f"error: {error}")
         sys.exit(error.exit_code)
+    except OSError as error:  # our own output: `> /dev/full`, a closed pipe
+        if _State.debug:
+            raise
+        from voiceguide.errors import describe_os_error
+
+        what = error.filename or "the command's output"
+        _say(f"error: cannot write {what}: {describe_os_error(error)}")
+        sys.exit(1)
     except Exception as error:
         if _State.debug:
             raise
