@@ -232,3 +232,25 @@ def test_an_unwritable_terminal_is_a_clear_error_or_ignored(tmp_path: Path, stre
         assert "internal error" not in done.stderr and "Traceback" not in done.stderr
     else:
         assert done.returncode == 0, done
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'title: "Calm \\e[2J\\e]0;owned\\a hands"',
+        'description: "csi \\x9b31m red"',
+        '"field\\e[31m": 1',
+        'chime: "\\e[5mbell"',
+    ],
+)
+def test_terminal_control_sequences_never_reach_the_terminal(tmp_path: Path, line: str) -> None:
+    routine = tmp_path / "r.yaml"
+    text = ROUTINE.replace("title: Paths\n", "") if line.startswith("title") else ROUTINE
+    text = text.replace("description: Reads files.\n", "") if "description" in line else text
+    routine.write_text(text + line + "\n")
+    for command in ("validate", "show"):
+        result = run_cli(command, str(routine))
+        assert result.exit_code == 2, result
+        shown = result.stdout + result.stderr
+        assert "\x1b" not in shown and "\x9b" not in shown and "\x07" not in shown, repr(shown)
+        assert f"{routine}:" in result.stderr
