@@ -89,3 +89,20 @@ def watch(
             kill_tree(process.pid)
         process.wait()
     return peak
+
+
+def default_signals() -> None:
+    """In a child before it runs: Ctrl-C's default action, even when the tests were started in
+    the background (``cmd &`` starts every child with SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def spawn(args: list[str], **options: object) -> subprocess.Popen[str]:
+    """A child that SIGINT interrupts however the tests were launched."""
+    return subprocess.Popen(args, preexec_fn=default_signals, **options)  # type: ignore[call-overload,no-any-return]
+
+
+def patience_s(base_s: float) -> float:
+    """A wait that a loaded machine does not miss: ``base_s`` times how overloaded the cores are
+    right now (the load average per core, at least 1)."""
+    return base_s * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))

@@ -197,3 +197,26 @@ def test_finished_clips_are_read_back_exactly(tmp_path: Path) -> None:
     )
     assert warm_engine.spoken == []  # another session rate needs no speaking either
     assert all(len(other[line]) > len(cold[line]) for line in lines if len(cold[line]))
+
+
+def test_a_leveled_16_bit_clip_is_stored_with_its_source_exactly(tmp_path: Path) -> None:
+    from voiceguide.sound.level import level_clip
+    from voiceguide.speech.prepare import shape_clip, shape_input
+
+    rng = np.random.default_rng(2)
+    envelope = np.abs(np.sin(np.linspace(0, 20, 44100)))
+    speech_like = rng.standard_normal(44100) * 0.2 * envelope
+    source = Clip(((np.round(speech_like * 32768) + 0.0) / 32768).astype(np.float32), 22050)
+    leveled = shape_clip(source, level_clip)
+    plain, derived = (
+        ClipCache(tmp_path / "plain"),
+        ClipCache(tmp_path / "derived", "finished", shape_input),
+    )
+    plain.put("ab" * 32, leveled)
+    derived.put("ab" * 32, leveled, source=source)
+    stored = derived.get("ab" * 32)
+    assert stored is not None
+    assert np.array_equal(stored.samples.view(np.uint32), leveled.samples.view(np.uint32))
+    (plain_entry,), (derived_entry,) = _files(tmp_path / "plain"), _files(tmp_path / "derived")
+    assert derived_entry.stat().st_size < 0.8 * plain_entry.stat().st_size
+    assert ClipCache(tmp_path / "derived", "finished").get("ab" * 32) is None  # needs its derive

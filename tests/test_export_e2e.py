@@ -16,6 +16,7 @@ import pytest
 import soundfile
 
 from tests.conftest import run_cli
+from tests.proctree import kill_tree, patience_s, spawn
 
 pytestmark = pytest.mark.real
 
@@ -174,16 +175,22 @@ def test_interrupted_export_leaves_the_folder_as_it_was(tmp_path: Path, signum: 
     out = tmp_path / "out" / "session.wav"
     out.parent.mkdir()
     env = {**os.environ, "VOICEGUIDE_CACHE_DIR": str(tmp_path / "cache")}
-    process = subprocess.Popen(
+    process = spawn(
         [sys.executable, "-m", "voiceguide", "export", "partner-hands", "--minutes", "300", "-o", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while not any(out.parent.iterdir()) and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.01)
-    assert any(out.parent.iterdir()), "the export never started writing"
-    process.send_signal(signum)
-    _, stderr = process.communicate(timeout=30)
+    try:
+        deadline = time.monotonic() + patience_s(60)
+        while (
+            not any(out.parent.iterdir()) and time.monotonic() < deadline and process.poll() is None
+        ):
+            time.sleep(0.01)
+        assert any(out.parent.iterdir()), "the export never started writing"
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=patience_s(30))
+    finally:
+        kill_tree(process.pid)
+        process.wait()
     assert process.returncode != 0
     assert "Traceback" not in stderr
     assert list(out.parent.iterdir()) == []

@@ -18,6 +18,7 @@ import pytest
 import soundfile
 
 from tests.conftest import run_cli
+from tests.proctree import kill_tree, patience_s, spawn
 from voiceguide import api
 from voiceguide.export.metadata import export_chapters
 from voiceguide.sound.beds import find_ffmpeg
@@ -237,22 +238,28 @@ def test_interrupted_export_leaves_nothing(tmp_path: Path, suffix: str, signum: 
     (folder / "keep.txt").write_text("a file that was here before")
     env = {**os.environ, "VOICEGUIDE_CACHE_DIR": os.environ["VOICEGUIDE_CACHE_DIR"]}
     target = folder / f"s{suffix}"
-    process = subprocess.Popen(
+    process = spawn(
         [sys.executable, "-m", "voiceguide", "export", "desk-break", "--minutes", "60", "-o", str(target),
          "--subtitles", "srt"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        partial = [
-            p for p in folder.iterdir() if p.name.endswith(".partial") and p.stat().st_size > 10_000
-        ]
-        if partial:
-            break
-        time.sleep(0.02)
-    assert process.poll() is None, "the export ended before it could be interrupted"
-    process.send_signal(signum)
-    _, stderr = process.communicate(timeout=30)
+    try:
+        deadline = time.monotonic() + patience_s(60)
+        while time.monotonic() < deadline and process.poll() is None:
+            partial = [
+                p
+                for p in folder.iterdir()
+                if p.name.endswith(".partial") and p.stat().st_size > 10_000
+            ]
+            if partial:
+                break
+            time.sleep(0.02)
+        assert process.poll() is None, "the export ended before it could be interrupted"
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=patience_s(30))
+    finally:
+        kill_tree(process.pid)
+        process.wait()
     assert process.returncode != 0 and "Traceback" not in stderr
     assert sorted(p.name for p in folder.iterdir()) == ["keep.txt"]
 

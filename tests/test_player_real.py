@@ -17,6 +17,7 @@ import pytest
 import soundfile
 
 from tests.conftest import run_cli
+from tests.proctree import default_signals, kill_tree, patience_s
 
 pytestmark = pytest.mark.real
 
@@ -141,15 +142,19 @@ class _Terminal:
 
     def __init__(self, *args: str) -> None:
         self.pid, self.fd = pty.fork()
-        if self.pid == 0:  # the child
+        if self.pid == 0:  # the child: Ctrl-C works even when the tests run in the background
+            default_signals()
             os.execv(sys.executable, [sys.executable, "-m", "voiceguide", *args])
         self.before = termios.tcgetattr(self.fd)
         self.screen = ""
 
     def read_until(self, text: str, timeout_s: float = 30) -> None:
-        deadline = time.monotonic() + timeout_s
+        deadline = time.monotonic() + patience_s(timeout_s)
         while text not in self.screen:
-            assert time.monotonic() < deadline, f"never saw {text!r} in:\n{self.screen[-2000:]}"
+            if time.monotonic() >= deadline:
+                kill_tree(self.pid)
+                os.waitpid(self.pid, 0)
+                raise AssertionError(f"never saw {text!r} in:\n{self.screen[-2000:]}")
             ready, _, _ = select.select([self.fd], [], [], 0.1)
             if ready:
                 try:
@@ -161,7 +166,7 @@ class _Terminal:
         os.write(self.fd, keys.encode())
 
     def wait(self, timeout_s: float = 20) -> int:
-        deadline = time.monotonic() + timeout_s
+        deadline = time.monotonic() + patience_s(timeout_s)
         while time.monotonic() < deadline:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             if pid:
@@ -172,7 +177,8 @@ class _Terminal:
                     self.screen += os.read(self.fd, 65536).decode(errors="replace")
             except OSError:
                 time.sleep(0.05)
-        self.close()
+        kill_tree(self.pid)  # with the speech helpers it started
+        os.waitpid(self.pid, 0)
         raise AssertionError("the player did not exit")
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ Errors: a :class:`VoiceguideError` becomes one line on stderr and exit code 2 (b
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import sys
@@ -37,7 +38,9 @@ def _error_lines(error: VoiceguideError) -> str:
 
 
 def _say(message: str) -> None:
-    click.echo(message, err=True)
+    """A line on stderr; a stderr that cannot be written (``2>/dev/full``) never fails a command."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(message, err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -592,6 +595,14 @@ def _run(argv: list[str] | None) -> None:
             raise
         _say(_error_lines(error))
         sys.exit(error.exit_code)
+    except OSError as error:  # our own output: `> /dev/full`, a closed pipe
+        if _State.debug:
+            raise
+        from voiceguide.errors import describe_os_error
+
+        what = error.filename or "the command's output"
+        _say(f"error: cannot write {what}: {describe_os_error(error)}")
+        sys.exit(1)
     except Exception as error:
         if _State.debug:
             raise

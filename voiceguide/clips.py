@@ -19,7 +19,7 @@ import numpy as np
 from voiceguide.sound.level import level_clip
 from voiceguide.speech import Clip, ClipCache, Samples, SpeechEngine, Voice, speak_all
 from voiceguide.speech.cache import clip_key
-from voiceguide.speech.prepare import finish_clip, prepare_clip, shape_clip
+from voiceguide.speech.prepare import finish_clip, prepare_clip, shape_clip, shape_input
 from voiceguide.timeline import Line
 
 SPEAK_BATCH = 12  # lines per request to the engine: small enough to overlap speaking and finishing
@@ -39,7 +39,7 @@ def voice_clips(
     progress: Progress | None = None,
 ) -> dict[Line, Samples]:
     """Every line's finished clip: at ``sample_rate``, leveled, with faded edges."""
-    finished_cache = ClipCache(cache.root, "finished")
+    finished_cache = _finished_cache(cache)
     keys = _finished_keys(engine, voice, lines)
     clips: dict[Line, Samples] = {
         line: _recorded(Path(line.recording), sample_rate)
@@ -59,7 +59,7 @@ def voice_clips(
         # leveled at the engine's own rate (fewer samples), then resampled: band-limited
         # interpolation stays on the same waveform, so the true-peak limit holds
         shaped = shape_clip(raw, level_clip)
-        finished_cache.put(keys[line], shaped)
+        finished_cache.put(keys[line], shaped, source=raw)
         return finish_clip(shaped, sample_rate)
 
     # Speaking (in the engine's own process) and finishing (numpy and libsoxr, which release the
@@ -86,7 +86,12 @@ def cached_clips(
 ) -> dict[Line, Samples]:
     """The spoken lines whose finished clips the cache holds (nothing is spoken or read aloud)."""
     keys = _finished_keys(engine, voice, lines)
-    return _cached(keys, ClipCache(cache.root, "finished"), sample_rate)
+    return _cached(keys, _finished_cache(cache), sample_rate)
+
+
+def _finished_cache(cache: ClipCache) -> ClipCache:
+    """Leveled clips at the engine's rate; one from a 16-bit engine is stored with its source."""
+    return ClipCache(cache.root, "finished", derive=shape_input)
 
 
 def _cached(

@@ -4,6 +4,7 @@ per chapter with ``--split``), its cover art, tags and sidecars, all atomically.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,17 @@ def refuse_existing(paths: list[Path], *, force: bool) -> None:
     for path in paths:
         if path.exists() and not force:
             raise OptionError(f"{path} already exists (use --force to replace it)")
+
+
+def refuse_the_routine(name: str, paths: list[Path]) -> None:
+    """Never write over the routine file being read, even with --force."""
+    source = Path(name)
+    for path in paths:
+        same = False
+        with contextlib.suppress(OSError):
+            same = path.exists() and source.is_file() and source.samefile(path)
+        if same:
+            raise OptionError(f"{path} is the routine being read; expected another output file")
 
 
 def planned_paths(target: Path, request: ExportRequest, chapters: int | None = None) -> list[Path]:
@@ -91,6 +103,7 @@ def export_routine(
         )
     session_options = api.session_options_for(target, options, request.encoding)
     refuse_existing(planned_paths(target, request), force=request.force)
+    refuse_the_routine(name, planned_paths(target, request))
     routine = api.load(name)
     cover = cover_for(routine, request.cover_file)  # a bad --cover is reported before any work
     session = api.prepare(routine, session_options, progress=progress)

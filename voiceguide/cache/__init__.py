@@ -1,6 +1,6 @@
 """The cache room: namespaced, verified, atomic entries; trimming; info and clear."""
 
-from voiceguide.cache.codec import decode_clip, encode_clip
+from voiceguide.cache.codec import decode_clip, encode_clip, encode_derived
 from voiceguide.cache.room import (
     DEFAULT_LIMIT_MB,
     NAMESPACES,
@@ -21,4 +21,5 @@ __all__ = [
     "decode_clip",
     "default_cache_dir",
     "encode_clip",
+    "encode_derived",
 ]

@@ -95,6 +95,7 @@ class _Reader(SettingsReader):
 
     # -- the routine --------------------------------------------------------------------------
     def routine(self, node: yaml.Node, name: str, folder: str) -> Routine | None:
+        self.folder = folder
         optional = (
             "description", "audience", "language", "voice", "soundscape", "breathing", "breathing_patterns",
             "chime", "linger", "wind_down", "loudness", "collection", "recordings", "words",
@@ -145,7 +146,11 @@ class _Reader(SettingsReader):
             collection=self.field(
                 fields, "collection", lambda n: self.text(n, "collection", MAX_TITLE_CHARS)
             ),
-            recordings=self.field(fields, "recordings", lambda n: self.text(n, "recordings", 500)),
+            recordings=self.field(
+                fields,
+                "recordings",
+                lambda n: self.inside(n, "recordings", self.text(n, "recordings", 500)),
+            ),  # fmt: skip
             words=self.words,
         )
         if routine.steps_s > MAX_SESSION_S:

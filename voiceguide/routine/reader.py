@@ -130,7 +130,13 @@ class NodeReader:
             raise self.fail(node, field, f"expected {expected}, got {kind(node)}")
         if node.tag.endswith(":null") and not node.style:  # plain `key:` or `key: null`
             raise self.fail(node, field, f"expected {expected}, got nothing")
-        return str(node.value)
+        value = str(node.value)
+        control = next((char for char in value if is_control(char)), None)
+        if control is not None:  # written as an escape ("\e[2J"): the raw form is refused earlier
+            raise self.fail(
+                node, field, f"expected text, got the control character U+{ord(control):04X}"
+            )
+        return value
 
     def text(self, node: yaml.Node, field: str, most: int = MAX_TEXT_CHARS) -> str:
         value = self.scalar(node, field, "text").strip()
@@ -215,7 +221,16 @@ def kind(node: yaml.Node) -> str:
     return f"'{short(str(node.value))}'"
 
 
+def is_control(char: str) -> bool:
+    """C0 and C1 control characters (terminal escapes, bells) other than tab and line breaks."""
+    code = ord(char)
+    return (code < 0x20 and char not in "\t\n\r") or 0x7F <= code <= 0x9F
+
+
 def short(value: str, most: int = 40) -> str:
+    """A value quoted in an error: one line, control characters shown as escapes, at most
+    ``most`` characters."""
+    value = "".join(f"\\u{ord(char):04x}" if is_control(char) else char for char in value)
     flat = " ".join(value.split())
     return flat if len(flat) <= most else flat[: most - 1] + "…"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from pathlib import Path
 
 import yaml
 
@@ -34,6 +35,7 @@ class SettingsReader(NodeReader):
 
     def __init__(self, source: str) -> None:
         super().__init__(source)
+        self.folder = "."  # the routine's folder: relative paths must stay in it
         self.patterns: dict[str, BreathingPattern] = dict(BUILTIN_PATTERNS)
 
     def voice(self, node: yaml.Node) -> VoiceSettings:
@@ -61,11 +63,27 @@ class SettingsReader(NodeReader):
             )  # fmt: skip
         return name
 
+    def inside(self, node: yaml.Node, field: str, path: str) -> str:
+        """``path`` itself, when it is absolute or stays in the routine's folder (symbolic links
+        followed): a shared routine must not read the files around it."""
+        given = Path(path).expanduser()
+        if given.is_absolute():
+            return path
+        folder = Path(self.folder).resolve()
+        if not (folder / given).resolve().is_relative_to(folder):
+            raise self.fail(
+                node, field, "expected a path inside the routine's folder "
+                f"(or an absolute path), got '{path[:40]}'",
+            )  # fmt: skip
+        return path
+
     def soundscape(self, node: yaml.Node) -> SoundscapeChoice:
         fields = self.mapping(node, "soundscape", ("name",), ("gain_db",))
         low, high = SOUNDSCAPE_GAIN_DB
         return SoundscapeChoice(
-            name=self.text(fields["name"], "soundscape.name", 500),
+            name=self.inside(
+                fields["name"], "soundscape.name", self.text(fields["name"], "soundscape.name", 500)
+            ),
             gain_db=self.field(
                 fields, "gain_db", lambda n: self.number(n, "soundscape.gain_db", low, high)
             ),

@@ -21,7 +21,9 @@ from voiceguide.cache import (
     decode_clip,
     default_cache_dir,
     encode_clip,
+    encode_derived,
 )
+from voiceguide.cache.codec import Derive
 from voiceguide.speech.base import Clip, Voice
 
 CACHE_KINDS = NAMESPACES
@@ -52,22 +54,35 @@ class ClipCache:
     """Clips in one namespace of the cache room: ``clips`` from the engines, ``finished`` ready to
     mix (see :mod:`voiceguide.clips`)."""
 
-    def __init__(self, root: Path | None = None, kind: str = "clips") -> None:
+    def __init__(
+        self, root: Path | None = None, kind: str = "clips", derive: Derive | None = None
+    ) -> None:
+        """``derive``: how a clip stored with its source (:meth:`put`) is predicted from it."""
         self.room = CacheRoom(root)
         self.root = self.room.root
         self.kind = kind
+        self.derive = derive
 
     def get(self, key: str) -> Clip | None:
         data = self.room.get(self.kind, key)
-        decoded = decode_clip(data) if data is not None else None
+        decoded = decode_clip(data, self.derive) if data is not None else None
         if decoded is None:
             return None
         samples, rate = decoded
         return Clip(np.asarray(samples, dtype=np.float32), rate)
 
-    def put(self, key: str, clip: Clip) -> None:
-        """Store ``clip``; a cache that cannot be written is skipped (one warning), never fatal."""
-        self.room.put(self.kind, key, encode_clip(clip.samples, clip.sample_rate))
+    def put(self, key: str, clip: Clip, source: Clip | None = None) -> None:
+        """Store ``clip`` (made from ``source`` by way of ``derive``, when given: stored smaller
+        when the source is 16-bit); a cache that cannot be written is skipped (one warning)."""
+        if (
+            source is not None
+            and self.derive is not None
+            and source.sample_rate == clip.sample_rate
+        ):
+            data = encode_derived(clip.samples, clip.sample_rate, source.samples, self.derive)
+        else:
+            data = encode_clip(clip.samples, clip.sample_rate)
+        self.room.put(self.kind, key, data)
 
 
 def cache_usage(root: Path | None = None) -> Usage:

@@ -138,22 +138,55 @@ def _folder_voices(folder: Path) -> list[NeuralVoice]:
 
 
 def _read_voice(model_path: Path, config_path: Path, source: str) -> NeuralVoice:
+    """The voice a config describes, every field used checked (voice files come from the
+    internet: a sample rate of 1e9 once took 18 GB)."""
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))
-        audio = config["audio"]
-        language = config.get("language", {}).get("code") or config["espeak"]["voice"]
-        return NeuralVoice(
-            name=model_path.name.removesuffix(".onnx"),
-            model_path=model_path,
-            config_path=config_path,
-            language=normalize_language(str(language)),
-            quality=str(audio.get("quality", "")),
-            sample_rate_hz=int(audio["sample_rate"]),
-            length_scale=float(config.get("inference", {}).get("length_scale", 1.0)),
-            source=source,
-        )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise OptionError(
-            f"{config_path}: expected a Piper voice config (JSON with audio.sample_rate and "
-            f"language.code): {error}"
-        ) from None
+    except (OSError, ValueError) as error:
+        raise OptionError(f"{config_path}: expected a Piper voice config (JSON): {error}") from None
+
+    def bad(field: str, expected: str) -> OptionError:
+        return OptionError(f"{config_path}: {field}: expected {expected}")
+
+    def section(name: str) -> dict[str, object]:
+        value = config.get(name, {}) if isinstance(config, dict) else None
+        if not isinstance(value, dict):
+            raise bad(name, "a mapping")
+        return value
+
+    audio, inference = section("audio"), section("inference")
+    rate = audio.get("sample_rate")
+    if isinstance(rate, bool) or not isinstance(rate, int) or not 8000 <= rate <= 96000:
+        raise bad("audio.sample_rate", "a whole number of Hz from 8000 to 96000")
+    for name, low, high, default in _INFERENCE:
+        value = inference.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low < value <= high:
+            raise bad(f"inference.{name}", f"a number above {low:g} and at most {high:g}")
+    speakers = config.get("num_speakers", 1)
+    if isinstance(speakers, bool) or not isinstance(speakers, int) or not 1 <= speakers <= 10_000:
+        raise bad("num_speakers", "a whole number from 1 to 10000")
+    language = section("language").get("code") or section("espeak").get("voice")
+    if not isinstance(language, str) or not _LANGUAGE_CODE.fullmatch(language):
+        raise bad("language.code", "a language code like en_US")
+    quality = audio.get("quality", "")
+    if not isinstance(quality, str) or not _QUALITY.fullmatch(quality):
+        raise bad("audio.quality", "a quality name like medium")
+    return NeuralVoice(
+        name=model_path.name.removesuffix(".onnx"),
+        model_path=model_path,
+        config_path=config_path,
+        language=normalize_language(language),
+        quality=quality,
+        sample_rate_hz=rate,
+        length_scale=float(inference.get("length_scale", 1.0)),  # type: ignore[arg-type]
+        source=source,
+    )
+
+
+_INFERENCE = (  # (name, above, at most, default): the synthesis settings Piper reads
+    ("length_scale", 0.0, 10.0, 1.0),
+    ("noise_scale", 0.0, 10.0, 0.667),
+    ("noise_w", 0.0, 10.0, 0.8),
+)
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8}){0,3}")
+_QUALITY = re.compile(r"[a-z_]{0,20}")

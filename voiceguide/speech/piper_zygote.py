@@ -55,6 +55,10 @@ class Model:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        # no arena or memory patterns kept between calls of different lengths: memory is given
+        # back after each piece instead of growing (the same numbers come out)
+        options.enable_cpu_mem_arena = False
+        options.enable_mem_pattern = False
         config = PiperConfig.from_dict(json.loads(Path(config_path).read_text(encoding="utf-8")))
         session = onnxruntime.InferenceSession(
             model_path, sess_options=options, providers=["CPUExecutionProvider"]

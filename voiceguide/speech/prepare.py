@@ -37,6 +37,13 @@ def shape_clip(clip: Clip, shape: Callable[[np.ndarray, int], np.ndarray]) -> Cl
     return Clip(np.asarray(samples, dtype=np.float32), clip.sample_rate)
 
 
+def shape_input(samples: Samples, sample_rate: int) -> Samples:
+    """What :func:`shape_clip` hands its ``shape``: a shaped clip is predicted from it when the
+    cache stores the clip beside its 16-bit source."""
+    trimmed: Samples = _trimmed(Clip(samples, sample_rate)).astype(np.float32)
+    return trimmed
+
+
 def finish_clip(shaped: Clip, sample_rate: int) -> Samples:
     """The second half: resampled to ``sample_rate``, edges faded."""
     return _finish(shaped.samples.astype(np.float64), shaped.sample_rate, sample_rate)
