@@ -150,7 +150,7 @@ class _Reader(SettingsReader):
                 fields,
                 "recordings",
                 lambda n: self.inside(n, "recordings", self.text(n, "recordings", 500)),
-            ),  # fmt: skip
+            ),
             words=self.words,
         )
         if routine.steps_s > MAX_SESSION_S:
