@@ -25,7 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"batch", "player"}),
     frozenset({"exporting"}),  # one export, shared by `export` and `export --all`
     frozenset({"api"}),
-    frozenset({"export"}),
+    frozenset({"export", "preparing"}),
     frozenset({"render"}),
     frozenset({"clips"}),
     frozenset({"speech", "sound", "recordings"}),
@@ -33,6 +33,21 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"routine", "cache"}),
     frozenset({"errors"}),
     frozenset({"__init__"}),
+)
+
+# The CLI talks to the front doors only: the api, the one export, the batch, the player, the recorder.
+CLI_DOORS = frozenset(
+    {
+        "api",
+        "errors",
+        "exporting",
+        "batch",
+        "player",
+        "record",
+        "record.recorder",
+        "cli",
+        "__init__",
+    }
 )
 
 # Only the CLI speaks click; the pure rooms use the standard library (and PyYAML to read routines).
@@ -156,6 +171,53 @@ def import_cycles(modules: dict[str, Path]) -> list[list[str]]:
 def test_imports_go_down_the_layers() -> None:
     problems = import_violations(all_modules())
     assert not problems, "\n".join(problems)
+
+
+def test_the_cli_uses_the_front_doors_only() -> None:
+    problems = []
+    for module, path in all_modules().items():
+        if room_of(module) != "cli":
+            continue
+        for target, line in imports_of(path, module):
+            found = (
+                _target_module(target, all_modules()) if target.startswith("voiceguide") else None
+            )
+            inner = None if found is None else "__init__" if found == "voiceguide" else found[11:]
+            if inner is not None and inner not in CLI_DOORS and room_of(found or "") != "cli":
+                problems.append(f"{module} (line {line}) imports {found}, behind the front door")
+    assert not problems, "\n".join(problems)
+
+
+MAX_MODULE_LINES = 350
+MAX_LINES = {"voiceguide/api.py": 250}
+MAX_COMMAND_LINES = 25  # a command's function body: parse, call the library, print
+
+
+def test_modules_are_small() -> None:
+    too_long = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE.parent).as_posix()
+        most = MAX_LINES.get(
+            relative, 300 if relative.startswith("voiceguide/cli") else MAX_MODULE_LINES
+        )
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > most:
+            too_long.append(f"{relative}: {lines} lines (at most {most})")
+    assert not too_long, "\n".join(too_long)
+
+
+def test_cli_commands_are_short() -> None:
+    long_commands = []
+    for path in sorted((PACKAGE / "cli").glob("*_commands.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            commands = [
+                d for d in getattr(node, "decorator_list", []) if "command" in ast.unparse(d)
+            ]
+            if isinstance(node, ast.FunctionDef) and commands:
+                body_lines = (node.end_lineno or node.lineno) - node.body[0].lineno + 1
+                if body_lines > MAX_COMMAND_LINES:
+                    long_commands.append(f"{path.name}: {node.name}: {body_lines} lines")
+    assert not long_commands, "\n".join(long_commands)
 
 
 def test_no_import_circles() -> None:

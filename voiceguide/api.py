@@ -1,87 +1,45 @@
-"""The library's front door: find a routine, plan it, render it, export it.
+"""The library's front door: find a routine, prepare a session, render it, export it, and the
+operations the command line and ``export --all`` share. Nothing here prints.
 
-Everything the CLI does goes through here; nothing here prints.
+Preparing a session lives in :mod:`voiceguide.preparing` (settings resolved once, the voice,
+the early start); this module re-exports what callers use.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from voiceguide.errors import (
-    InputError,
-    OptionError,
-    RoutineError,
-    UnknownVoiceError,
-    VoiceguideError,
-)
-from voiceguide.routine import Routine, bundled_names, find_routine, load_bundled
-from voiceguide.timeline import (
-    LEAD_IN_S,
-    LEAD_OUT_S,
-    Line,
-    PlanOptions,
-    Timeline,
-    plan,
-    spoken_lines,
-)
+from voiceguide.errors import OptionError
+from voiceguide.preparing.early import EarlyStart, prepare_to_play
+from voiceguide.preparing.model import Progress, Session, SessionOptions
+from voiceguide.preparing.prepare import clip_lengths, prepare, timeline
+from voiceguide.preparing.settings import Settings, resolve
+from voiceguide.preparing.voicing import recordings_lookup
+from voiceguide.routine import DEFAULT_ROUTINE, Routine, bundled_names, find_routine, load_bundled
+from voiceguide.routine.durations import format_duration
+from voiceguide.routine.load import ENGINE_NAMES
+from voiceguide.routine.model import LOUDNESS_PRESETS
+from voiceguide.timeline import LEAD_IN_S, LEAD_OUT_S, Timeline, format_timeline
 
-if (
-    TYPE_CHECKING
-):  # heavy modules are imported where they are used, so `voiceguide --help` stays quick
+if TYPE_CHECKING:
     import numpy as np
 
+    from voiceguide.cache.room import Usage
     from voiceguide.export import EncodeOptions, Outputs
     from voiceguide.export.cover import Cover
-    from voiceguide.recordings.lookup import Lookup
-    from voiceguide.render import Leveling, Mix
-    from voiceguide.sound.beds import Bed, SoundscapeInfo
-    from voiceguide.speech import ClipCache, EngineChoice, Samples, Voice, VoiceInfo
+    from voiceguide.sound.beds import SoundscapeInfo
+    from voiceguide.speech import VoiceInfo
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-@dataclass(frozen=True, slots=True)
-class SessionOptions:
-    """Everything that shapes a session besides the routine. ``None`` defers to the routine."""
-
-    engine: str | None = None
-    voice: str | None = None
-    voice_model: Path | None = None  # a Piper model file (.onnx, its .onnx.json beside it)
-    rate_wpm: int | None = None
-    pitch: int | None = None
-    minutes: float | None = None
-    soundscape: str | None = None  # a bundled name, a file, or "none"
-    soundscape_gain_db: float | None = None  # the bed against the voice
-    breathing: str | None = None  # a pattern name, or "none"
-    breathing_during: str | None = None  # "all" or "edges"
-    chime: str | None = None  # "bell", "bowl" or "none"
-    loudness_lufs: float | None = None
-    linger_minutes: float | None = None
-    recordings: Path | None = None  # a folder of recorded lines; None: the routine's, if any
-    ceiling_dbtp: float = -1.0
-    sample_rate: int = 44100
-    cache_dir: Path | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Session:
-    """A planned session: the routine, its timeline, how the voice was chosen, and the mix."""
-
-    routine: Routine
-    timeline: Timeline
-    engine: str
-    voice: str
-    mix: Mix = field(repr=False)
-    leveling: Leveling
-    soundscape: str | None
-    engine_reason: str = ""  # why this engine: named, or the best installed for the language
-    recording_notes: tuple[str, ...] = ()  # which lines use a recording; stale and unused files
+__all__ = [
+    "DEFAULT_ROUTINE", "ENGINE_NAMES", "LOUDNESS_PRESETS", "EarlyStart", "Progress", "RoutineSummary",
+    "Session", "SessionOptions", "Settings", "clip_lengths", "describe_timeline", "export",
+    "format_duration", "list_routines", "load", "prepare", "prepare_to_play", "recording_warnings",
+    "render", "resolve", "session_options_for", "soundscapes", "timeline", "voices", "write_script",
+]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +62,15 @@ def list_routines() -> list[RoutineSummary]:
     summaries = []
     for name in bundled_names():
         routine = load_bundled(name)
+        length_s = LEAD_IN_S + routine.steps_s + LEAD_OUT_S + routine.linger_s
+        audience, steps = routine.audience.value, len(routine.steps)
         summaries.append(
             RoutineSummary(
                 name,
                 routine.title,
-                routine.audience.value,
-                len(routine.steps),
-                LEAD_IN_S + routine.steps_s + LEAD_OUT_S + routine.linger_s,
+                audience,
+                steps,
+                length_s,
                 routine.description,
                 routine.language,
             )
@@ -118,406 +78,53 @@ def list_routines() -> list[RoutineSummary]:
     return summaries
 
 
-DEFAULT_BED_GAIN_DB = -18.0  # the bed this far under the voice (and 10 dB further while it speaks)
-
-
-def prepare(
-    routine: Routine, options: SessionOptions = SessionOptions(), progress: Progress | None = None
-) -> Session:
-    """Check the soundscape, speak every line (through the cache), plan, and level the session."""
-    bed = _load_bed(routine, options)  # a missing soundscape is reported before any work starts
-    voicing = _voicing(routine, options)
-    clips = _speak(routine, options, voicing, voicing.lines, progress)
-    return _whole(routine, options, voicing, bed, clips)
-
-
-def timeline(
-    routine: Routine, options: SessionOptions = SessionOptions(), progress: Progress | None = None
-) -> Timeline:
-    """The session's timeline alone: every line spoken (through the cache) and measured, nothing
-    mixed or leveled. The same value :func:`prepare` plans, for the same routine and options."""
-    voicing = _voicing(routine, options)
-    clip_s = _clip_lengths(routine, options, voicing, progress)
-    return plan(routine, clip_s, _voiced_plan_options(routine, options, voicing))
-
-
-def clip_lengths(
-    routine: Routine, options: SessionOptions = SessionOptions(), progress: Progress | None = None
-) -> dict[Line, float]:
-    """How long each line the routine speaks lasts, in seconds, ready to mix (through the cache):
-    with :func:`voiceguide.timeline.plan`, every layout of the routine at this voice and rate."""
-    return _clip_lengths(routine, options, _voicing(routine, options), progress)
-
-
-def _clip_lengths(
-    routine: Routine, options: SessionOptions, voicing: _Voicing, progress: Progress | None
-) -> dict[Line, float]:
-    clips = _speak(routine, options, voicing, voicing.lines, progress)
-    _refuse_silent_lines(routine, clips, voicing.recordings)
-    return {line: len(samples) / options.sample_rate for line, samples in clips.items()}
-
-
-def _whole(
-    routine: Routine,
-    options: SessionOptions,
-    voicing: _Voicing,
-    bed: Bed | None,
-    clips: dict[Line, Samples],
-) -> Session:
-    """The session from every line's clip."""
-    from voiceguide.speech.cache import trim_cache
-
-    _refuse_silent_lines(routine, clips, voicing.recordings)
-    session = _assemble(routine, options, voicing, bed, clips)
-    trim_cache(voicing.cache.root)  # the cache stays under its size limit
-    return session
-
-
-EARLY_WORDS = 30  # an early start speaks the first lines, this many words or more, then plays
-
-
-@dataclass(frozen=True, slots=True)
-class EarlyStart:
-    """A session that can start playing before all of it is spoken.
-
-    ``session`` is exact up to ``ready_until_s``, where the first line not yet spoken would start:
-    the first few lines are spoken, the rest are silent placeholders, and the master gain is
-    measured on what comes before that point. ``final`` becomes the whole session, exactly as
-    :func:`prepare` makes it (the lines already spoken come from the cache).
-    """
-
-    session: Session
-    ready_until_s: float
-    final: Future[Session]
-
-
-def prepare_to_play(
-    routine: Routine, options: SessionOptions = SessionOptions(), progress: Progress | None = None
-) -> Session | EarlyStart:
-    """The whole session when its lines are cached (or when ``minutes`` needs every line's length
-    to lay out the first one); otherwise an early start, with the rest spoken in the background."""
-    from voiceguide.clips import cached_clips
-
-    bed = _load_bed(routine, options)
-    voicing = _voicing(routine, options)
-    spoken = [line for line in voicing.lines if line.recording is None]
-    cached = cached_clips(
-        voicing.choice.engine, voicing.voice, spoken, voicing.cache, sample_rate=options.sample_rate
-    )
-    if options.minutes is None:
-        now = _early_lines(voicing.lines, cached)
-    else:
-        now = [line for line in voicing.lines if line not in cached]
-    clips = {**cached, **_speak(routine, options, voicing, now, progress)}
-    pending = {line for line in voicing.lines if line not in clips}
-    if not pending:  # nothing left to speak: this is the whole session
-        return _whole(routine, options, voicing, bed, clips)
-    _refuse_silent_lines(routine, clips, voicing.recordings)
-    import numpy
-
-    silent = numpy.zeros(0, dtype=numpy.float32)  # a placeholder: plays nothing, takes no time
-    draft = _assemble(
-        routine, options, voicing, bed, {**clips, **dict.fromkeys(pending, silent)},
-        pending=pending,
-    )  # fmt: skip
-    ready_until_s = _first_start(draft.timeline, pending)
-    return EarlyStart(draft, ready_until_s, _in_background(lambda: prepare(routine, options)))
-
-
-def _early_lines(lines: Sequence[Line], cached: Mapping[Line, Samples]) -> list[Line]:
-    """The first lines up to :data:`EARLY_WORDS` words not yet cached, and the recorded ones."""
-    chosen: list[Line] = []
-    words = 0
-    for line in lines:
-        if line.recording is not None or line in cached:
-            continue
-        if words >= EARLY_WORDS:
-            break
-        chosen.append(line)
-        words += len(line.text.split())
-    return chosen + [line for line in lines if line.recording is not None]
-
-
-def _first_start(timeline: Timeline, lines: set[Line]) -> float:
-    """When the first of ``lines`` is spoken."""
-    return min(event.start_s for event in timeline.events if event.line in lines)
-
-
-def _in_background(work: Callable[[], Session]) -> Future[Session]:
-    """``work()`` on a daemon thread (a player stopped early does not wait for it)."""
-    future: Future[Session] = Future()
-
-    def run() -> None:
-        if not future.set_running_or_notify_cancel():
-            return
-        try:
-            future.set_result(work())
-        except BaseException as error:  # handed to whoever waits on the future
-            future.set_exception(error)
-
-    threading.Thread(target=run, name="voiceguide-prepare", daemon=True).start()
-    return future
-
-
-@dataclass(frozen=True, slots=True)
-class _Voicing:
-    """The engine and voice chosen for a routine, and every line it will say."""
-
-    choice: EngineChoice
-    voice: Voice
-    cache: ClipCache
-    recordings: dict[str, str]
-    lines: tuple[Line, ...]
-    recording_notes: tuple[str, ...] = ()
-
-
-def _voicing(routine: Routine, options: SessionOptions) -> _Voicing:
-    from voiceguide.speech import ClipCache, VoiceRequest, resolve_voice
-
-    settings = routine.voice
-    request = VoiceRequest(_voice_option(options), options.rate_wpm, options.pitch).over(
-        VoiceRequest(settings.name, settings.rate_wpm, settings.pitch)
-    )
-    choice = _choose_engine(routine, options, request.name)
-    try:
-        voice = resolve_voice(choice.engine, request, routine.language)
-    except UnknownVoiceError as error:
-        raise _located_voice_error(routine, options, error) from None
-    found = recordings_lookup(routine, options)
-    recordings = _recorded_files(found)
-    notes = tuple(found[1].describe()) if found is not None else ()
-    lines = spoken_lines(routine, recordings)
-    return _Voicing(choice, voice, ClipCache(options.cache_dir), recordings, lines, notes)
-
-
-def _speak(
-    routine: Routine,
-    options: SessionOptions,
-    voicing: _Voicing,
-    lines: Sequence[Line],
-    progress: Progress | None,
-) -> dict[Line, Samples]:
-    from voiceguide.clips import voice_clips
-
-    try:
-        return voice_clips(
-            voicing.choice.engine, voicing.voice, lines, voicing.cache,
-            sample_rate=options.sample_rate,
-            progress=(lambda done, total: progress("speaking", done, total)) if progress else None,
-        )  # fmt: skip
-    except UnknownVoiceError as error:
-        raise _located_voice_error(routine, options, error) from None
-
-
-def _assemble(
-    routine: Routine,
-    options: SessionOptions,
-    voicing: _Voicing,
-    bed: Bed | None,
-    clips: dict[Line, Samples],
-    *,
-    pending: set[Line] | None = None,
-) -> Session:
-    """Plan the session around its clips, mix it and level it: measuring it all or, when some
-    lines are ``pending`` (placeholders, not yet spoken), only what comes before the first."""
-    from voiceguide.render import Ducking, Mix, normalize
-    from voiceguide.routine.model import LOUDNESS_PRESETS
-    from voiceguide.sound.level import CLIP_LOUDNESS_LUFS
-
-    clip_s = {line: len(samples) / options.sample_rate for line, samples in clips.items()}
-    timeline = plan(routine, clip_s, _voiced_plan_options(routine, options, voicing))
-    bed_gain = 0.0
-    if bed is not None:
-        gain_db = _first(
-            options.soundscape_gain_db, _routine_bed_gain(routine), DEFAULT_BED_GAIN_DB
-        )
-        bed_gain = 10 ** ((CLIP_LOUDNESS_LUFS + gain_db - bed.loudness_lufs) / 20)
-    mix = Mix(
-        timeline, clips, options.sample_rate, bed, bed_gain, Ducking.from_events(timeline.events)
-    )
-    target = _first(options.loudness_lufs, routine.loudness_lufs, LOUDNESS_PRESETS["spoken"])
-    until_s = _first_start(timeline, pending) if pending else None
-    mix, leveling = normalize(
-        mix, target_lufs=target, ceiling_dbtp=options.ceiling_dbtp,
-        cache_dir=voicing.cache.root, until_s=until_s,
-    )  # fmt: skip
-    return Session(
-        routine, timeline, voicing.choice.engine.name, voicing.voice.name, mix, leveling,
-        bed.name if bed else None, voicing.choice.reason, voicing.recording_notes,
-    )  # fmt: skip
-
-
-def _voice_option(options: SessionOptions) -> str | None:
-    if options.voice_model is None:
-        return options.voice
-    if options.voice is not None:
-        raise OptionError("give --voice or --voice-model, not both")
-    return str(options.voice_model.resolve())
-
-
-def _choose_engine(
-    routine: Routine, options: SessionOptions, voice_name: str | None
-) -> EngineChoice:
-    from voiceguide.speech import choose_engine
-
-    if options.voice_model is not None and options.engine not in (None, "piper"):
-        raise OptionError(f"--voice-model needs the piper engine, not {options.engine}")
-    if options.engine or options.voice_model is not None:
-        return choose_engine(
-            options.engine or "piper",
-            "--engine" if options.engine else "--voice-model",
-            routine.language,
-            cache_root=options.cache_dir,
-        )
-    return choose_engine(
-        routine.voice.engine, "the routine", routine.language, voice_name, options.cache_dir
-    )
-
-
-def _located_voice_error(
-    routine: Routine, options: SessionOptions, error: UnknownVoiceError
-) -> VoiceguideError:
-    """Point at the routine's voice.name or language when that is where the voice came from."""
-    if options.voice is not None or options.voice_model is not None:
-        return error
-    where = routine.voice.name_where if routine.voice.name else routine.language_where
-    if where is None:
-        return error
-    message = str(error) if routine.voice.name else f"no voice for this language: {error}"
-    return RoutineError(where.source, where.line, where.field, message)
-
-
-def _refuse_silent_lines(
-    routine: Routine, clips: dict[Line, Samples], recordings: Mapping[str, str]
-) -> None:
-    """A line the voice renders as nothing (say, only punctuation) is a mistake in the routine;
-    a recording with no sound in it is named, with the line it was meant for."""
-    from voiceguide.timeline import step_of_lines
-
-    steps = step_of_lines(routine, recordings)
-    for line, samples in clips.items():
-        if len(samples) == 0:
-            where = routine.steps[steps[line]].say_where
-            if line.recording is not None:
-                place = f"{where.source}:{where.line}" if where.line is not None else where.source
-                raise InputError(
-                    f"{line.recording}: no sound in this recording; it is meant for "
-                    f"'{line.text[:60]}' ({place}): record it again or remove it"
-                )
-            raise RoutineError(
-                where.source,
-                where.line,
-                where.field,
-                f"the voice says nothing for '{line.text[:40]}'",
-            )
-
-
-def find_recordings(routine: Routine, options: SessionOptions) -> dict[str, str]:
-    """Recorded lines: line name -> file, from the folder given by ``--recordings`` or the routine.
-
-    Names: ``STEP`` (the step's opening words), ``STEP-right`` / ``STEP-left`` (one hand's round),
-    ``STEP-switch``, ``STEP-promptN`` (the Nth prompt, from 1). A take recorded for other words
-    (stale, see :func:`recordings_lookup`) is left out: the voice speaks that line.
-    """
-    return _recorded_files(recordings_lookup(routine, options))
-
-
-def _recorded_files(found: tuple[Path, Lookup] | None) -> dict[str, str]:
-    if found is None:
-        return {}
-    folder, lookup = found
-    return {name: str((folder / file).resolve()) for name, file in lookup.used}
-
-
-def recordings_lookup(routine: Routine, options: SessionOptions) -> tuple[Path, Lookup] | None:
-    """The recordings folder and which of its files say which line (None: no folder given)."""
-    from voiceguide.recordings.lines import routine_lines
-    from voiceguide.recordings.lookup import match_recordings
-    from voiceguide.recordings.manifest import read_manifest
-
-    if options.recordings is not None:
-        folder = options.recordings
-    elif routine.recordings is not None:
-        folder = Path(routine.folder) / routine.recordings
-    else:
-        return None
-    if not folder.is_dir():
-        raise OptionError(f"{folder}: expected a folder of recorded lines")
-    files = [path.name for path in folder.iterdir() if path.is_file()]
-    return folder, match_recordings(routine_lines(routine), files, read_manifest(folder))
-
-
 def recording_warnings(routine: Routine, options: SessionOptions) -> list[str]:
     """Stale takes and files that match no line, one sentence each (for ``validate``)."""
-    found = recordings_lookup(routine, options)
+    found = recordings_lookup(routine, resolve(routine, options))
     if found is None:
         return []
     return [note for note in found[1].describe() if not note.startswith("recording: ")]
 
 
-def _first(*values: float | None) -> float:
-    return next(value for value in values if value is not None)
+def describe_timeline(plan: Timeline) -> str:
+    """The timed script as text, as ``voiceguide show`` prints it."""
+    return format_timeline(plan)
 
 
-def _routine_bed_gain(routine: Routine) -> float | None:
-    return routine.soundscape.gain_db if routine.soundscape else None
+def write_script(
+    session: Session, path: Path, *, cover_file: Path | None = None, force: bool = False
+) -> None:
+    """The printable timed script: Markdown (``.md``) or HTML (``.html``, with the cover)."""
+    from voiceguide.export import atomic_path
+    from voiceguide.export.cover import generated_cover, load_cover
+    from voiceguide.export.script import script_html, script_markdown
 
-
-def _load_bed(routine: Routine, options: SessionOptions) -> Bed | None:
-    from voiceguide.sound.beds import load_bed
-
-    if options.soundscape == "none":
-        return None
-    if options.soundscape is not None:
-        return load_bed(options.soundscape, folder=Path.cwd(), sample_rate=options.sample_rate)
-    if routine.soundscape is None:
-        return None
-    where = routine.soundscape.where
-    try:
-        return load_bed(
-            routine.soundscape.name, folder=Path(routine.folder), sample_rate=options.sample_rate
+    suffix = path.suffix.lower()
+    if suffix not in (".md", ".html", ".htm"):
+        raise OptionError(
+            f"cannot write '{path.name}': expected a file name ending in .md or .html"
         )
-    except InputError as error:
-        raise RoutineError(where.source, where.line, where.field, str(error)) from None
+    if suffix == ".md":
+        text = script_markdown(session.routine, session.timeline)
+    else:
+        cover = load_cover(cover_file) if cover_file else generated_cover(session.routine.title)
+        text = script_html(session.routine, session.timeline, cover)
+    with atomic_path(path, force=force) as temporary:
+        temporary.write_text(text, encoding="utf-8")
 
 
-def _voiced_plan_options(
-    routine: Routine, options: SessionOptions, voicing: _Voicing
-) -> PlanOptions:
-    return dataclasses.replace(
-        _plan_options(routine, options),
-        recordings=tuple(sorted(voicing.recordings.items())),
-        rate_wpm=voicing.voice.rate_wpm,
-    )
+def cache_usage() -> Usage:
+    """Where the cache is, what it holds by kind, and its size limit."""
+    from voiceguide.cache.room import CacheRoom
+
+    return CacheRoom().usage()
 
 
-def _plan_options(routine: Routine, options: SessionOptions) -> PlanOptions:
-    from voiceguide.routine.model import BUILTIN_PATTERNS, SessionBreathing
+def clear_cache() -> int:
+    """Empty the cache; the number of files removed."""
+    from voiceguide.cache.room import CacheRoom
 
-    breathing: SessionBreathing | Literal["routine"] | None = "routine"
-    if options.breathing == "none":
-        breathing = None
-    elif options.breathing is not None:
-        if options.breathing not in BUILTIN_PATTERNS:
-            known = ", ".join(BUILTIN_PATTERNS)
-            raise OptionError(
-                f"expected a breathing pattern from {known} (or none), got '{options.breathing}'"
-            )
-        during = options.breathing_during or (
-            routine.breathing.during if routine.breathing else "edges"
-        )
-        breathing = SessionBreathing(BUILTIN_PATTERNS[options.breathing], during)
-    elif options.breathing_during is not None and routine.breathing is not None:
-        breathing = SessionBreathing(routine.breathing.pattern, options.breathing_during)
-    chime: str | Literal["routine"] | None = "routine"
-    if options.chime is not None:
-        chime = None if options.chime == "none" else options.chime
-    return PlanOptions(
-        target_s=options.minutes * 60 if options.minutes is not None else None,
-        breathing=breathing,
-        chime=chime,
-        linger_s=options.linger_minutes * 60 if options.linger_minutes is not None else None,
-    )
+    return CacheRoom().clear()
 
 
 def render(session: Session) -> Iterator[np.ndarray]:

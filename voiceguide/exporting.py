@@ -12,7 +12,8 @@ from pathlib import Path
 
 from voiceguide import api
 from voiceguide.errors import OptionError
-from voiceguide.export import EncodeOptions, Outputs
+from voiceguide.export import EncodeOptions as EncodeOptions  # for the CLI's requests
+from voiceguide.export import Outputs as Outputs
 from voiceguide.export.cover import Cover, generated_cover, load_cover
 from voiceguide.export.session import sidecar_paths
 from voiceguide.export.split import split_paths

@@ -1,0 +1,79 @@
+"""The command line: a thin layer that parses options, calls :mod:`voiceguide.api` (and the
+player's, the recorder's and the exporter's entries), and prints.
+
+Errors: a :class:`VoiceguideError` becomes one line on stderr and exit code 2 (bad input) or 1
+(runtime failure); a traceback only with ``--debug``. The commands live in ``*_commands.py``.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+
+import click
+
+from voiceguide.cli import export_commands, info_commands, play_commands
+from voiceguide.cli.base import State, cli, error_lines, say
+from voiceguide.errors import VoiceguideError
+
+__all__ = ["cli", "export_commands", "info_commands", "main", "play_commands"]
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised like Ctrl-C so that every ``finally`` (the terminal, temporary
+    files, helper processes) runs."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn errors into one line and an exit code."""
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    signals = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    previous = (
+        {signum: signal.signal(signum, _on_sigterm) for signum in signals} if on_main_thread else {}
+    )
+    try:
+        _run(argv)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _run(argv: list[str] | None) -> None:
+    try:
+        cli.main(args=argv, prog_name="voiceguide", standalone_mode=False)
+    except click.ClickException as error:
+        hint = " (see 'voiceguide --help')" if isinstance(error, click.UsageError) else ""
+        say(f"error: {error.format_message()}{hint}")
+        sys.exit(error.exit_code)
+    except click.Abort:
+        say("interrupted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        say("interrupted")
+        sys.exit(130)
+    except Terminated:
+        say("terminated")
+        sys.exit(143)
+    except VoiceguideError as error:
+        if State.debug:
+            raise
+        say(error_lines(error))
+        sys.exit(error.exit_code)
+    except OSError as error:  # our own output: `> /dev/full`, a closed pipe
+        if State.debug:
+            raise
+        from voiceguide.errors import describe_os_error
+
+        what = error.filename or "the command's output"
+        say(f"error: cannot write {what}: {describe_os_error(error)}")
+        sys.exit(1)
+    except Exception as error:
+        if State.debug:
+            raise
+        say(f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)")
+        sys.exit(1)

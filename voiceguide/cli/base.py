@@ -1,0 +1,95 @@
+"""What every command shares: the ``voiceguide`` group, its ``--debug`` and ``-v``, lines on
+stderr, progress bars, and ``-v``'s account of how a session was made."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from typing import Any
+
+import click
+
+from voiceguide import __version__, api
+from voiceguide.errors import VoiceguideError
+
+
+class State:
+    debug = False
+    verbose = False
+
+
+def error_lines(error: VoiceguideError) -> str:
+    """``error: ...`` on every line (a routine with several mistakes has one line each)."""
+    return "\n".join(f"error: {line}" for line in str(error).splitlines())
+
+
+def say(message: str) -> None:
+    """A line on stderr; a stderr that cannot be written (``2>/dev/full``) never fails a command."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="voiceguide")
+@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Say which engine and voice were chosen, and why."
+)
+def cli(debug: bool, verbose: bool) -> None:
+    """Guided sessions from routine scripts: spoken, timed, and fully offline."""
+    State.debug = debug
+    State.verbose = verbose
+
+
+class Bars:
+    """Progress bars on stderr for long work, shown only on a terminal."""
+
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if stage != self.stage:
+            self.close()
+            self.stage, self.shown = stage, 0
+            self.bar = click.progressbar(
+                length=total, label=stage.capitalize().ljust(10), file=sys.stderr
+            )
+            self.bar.__enter__()
+        self.bar.length = (
+            total  # export --all: estimates become real lengths as routines are planned
+        )
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def prepare(
+    routine_name: str, options: api.SessionOptions, bars: Bars | None = None
+) -> api.Session:
+    session = api.prepare(api.load(routine_name), options, progress=bars)
+    tell(session)
+    return session
+
+
+def tell(session: api.Session, early: str = "") -> None:
+    """With --verbose: which engine and voice, and how loud (measured on ``early`` only, if set)."""
+    if not State.verbose:
+        return
+    say(f"engine: {session.engine} ({session.engine_reason}); voice: {session.voice}")
+    for note in session.recording_notes:
+        say(note)
+    leveling = session.leveling
+    note = " (held back by the true-peak ceiling)" if leveling.peak_limited else ""
+    on = f" on {early}" if early else ""
+    say(
+        f"soundscape: {session.soundscape or 'none'}; loudness: measured {leveling.measured_lufs:.1f} LUFS{on}, "
+        f"{leveling.gain_db:+.1f} dB to {leveling.result_lufs:.1f} LUFS (target {leveling.target_lufs:.1f}){note}"
+    )

@@ -1,0 +1,167 @@
+"""``voiceguide export`` (one routine, or ``--all`` of them) and ``voiceguide script``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from voiceguide import api
+from voiceguide.cli.base import Bars, cli, prepare, tell
+from voiceguide.cli.options import options_from, session_options
+from voiceguide.errors import OptionError
+
+
+@cli.command()
+@click.argument("routines", nargs=-1)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="The file to write (.wav .flac .mp3 .ogg .opus .m4a .m4b), or a folder with --all.",
+)
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Export every bundled routine (or every ROUTINE given) into a folder.",
+)
+@click.option(
+    "--format",
+    "format_name",
+    help="The format when OUTPUT is a folder or not given (default: wav; mp3 with --all).",
+)
+@click.option(
+    "--bitrate",
+    "kbps",
+    type=click.IntRange(8, 512),
+    help="Lossy formats: kbit/s (spoken-word defaults).",
+)
+@click.option(
+    "--sample-rate",
+    type=click.Choice(["22050", "32000", "44100", "48000"]),
+    help="Samples per second.",
+)
+@click.option("--mono", is_flag=True, help="One channel (a smaller file for phone speakers).")
+@click.option(
+    "--subtitles",
+    type=click.Choice(["srt", "vtt", "lrc"]),
+    help="Also write each spoken line with its times.",
+)
+@click.option("--chapters-json", is_flag=True, help="Also write Podcasting 2.0 JSON chapters.")
+@click.option(
+    "--cover", "cover_file", type=click.Path(path_type=Path),
+    help="A PNG or JPEG to embed as cover art (default: one generated from the title).",
+)  # fmt: skip
+@click.option("--split", is_flag=True, help="One file per chapter (track n/N), and an M3U.")
+@click.option(
+    "--feed-url", help="With --all: also write feed.xml, a podcast feed served from this URL."
+)
+@click.option("--force", is_flag=True, help="Replace files that exist.")
+@session_options
+def export(
+    routines: tuple[str, ...], output: Path | None, every: bool, format_name: str | None,
+    kbps: int | None, sample_rate: str | None, mono: bool, subtitles: str | None,
+    chapters_json: bool, cover_file: Path | None, split: bool, feed_url: str | None, force: bool,
+    **options: Any,
+) -> None:  # fmt: skip
+    """Render ROUTINE (a bundled name or a .yaml file; default bedtime-hands) to an audio file."""
+    from voiceguide.exporting import EncodeOptions, ExportRequest, Outputs
+
+    encoding = EncodeOptions(kbps, int(sample_rate) if sample_rate else None, mono)
+    request = ExportRequest(encoding, Outputs(subtitles, chapters_json), cover_file, split, force)
+    if every:
+        _export_all(
+            routines, output, format_name or "mp3", request, feed_url, options_from(**options)
+        )
+    elif feed_url or len(routines) > 1:
+        raise OptionError("--feed-url and several ROUTINEs go with --all")
+    else:
+        _export_one(
+            routines[0] if routines else api.DEFAULT_ROUTINE,
+            output,
+            format_name,
+            request,
+            options_from(**options),
+        )
+
+
+def _export_one(
+    routine: str,
+    output: Path | None,
+    format_name: str | None,
+    request: Any,
+    options: api.SessionOptions,
+) -> None:
+    from voiceguide.exporting import export_routine
+
+    target = output or Path(f"{Path(routine).stem}.{format_name or 'wav'}")
+    if target.is_dir():
+        target = target / f"{Path(routine).stem}.{format_name or 'wav'}"
+    bars = Bars()
+    try:
+        done = export_routine(routine, target, request, options, progress=bars, prepared=tell)
+    finally:
+        bars.close()
+    timeline, session = done.session.timeline, done.session
+    wrote = f"{len(done.files) - 1} files and {done.files[-1]}" if request.split else done.files[0]
+    extra = (
+        f"; also {', '.join(map(str, done.files[1:]))}"
+        if len(done.files) > 1 and not request.split
+        else ""
+    )
+    click.echo(
+        f"wrote {wrote} ({api.format_duration(timeline.total_s)}, {len(timeline.chapters)} chapters, "
+        f"voice {session.voice} via {session.engine}){extra}"
+    )
+
+
+def _export_all(
+    routines: tuple[str, ...],
+    output: Path | None,
+    format_name: str,
+    request: Any,
+    feed_url: str | None,
+    options: api.SessionOptions,
+) -> None:
+    from voiceguide.batch import export_all
+
+    bars = Bars()
+    try:
+        report = export_all(
+            list(routines) or None, output or Path(), format_name=format_name, request=request,
+            options=options, feed_url=feed_url, progress=bars,
+        )  # fmt: skip
+    finally:
+        bars.close()
+    for path in report.files:
+        click.echo(f"wrote {path}")
+    click.echo(f"wrote {report.playlist} ({len(report.files)} sessions)")
+    if report.feed is not None:
+        click.echo(f"wrote {report.feed} (serve the folder at {feed_url})")
+
+
+@cli.command()
+@click.argument("routine", default=api.DEFAULT_ROUTINE)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+    help="The script to write: .md (Markdown) or .html (to print).",
+)  # fmt: skip
+@click.option(
+    "--cover", "cover_file", type=click.Path(path_type=Path),
+    help="A PNG or JPEG to show at the top of an HTML script (default: the generated cover).",
+)  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@session_options
+def script(
+    routine: str, output: Path, cover_file: Path | None, force: bool, **options: Any
+) -> None:
+    """Write a printable, timed script of ROUTINE for reading aloud in time with the session."""
+    if output.suffix.lower() not in (".md", ".html", ".htm"):  # before any speaking
+        raise OptionError(
+            f"cannot write '{output.name}': expected a file name ending in .md or .html"
+        )
+    session = prepare(routine, options_from(**options))
+    api.write_script(session, output, cover_file=cover_file, force=force)
+    click.echo(f"wrote {output} ({len(session.timeline.chapters)} chapters)")

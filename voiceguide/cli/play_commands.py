@@ -1,0 +1,75 @@
+"""``voiceguide play`` and ``voiceguide record``: the session heard, and the caregiver's own voice."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from voiceguide import api
+from voiceguide.cli.base import State, cli, say, tell
+from voiceguide.cli.options import options_from, session_options
+
+
+@cli.command()
+@click.argument("routine", default=api.DEFAULT_ROUTINE)
+@click.option(
+    "--backend",
+    type=click.Choice(["miniaudio", "simpleaudio", "null"]),
+    help="Where the sound goes.",
+)
+@click.option("--quiet", is_flag=True, help="No status line.")
+@click.option(
+    "--prompter",
+    is_flag=True,
+    help="No synthesized voice: show each line, large, to read aloud in time.",
+)
+@session_options
+def play(routine: str, backend: str | None, quiet: bool, prompter: bool, **options: Any) -> None:
+    """Play ROUTINE. Keys: space pause/resume (or go on at a hold), right/n next step, left/p back,
+    r repeat the step, up/down or +/- volume, q or Ctrl-C stop."""
+    from voiceguide.player import PlaybackError, PlayOptions, play_routine
+
+    def told(session: api.Session, early_s: str) -> None:
+        tell(session, early=f"the first {float(early_s):.1f} s" if early_s else "")
+        if early_s and State.verbose:
+            say(f"early start: the rest is spoken while the first {early_s} s play")
+
+    chosen = PlayOptions(backend, quiet, prompter)
+    try:
+        report = play_routine(api.load(routine), options_from(**options), chosen, told)
+    except PlaybackError as error:
+        name = Path(routine).stem
+        raise PlaybackError(
+            f"{error}; to listen later, try: voiceguide export {routine} -o {name}.mp3"
+        ) from None
+    if State.verbose and report.backend:
+        say(f"backend: {report.backend} ({report.why}); device: {report.device}")
+        if report.media_buttons:
+            say(report.media_buttons)
+    if not quiet:
+        say(report.closing)
+    if report.interrupted:
+        sys.exit(130)
+
+
+@cli.command()
+@click.argument("routine", default=api.DEFAULT_ROUTINE)
+@click.option(
+    "--into", "folder", type=click.Path(file_okay=False, path_type=Path),
+    help="The recordings folder (default: the routine's own relative recordings folder, else ./NAME-voice).",
+)  # fmt: skip
+@click.option("--line", "only", help="Record this line (or this step's lines) again.")
+def record(routine: str, folder: Path | None, only: str | None) -> None:
+    """Record ROUTINE in your own voice, line by line, from the default microphone. Keys: k keep,
+    r retake, p back, s skip, q quit. Run it again to go on where you stopped."""
+    from voiceguide.record.recorder import default_folder
+    from voiceguide.record.recorder import record as record_lines
+
+    chosen = api.load(routine)
+    folder = folder or default_folder(chosen)
+    summary = record_lines(chosen, folder, only)
+    click.echo(f"{summary.line()} in {folder}")
+    click.echo(f"play it: voiceguide play {routine} --recordings {folder}")
