@@ -136,8 +136,10 @@ def _run_pool(
                 if targets[index] not in done and job.ready():
                     done[targets[index]] = result = job.get()  # raises the worker's error here
                     rendered_s[index] = totals_s[index] = result.total_s
-            if progress:
+            if progress and any(rendered_s):  # the bar (and its ETA) starts with the first audio
                 progress("exporting", round(sum(rendered_s)), round(sum(totals_s)))
+            elif progress:
+                progress("preparing", 0, len(routines))
         pool.close()
     except BaseException:
         pool.terminate()  # an error, Ctrl-C or SIGTERM: the other exports stop too (their partial files go)
