@@ -89,6 +89,12 @@ def test_bad_feed_url_is_refused_before_work(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_split_is_refused_with_all(tmp_path: Path) -> None:
+    result = run_cli("export", "--all", "--split", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: --split goes with one routine: export them one by one"
+
+
 def test_progress_counts_audio_seconds_across_routines(tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     report = export_all(

@@ -65,6 +65,8 @@ def export_all(
     routines = names or list(bundled_names())
     if folder.exists() and not folder.is_dir():
         raise OptionError(f"{folder} is a file; expected a folder for --all")
+    if request.split:
+        raise OptionError("--split goes with one routine: export them one by one")
     if feed_url is not None:
         request = feed_request(request, feed_url)
     targets = [folder / f"{Path(name).stem}{fmt.extensions[0]}" for name in routines]
