@@ -8,7 +8,7 @@ libopus, VBR at the same bitrate; AAC: ffmpeg's aac; Ogg: libvorbis at the same 
 level 5). Runs alternate between the two, and each figure is the best of --runs. Wall time and CPU
 time (user + system, all threads and children) are both printed: on a busy machine CPU time is the
 steadier comparison. Targets: MP3, Opus, AAC at most 1.1x ffmpeg. Run:
-python scripts/bench_export.py [--runs N]
+python scripts/bench_export.py [--runs N] [--formats mp3,opus,m4a] [--no-hour]
 """
 
 from __future__ import annotations
@@ -82,6 +82,10 @@ def _measure(command: list[str], env: dict[str, str]) -> tuple[float, float, flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=2, help="best of this many runs (default 2)")
+    parser.add_argument(
+        "--formats", default=",".join(s[1:] for s in SUFFIXES), help="e.g. mp3,opus"
+    )
+    parser.add_argument("--no-hour", action="store_true", help="skip the 60-minute memory check")
     args = parser.parse_args()
     from voiceguide.sound.beds import find_ffmpeg
 
@@ -98,7 +102,7 @@ def main() -> None:
             f"{'format':<7} {'ours':>8} {'ffmpeg':>8} {'ratio':>6}   "
             f"{'ours CPU':>8} {'ffmpeg CPU':>10} {'ratio':>6} {'size':>8}"
         )
-        for suffix in SUFFIXES:
+        for suffix in (f".{name}" for name in args.formats.split(",")):
             target = Path(out) / f"session{suffix}"
             export = [*voiceguide, "export", ROUTINE, "-o", str(target), "--force"]
             subprocess.run(export, env=env, check=True, stdout=subprocess.DEVNULL)  # warm caches
@@ -118,6 +122,8 @@ def main() -> None:
                 f"{ours_cpu:>6.2f} s {their_cpu:>8.2f} s {ours_cpu / their_cpu:>6.2f} {size_mb:>5.1f} MB",
                 flush=True,
             )
+        if args.no_hour:
+            return
         target = Path(out) / "hour.mp3"
         hour = [*voiceguide, "export", ROUTINE, "--minutes", "60", "-o", str(target), "--force"]
         subprocess.run(hour, env=env, check=True, stdout=subprocess.DEVNULL)

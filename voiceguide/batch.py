@@ -65,6 +65,8 @@ def export_all(
     routines = names or list(bundled_names())
     if folder.exists() and not folder.is_dir():
         raise OptionError(f"{folder} is a file; expected a folder for --all")
+    if request.split:
+        raise OptionError("--split goes with one routine: export them one by one")
     if feed_url is not None:
         request = feed_request(request, feed_url)
     targets = [folder / f"{Path(name).stem}{fmt.extensions[0]}" for name in routines]
@@ -136,8 +138,10 @@ def _run_pool(
                 if targets[index] not in done and job.ready():
                     done[targets[index]] = result = job.get()  # raises the worker's error here
                     rendered_s[index] = totals_s[index] = result.total_s
-            if progress:
+            if progress and any(rendered_s):  # the bar (and its ETA) starts with the first audio
                 progress("exporting", round(sum(rendered_s)), round(sum(totals_s)))
+            elif progress:
+                progress("preparing", 0, len(routines))
         pool.close()
     except BaseException:
         pool.terminate()  # an error, Ctrl-C or SIGTERM: the other exports stop too (their partial files go)
