@@ -365,8 +365,15 @@ def script(routine: str, output: Path, force: bool, **options: Any) -> None:
     is_flag=True,
     help="No synthesized voice: show each line, large, to read aloud in time.",
 )
+@click.option(
+    "--listen",
+    is_flag=True,
+    help="Voice commands: pause, continue, next, back, repeat, louder, softer, stop (offline).",
+)
 @session_options
-def play(routine: str, backend: str | None, quiet: bool, prompter: bool, **options: Any) -> None:
+def play(
+    routine: str, backend: str | None, quiet: bool, prompter: bool, listen: bool, **options: Any
+) -> None:
     """Play ROUTINE. Keys: space pause/resume (or go on at a hold), right/n next step, left/p back,
     r repeat the step, up/down or +/- volume, q or Ctrl-C stop."""
     from voiceguide.player import PlaybackError, PlayOptions, play_routine
@@ -376,7 +383,7 @@ def play(routine: str, backend: str | None, quiet: bool, prompter: bool, **optio
         if early_s and _State.verbose:
             _say(f"early start: the rest is spoken while the first {early_s} s play")
 
-    chosen = PlayOptions(backend, quiet, prompter)
+    chosen = PlayOptions(backend, quiet, prompter, listen=listen)
     try:
         report = play_routine(api.load(routine), _options(**options), chosen, tell)
     except PlaybackError as error:
