@@ -36,6 +36,7 @@ class Listener:
         self._samples: queue.Queue[bytes | None] = queue.Queue(maxsize=200)  # 20 s at most
         self._heard_s = 0.0
         self.heard: list[Heard] = []  # what was acted on (for tests and -v)
+        recognizer.accept = self._open  # what the gate shuts out is not even decoded
         self._thread = threading.Thread(target=self._run, name="voiceguide-listen", daemon=True)
         self._thread.start()
         self._microphone: Microphone | None = None
@@ -48,11 +49,15 @@ class Listener:
         while (pcm := self._samples.get()) is not None:
             self._heard_s += len(pcm) / 2 / SAMPLE_RATE
             for heard in self._recognizer.feed(pcm):
-                ago_s = self._heard_s - heard.end_s
-                end_s = self._player.position_s() - ago_s
-                if self._gate.open(end_s - (heard.end_s - heard.start_s), end_s):
-                    self.heard.append(heard)
-                    self._player.perform(heard.action, heard=True)
+                self.heard.append(heard)
+                self._player.perform(heard.action, heard=True)
+
+    def _open(self, start_s: float, end_s: float) -> bool:
+        """Whether the gate was open over this stretch of what the microphone heard (microphone
+        seconds mapped to the session's by where the player is now)."""
+        ago_s = self._heard_s - end_s
+        session_end_s = self._player.position_s() - ago_s
+        return self._gate.open(session_end_s - (end_s - start_s), session_end_s)
 
     def stop(self) -> None:
         if self._microphone is not None:

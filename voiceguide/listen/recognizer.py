@@ -11,6 +11,7 @@ from the first sample) where its utterance started and ended.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +40,11 @@ def grammar(wake: bool, others: list[str]) -> str:
 class Recognizer:
     """Feed samples with :meth:`feed`; it returns the commands heard in them."""
 
-    def __init__(self, texts: list[str], *, wake: bool) -> None:
+    def __init__(
+        self, texts: list[str], *, wake: bool, accept: Callable[[float, float], bool] | None = None
+    ) -> None:
+        """``accept(start_s, end_s)``: whether an utterance may be a command at all (the gate),
+        asked before it is decoded, so that what is not listened for costs no decoding."""
         from pocketsphinx import Decoder, Endpointer, get_model_path
 
         model = os.path.join(get_model_path(), "en-us")  # noqa: PTH118
@@ -50,6 +55,7 @@ class Recognizer:
             pbeam=1e-30,
         )  # fmt: skip
         self._lengths = LENGTH_S[wake]
+        self.accept = accept
         known = {word for word in _words(texts) if self._decoder.lookup_word(word) is not None}
         self._decoder.add_jsgf_string("said", grammar(wake, other_words(texts, known)))
         self._decoder.activate_search("said")
@@ -83,6 +89,8 @@ class Recognizer:
         audio, self._utterance = b"".join(self._utterance), []
         shortest, longest = self._lengths
         if not shortest <= end_s - self._start_s <= longest:
+            return []
+        if self.accept is not None and not self.accept(self._start_s, end_s):
             return []
         self._decoder.start_utt()
         self._decoder.process_raw(audio, False, True)
