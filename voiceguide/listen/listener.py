@@ -21,7 +21,9 @@ class Listening(Protocol):
 
     def perform(self, action: str, *, heard: bool = False) -> str: ...
 
-    def position_s(self) -> float: ...
+    def playing_at_s(self) -> float | None:
+        """Where the session is, when it is playing (None: paused or waiting, the guide silent)."""
+        ...
 
 
 def voice_spans(timeline: Timeline) -> list[tuple[float, float]]:
@@ -42,8 +44,8 @@ class Listener:
         self._microphone: Microphone | None = None
 
     def take(self, pcm: bytes) -> None:
-        with contextlib.suppress(queue.Full):  # fallen behind: drop, never block the device
-            self._samples.put_nowait(pcm)
+        with contextlib.suppress(queue.Full):  # 20 s behind: drop (a device that is not clocked,
+            self._samples.put(pcm, timeout=0.5)  # such as ALSA's file plugin, waits for us)
 
     def _run(self) -> None:
         while (pcm := self._samples.get()) is not None:
@@ -55,8 +57,10 @@ class Listener:
     def _open(self, start_s: float, end_s: float) -> bool:
         """Whether the gate was open over this stretch of what the microphone heard (microphone
         seconds mapped to the session's by where the player is now)."""
-        ago_s = self._heard_s - end_s
-        session_end_s = self._player.position_s() - ago_s
+        position_s = self._player.playing_at_s()
+        if position_s is None:  # paused or waiting at a hold: the guide is silent
+            return True
+        session_end_s = position_s - (self._heard_s - end_s)
         return self._gate.open(session_end_s - (end_s - start_s), session_end_s)
 
     def stop(self) -> None:

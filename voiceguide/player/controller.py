@@ -148,8 +148,10 @@ class Controller:
             self.on_change(action)
         return action
 
-    def position_s(self) -> float:
-        return self._t.position / self.rate
+    def playing_at_s(self) -> float | None:
+        """The position while playing; None while paused, waiting or stopped (for the listener)."""
+        t = self._t
+        return t.position / self.rate if t.state is State.PLAYING else None
 
     # -- audio ----------------------------------------------------------------------------------
     def pull(self, frames: int) -> np.ndarray:
