@@ -103,3 +103,17 @@ def test_the_listener_drives_the_controller_and_confirms_by_ear(spoken: dict[str
         assert 0.01 < float(np.abs(audio[1500:]).max()) <= 0.06  # the soft falling notes
     finally:
         listener.stop()
+
+
+def test_a_routine_can_ask_for_voice_commands() -> None:
+    from voiceguide.errors import RoutineError
+    from voiceguide.routine import parse_routine
+
+    base = (
+        b"title: T\ndescription: D\naudience: self\nlanguage: en\n%s\nsteps:\n"
+        b"  - id: a\n    title: A\n    duration: 20s\n    say: Rest.\n"
+    )
+    assert parse_routine(base % b"listen: true", source="t.yaml", name="t").listen
+    assert not parse_routine(base % b"", source="t.yaml", name="t").listen
+    with pytest.raises(RoutineError, match=r"t\.yaml:5: listen"):
+        parse_routine(base % b"listen: maybe", source="t.yaml", name="t")

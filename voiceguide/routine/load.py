@@ -218,7 +218,7 @@ class _Reader:
     def routine(self, node: yaml.Node, name: str, folder: str) -> Routine:
         optional = (
             "voice", "soundscape", "breathing", "breathing_patterns", "chime", "linger", "wind_down", "loudness",
-            "collection", "recordings",
+            "collection", "recordings", "listen",
         )  # fmt: skip
         fields = self.mapping(
             node, "", ("title", "description", "audience", "language", "steps"), optional
@@ -267,6 +267,7 @@ class _Reader:
                 fields, "collection", lambda n: self.text(n, "collection", MAX_TITLE_CHARS)
             ),
             recordings=self._opt(fields, "recordings", lambda n: self.text(n, "recordings", 500)),
+            listen=bool(self._opt(fields, "listen", lambda n: self.boolean(n, "listen"))),
         )
         if routine.steps_s > MAX_SESSION_S:
             raise self.fail(
