@@ -90,7 +90,12 @@ def main() -> None:
     parser.add_argument("--routines", type=int, default=6)
     parser.add_argument("--echo-db", type=float, default=-12.0, help="the loudspeaker's echo")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--caregiver-only", action="store_true")
+    parser.add_argument("--caregiver-engine", default="piper", help="piper or espeak")
     args = parser.parse_args()
+    if args.caregiver_only:
+        caregiver(args.caregiver_engine)
+        return
     rng = np.random.default_rng(args.seed)
     names = list(bundled_names())[: args.routines]
     clips = corpus()
@@ -143,16 +148,18 @@ def main() -> None:
             f"microphone at {args.echo_db:+.0f} dB: {false} = {false / hours:.1f} per hour; "
             f"CPU {100 * cpu_s / (hours * 3600):.1f} % of one core"
         )
-    caregiver()
+    caregiver(args.caregiver_engine)
 
 
-def caregiver() -> None:
-    """The partner-hands script read aloud (by an eSpeak NG voice not the guide's) at its times over
-    the cues and soundscape, as in --prompter: with the wake word, how many commands fire."""
+def caregiver(engine_name: str) -> None:
+    """The partner-hands script read aloud (in --prompter there is no synthesized guide: the Piper
+    voice, or an eSpeak NG one, reads at 140 words a minute) at its times over the cues and the
+    soundscape: with the wake word, how many commands fire."""
     bed, session = session_audio("partner-hands", voice=False)
-    engine = get_engine("espeak")
+    engine = get_engine(engine_name)
+    name = engine.default_voice.name if engine_name == "piper" else "en-us+m3"
     events = [e for e in session.timeline.events if e.kind != "breath"]
-    clips = engine.synthesize([e.text for e in events], Voice("en-us+m3", 140, 45))
+    clips = engine.synthesize([e.text for e in events], Voice(name, 140, 50))
     mic = bed.copy()
     for event, clip in zip(events, clips, strict=True):
         samples = soxr.resample(clip.samples, clip.sample_rate, SAMPLE_RATE)
