@@ -28,7 +28,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"export", "preparing"}),
     frozenset({"render"}),
     frozenset({"clips"}),
-    frozenset({"speech", "sound", "recordings"}),
+    frozenset({"speech", "sound", "recordings", "listen"}),
     frozenset({"timeline"}),
     frozenset({"routine", "cache"}),
     frozenset({"errors"}),

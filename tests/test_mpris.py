@@ -123,8 +123,14 @@ def test_media_buttons_drive_the_real_player(session_bus: str, tmp_path: Path) -
         )  # fmt: skip
         _call(connection, "PlayPause")
         _until(lambda: _get(connection, "PlaybackStatus") == "Paused", "paused", player)
-        paused_at = _get(connection, "Position")
-        time.sleep(0.5)
+
+        def still() -> int | None:  # (the pause's 30 ms fade moves on first)
+            before = _get(connection, "Position")
+            time.sleep(0.5)
+            return before if _get(connection, "Position") == before else None
+
+        paused_at = _until(still, "the position to stand still", player)
+        time.sleep(1.0)
         assert _get(connection, "Position") == paused_at  # it really stands still
         _call(connection, "PlayPause")
         _until(lambda: _get(connection, "PlaybackStatus") == "Playing", "playing", player)

@@ -26,8 +26,15 @@ from voiceguide.cli.options import options_from, session_options
     is_flag=True,
     help="No synthesized voice: show each line, large, to read aloud in time.",
 )
+@click.option(
+    "--listen",
+    is_flag=True,
+    help="Voice commands: pause, continue, next, back, repeat, louder, softer, stop (offline).",
+)
 @session_options
-def play(routine: str, backend: str | None, quiet: bool, prompter: bool, **options: Any) -> None:
+def play(
+    routine: str, backend: str | None, quiet: bool, prompter: bool, listen: bool, **options: Any
+) -> None:
     """Play ROUTINE. Keys: space pause/resume (or go on at a hold), right/n next step, left/p back,
     r repeat the step, up/down or +/- volume, q or Ctrl-C stop."""
     from voiceguide.player import PlaybackError, PlayOptions, play_routine
@@ -37,7 +44,7 @@ def play(routine: str, backend: str | None, quiet: bool, prompter: bool, **optio
         if early_s and State.verbose:
             say(f"early start: the rest is spoken while the first {early_s} s play")
 
-    chosen = PlayOptions(backend, quiet, prompter)
+    chosen = PlayOptions(backend, quiet, prompter, listen=listen)
     try:
         report = play_routine(api.load(routine), options_from(**options), chosen, told)
     except PlaybackError as error:

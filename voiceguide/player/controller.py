@@ -131,11 +131,15 @@ class Controller:
         action = KEYS.get(key)
         return None if action is None else self.perform(action)
 
-    def perform(self, action: str) -> str:
-        """Carry out one of :data:`~voiceguide.player.transport.ACTIONS`, confirmed by ear."""
+    def perform(self, action: str, *, heard: bool = False) -> str:
+        """Carry out one of :data:`~voiceguide.player.transport.ACTIONS`, confirmed by ear. A
+        command ``heard`` (spoken) is always confirmed: one that makes no sound of its own (a
+        jump, a volume step) gets the soft notes too, so the speaker knows it was understood."""
         with self._lock:
             self.stopped = self.stopped or (action == "quit" and not self._t.finished)
             self._t, cue = transport.act(self._t, action)
+            if cue is None and heard and action != "quit":
+                cue = Cue.FALLING if action in ("back", "repeat", "softer") else Cue.RISING
             if cue is not None:
                 self._sound.cue(cue)
             if cue is Cue.LIMIT and action == "louder":
@@ -143,6 +147,11 @@ class Controller:
         if self.on_change:
             self.on_change(action)
         return action
+
+    def playing_at_s(self) -> float | None:
+        """The position while playing; None while paused, waiting or stopped (for the listener)."""
+        t = self._t
+        return t.position / self.rate if t.state is State.PLAYING else None
 
     # -- audio ----------------------------------------------------------------------------------
     def pull(self, frames: int) -> np.ndarray:

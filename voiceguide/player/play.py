@@ -29,6 +29,7 @@ class PlayOptions:
     quiet: bool = False
     prompter: bool = False
     media_buttons: bool = True  # register as an MPRIS player on the session D-Bus (Linux)
+    listen: bool = False  # voice commands from the microphone
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,8 @@ def play(
     before play began. A hold waits for a key only when there is a terminal to press one on;
     otherwise it lasts its stated length, as in an export."""
     out = stream or sys.stderr
-    controller = Controller(mix_renderer, timeline, upgrade, holds_wait=reader is not None)
+    holds_wait = reader is not None or options.listen  # someone can say "go on"
+    controller = Controller(mix_renderer, timeline, upgrade, holds_wait=holds_wait)
     backend, why = open_backend(options.backend)
     display: StatusLine | Prompter | None = None
     if options.prompter:
@@ -69,6 +71,15 @@ def play(
     media, media_why = (
         mpris.start(controller, timeline.title) if options.media_buttons else (None, "")
     )
+    listener = None
+    if options.listen:
+        from voiceguide.listen.listener import start_listening
+
+        texts = [event.text for event in timeline.events]
+        listener, line = start_listening(
+            controller, timeline, voice=not options.prompter, texts=texts
+        )
+        out.write(line + "\n")
     interrupted = False
     backend.start(controller.pull, mix_renderer.mix.sample_rate, CHANNELS)
     try:
@@ -89,6 +100,8 @@ def play(
         backend.stop()
         if media is not None:
             media.stop()
+        if listener is not None:
+            listener.stop()
         if display:
             display.close()
     if controller.failure is not None:

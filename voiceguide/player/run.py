@@ -24,6 +24,8 @@ def play_routine(
 ) -> PlayReport:
     """Play ``routine`` until its end, a stop or Ctrl-C (then ``interrupted`` is set)."""
     prompter = play_options.prompter
+    if routine.listen:  # the routine asks for voice commands (as --listen)
+        play_options = replace(play_options, listen=True)
 
     def renderer(session: api.Session) -> tuple[MixRenderer, Timeline]:
         return MixRenderer(session.mix, voice=not prompter), session.timeline

@@ -98,7 +98,7 @@ class _Reader(SettingsReader):
         self.folder = folder
         optional = (
             "description", "audience", "language", "voice", "soundscape", "breathing", "breathing_patterns",
-            "chime", "linger", "wind_down", "loudness", "collection", "recordings", "words",
+            "chime", "linger", "wind_down", "loudness", "collection", "recordings", "words", "listen",
         )  # fmt: skip
         fields = self.mapping(node, "", ("title", "steps"), optional, partial=True)
         if "breathing_patterns" in fields:
@@ -152,6 +152,7 @@ class _Reader(SettingsReader):
                 lambda n: self.inside(n, "recordings", self.text(n, "recordings", 500)),
             ),
             words=self.words,
+            listen=bool(self.field(fields, "listen", lambda n: self.boolean(n, "listen"))),
         )
         if routine.steps_s > MAX_SESSION_S:
             raise self.fail(

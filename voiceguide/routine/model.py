@@ -188,6 +188,7 @@ class Routine:
     loudness_lufs: float | None = None  # None: the spoken-word default
     collection: str | None = None  # the album this session belongs to, in exported tags
     recordings: str | None = None  # a folder of recorded lines (relative to the routine's folder)
+    listen: bool = False  # voice commands when played (as play --listen)
     words: Words = ENGLISH  # the words voiceguide adds, in the routine's language
 
     @property

@@ -1,0 +1,119 @@
+"""Voice commands: the gate (the timeline), the recognizer on commands spoken by the project's own
+neural voice, and the listener driving a real controller."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+import soxr
+
+from voiceguide.listen.commands import COMMANDS, WAKE_WORD
+from voiceguide.listen.gate import Gate
+from voiceguide.listen.recognizer import SAMPLE_RATE, Recognizer
+
+needs_engines = pytest.mark.skipif(
+    importlib.util.find_spec("piper") is None or importlib.util.find_spec("pocketsphinx") is None,
+    reason="needs the neural voice and pocketsphinx",
+)
+
+
+def test_the_gate_is_closed_while_the_guide_speaks() -> None:
+    gate = Gate([(2.0, 4.0), (4.5, 6.0), (10.0, 11.0)], margin_s=0.25)
+    assert gate.open(0.0, 1.7)
+    assert not gate.open(1.0, 1.8)  # (the margin)
+    assert not gate.open(4.1, 4.4)  # between two lines closer than the margins
+    assert gate.open(6.3, 9.7)
+    assert not gate.open(6.3, 12.0)  # spans a line
+    assert Gate([]).open(0.0, 100.0)
+
+
+@pytest.fixture(scope="module")
+def spoken() -> Iterator[dict[str, bytes]]:
+    """Each command, alone and after the wake word, and two lines that are not commands, spoken
+    by the Piper voice: 16 kHz 16-bit with a second of silence either side."""
+    from voiceguide.speech.voicing import get_engine
+
+    engine = get_engine("piper")
+    texts = [*COMMANDS, *(f"{WAKE_WORD} {word}" for word in COMMANDS)]
+    texts += ["Next, the fingers.", "Now press a little softer, and repeat on the other side."]
+    clips = engine.synthesize(texts, engine.default_voice)
+    silence = np.zeros(SAMPLE_RATE, np.float32)
+    result = {}
+    for text, clip in zip(texts, clips, strict=True):
+        samples = soxr.resample(clip.samples, clip.sample_rate, SAMPLE_RATE)
+        audio = np.concatenate([silence, 0.3 * samples / np.abs(samples).max(), silence])
+        result[text] = (audio * 32767).astype("<i2").tobytes()
+    yield result
+
+
+def _hear(recognizer: Recognizer, pcm: bytes) -> list[str]:
+    words: list[str] = []
+    for start in range(0, len(pcm), 3200):  # 100 ms at a time, as the microphone gives it
+        words += [heard.word for heard in recognizer.feed(pcm[start : start + 3200])]
+    return words
+
+
+@needs_engines
+@pytest.mark.real
+def test_every_command_is_heard_alone_and_after_the_wake_word(spoken: dict[str, bytes]) -> None:
+    bare = Recognizer(["Rest your hands."], wake=False)
+    woken = Recognizer(["Rest your hands."], wake=True)
+    for word in COMMANDS:
+        assert _hear(bare, spoken[word]) == [word]
+        assert _hear(woken, spoken[f"{WAKE_WORD} {word}"]) == [word]
+
+
+@needs_engines
+@pytest.mark.real
+def test_a_caregiver_reading_lines_aloud_is_not_a_command_with_the_wake_word(
+    spoken: dict[str, bytes],
+) -> None:
+    lines = ["Next, the fingers.", "Now press a little softer, and repeat on the other side."]
+    woken = Recognizer(lines, wake=True)
+    for line in lines:
+        assert _hear(woken, spoken[line]) == []
+
+
+@needs_engines
+@pytest.mark.real
+def test_the_listener_drives_the_controller_and_confirms_by_ear(spoken: dict[str, bytes]) -> None:
+    from tests.fakes import tone_mix
+    from tests.test_player_controller import ROUTINE
+    from voiceguide.listen.listener import Listener
+    from voiceguide.player.controller import Controller, State
+    from voiceguide.render.mix import MixRenderer
+    from voiceguide.routine import parse_routine
+
+    mix = tone_mix(parse_routine(ROUTINE, source="t.yaml", name="t"), 44100)
+    controller = Controller(MixRenderer(mix), mix.timeline)
+    listener = Listener(controller, Recognizer(["Rest."], wake=False), Gate([]))
+    try:
+        controller.pull(44100)
+        listener.take(spoken["pause"])
+        deadline = time.monotonic() + 60
+        while not listener.heard:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert controller.state is State.PAUSED
+        audio = np.concatenate([controller.pull(441) for _ in range(30)])
+        assert 0.01 < float(np.abs(audio[1500:]).max()) <= 0.06  # the soft falling notes
+    finally:
+        listener.stop()
+
+
+def test_a_routine_can_ask_for_voice_commands() -> None:
+    from voiceguide.errors import RoutineError
+    from voiceguide.routine import parse_routine
+
+    base = (
+        b"title: T\ndescription: D\naudience: self\nlanguage: en\n%s\nsteps:\n"
+        b"  - id: a\n    title: A\n    duration: 20s\n    say: Rest.\n"
+    )
+    assert parse_routine(base % b"listen: true", source="t.yaml", name="t").listen
+    assert not parse_routine(base % b"", source="t.yaml", name="t").listen
+    with pytest.raises(RoutineError, match=r"t\.yaml:5: listen"):
+        parse_routine(base % b"listen: maybe", source="t.yaml", name="t")

@@ -1,0 +1,91 @@
+"""Voice commands beside the player: the microphone's samples go to the recognizer on a thread of
+their own; a command heard while the guide's own voice was not sounding (the gate) is carried out
+and confirmed by ear. Audio stays in memory, a few seconds at most, and is never written."""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+from typing import Protocol
+
+from voiceguide.listen.commands import said
+from voiceguide.listen.gate import Gate
+from voiceguide.listen.microphone import Microphone, MicrophoneError
+from voiceguide.listen.recognizer import SAMPLE_RATE, Heard, Recognizer
+from voiceguide.timeline import Timeline
+
+
+class Listening(Protocol):
+    """What the commands drive: the controller."""
+
+    def perform(self, action: str, *, heard: bool = False) -> str: ...
+
+    def playing_at_s(self) -> float | None:
+        """Where the session is, when it is playing (None: paused or waiting, the guide silent)."""
+        ...
+
+
+def voice_spans(timeline: Timeline) -> list[tuple[float, float]]:
+    return [(event.start_s, event.end_s) for event in timeline.events if event.kind != "breath"]
+
+
+class Listener:
+    def __init__(self, player: Listening, recognizer: Recognizer, gate: Gate) -> None:
+        self._player = player
+        self._recognizer = recognizer
+        self._gate = gate
+        self._samples: queue.Queue[bytes | None] = queue.Queue(maxsize=200)  # 20 s at most
+        self._heard_s = 0.0
+        self.heard: list[Heard] = []  # what was acted on (for tests and -v)
+        recognizer.accept = self._open  # what the gate shuts out is not even decoded
+        self._thread = threading.Thread(target=self._run, name="voiceguide-listen", daemon=True)
+        self._thread.start()
+        self._microphone: Microphone | None = None
+
+    def take(self, pcm: bytes) -> None:
+        with contextlib.suppress(queue.Full):  # 20 s behind: drop (a device that is not clocked,
+            self._samples.put(pcm, timeout=0.5)  # such as ALSA's file plugin, waits for us)
+
+    def _run(self) -> None:
+        while (pcm := self._samples.get()) is not None:
+            self._heard_s += len(pcm) / 2 / SAMPLE_RATE
+            for heard in self._recognizer.feed(pcm):
+                self.heard.append(heard)
+                self._player.perform(heard.action, heard=True)
+
+    def _open(self, start_s: float, end_s: float) -> bool:
+        """Whether the gate was open over this stretch of what the microphone heard (microphone
+        seconds mapped to the session's by where the player is now)."""
+        position_s = self._player.playing_at_s()
+        if position_s is None:  # paused or waiting at a hold: the guide is silent
+            return True
+        session_end_s = position_s - (self._heard_s - end_s)
+        return self._gate.open(session_end_s - (end_s - start_s), session_end_s)
+
+    def stop(self) -> None:
+        if self._microphone is not None:
+            self._microphone.close()
+        self._samples.put(None)
+        self._thread.join(timeout=5)
+
+
+def start_listening(
+    player: Listening, timeline: Timeline, *, voice: bool, texts: list[str]
+) -> tuple[Listener | None, str]:
+    """Listen for commands (after the wake word when ``voice`` is off: a caregiver reads the lines
+    aloud then, and those must not be commands). The listener, or None, and the start line."""
+    try:
+        recognizer = Recognizer(texts, wake=not voice)
+    except ImportError:
+        return None, "voice commands need the pocketsphinx package: pip install pocketsphinx"
+    gate = Gate(voice_spans(timeline) if voice else [])
+    listener = Listener(player, recognizer, gate)
+    try:
+        listener._microphone = Microphone(listener.take)
+    except MicrophoneError as error:
+        listener.stop()
+        return None, f"voice commands off: {error}; the keys work as always"
+    return listener, (
+        f"listening for: {said(wake=not voice)}. Audio stays on this machine and is never stored."
+    )
