@@ -19,10 +19,16 @@ from voiceguide.preparing.model import Progress, Session, SessionOptions
 from voiceguide.preparing.prepare import clip_lengths, prepare, timeline
 from voiceguide.preparing.settings import Settings, resolve
 from voiceguide.preparing.voicing import recordings_lookup
-from voiceguide.routine import DEFAULT_ROUTINE, Routine, bundled_names, find_routine, load_bundled
+from voiceguide.routine import (
+    DEFAULT_ROUTINE,
+    Routine,
+    bundled_names,
+    find_routine,
+    load_bundled,
+    vocabulary,
+)
 from voiceguide.routine.durations import format_duration
-from voiceguide.routine.load import ENGINE_NAMES
-from voiceguide.routine.model import LOUDNESS_PRESETS
+from voiceguide.routine.vocabulary import ENGINE_NAMES, LOUDNESS_PRESETS
 from voiceguide.timeline import LEAD_IN_S, LEAD_OUT_S, Timeline, format_timeline
 
 if TYPE_CHECKING:
@@ -38,7 +44,8 @@ __all__ = [
     "DEFAULT_ROUTINE", "ENGINE_NAMES", "LOUDNESS_PRESETS", "EarlyStart", "Progress", "RoutineSummary",
     "Session", "SessionOptions", "Settings", "clip_lengths", "describe_timeline", "export",
     "format_duration", "list_routines", "load", "prepare", "prepare_to_play", "recording_warnings",
-    "render", "resolve", "session_options_for", "soundscapes", "timeline", "voices", "write_script",
+    "render", "resolve", "session_options_for", "soundscapes", "timeline", "vocabulary", "voices",
+    "write_script",
 ]  # fmt: skip
 
 

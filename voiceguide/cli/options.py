@@ -21,18 +21,21 @@ class Loudness(click.ParamType):  # type: ignore[type-arg]  # generic only in ne
     ) -> float:
         if isinstance(value, float):
             return value
+        low, high = api.vocabulary.LOUDNESS_LUFS
         if str(value) in api.LOUDNESS_PRESETS:
             return api.LOUDNESS_PRESETS[str(value)]
         try:
             level = float(value)
         except ValueError:
             self.fail(
-                f"expected spoken, sleep, or a level in LUFS from -35 to -10, got {value!r}",
+                f"expected spoken, sleep, or a level in LUFS from {low:g} to {high:g}, got {value!r}",
                 param,
                 ctx,
             )
-        if not -35 <= level <= -10:
-            self.fail(f"expected a level in LUFS from -35 to -10, got {level:g}", param, ctx)
+        if not low <= level <= high:
+            self.fail(
+                f"expected a level in LUFS from {low:g} to {high:g}, got {level:g}", param, ctx
+            )
         return level
 
 
@@ -56,13 +59,17 @@ def session_options(command: F) -> F:
         click.option(
             "--rate",
             "rate_wpm",
-            type=click.IntRange(80, 450),
+            type=click.IntRange(*api.vocabulary.RATE_WPM),
             help="Speaking rate in words per minute.",
         ),
-        click.option("--pitch", type=click.IntRange(0, 99), help="Voice pitch, 0-99 (eSpeak NG)."),
+        click.option(
+            "--pitch",
+            type=click.IntRange(*api.vocabulary.PITCH),
+            help="Voice pitch, 0-99 (eSpeak NG).",
+        ),
         click.option(
             "--minutes",
-            type=click.FloatRange(0, 360, min_open=True),
+            type=click.FloatRange(0, api.vocabulary.MAX_SESSION_S / 60, min_open=True),
             help="Stretch or shrink the silences so the guided part lasts this long.",
         ),
         click.option(
@@ -72,17 +79,19 @@ def session_options(command: F) -> F:
         click.option(
             "--soundscape-gain",
             "soundscape_gain_db",
-            type=click.FloatRange(-40, -6),
+            type=click.FloatRange(*api.vocabulary.SOUNDSCAPE_GAIN_DB),
             help="The soundscape's level against the voice, in dB (default -18).",
         ),
         click.option("--breathing", help="Breath tones: 4-7-8, box, coherent, calm, or none."),
         click.option(
             "--breathing-during",
-            type=click.Choice(["all", "edges"]),
+            type=click.Choice(api.vocabulary.BREATHING_DURING),
             help="Breath tones under every step, or the first and last only (default).",
         ),
         click.option(
-            "--chime", type=click.Choice(["bell", "bowl", "none"]), help="The chime between steps."
+            "--chime",
+            type=click.Choice([*api.vocabulary.CHIME_NAMES, "none"]),
+            help="The chime between steps.",
         ),
         click.option(
             "--loudness",
@@ -98,7 +107,7 @@ def session_options(command: F) -> F:
         click.option(
             "--linger",
             "linger_minutes",
-            type=click.FloatRange(0, 120),
+            type=click.FloatRange(0, api.vocabulary.MAX_LINGER_S / 60),
             help="Minutes the soundscape goes on after the last words, fading out over its last minute.",
         ),
     ]

@@ -21,9 +21,10 @@ from voiceguide.routine.model import (
 from voiceguide.routine.naming import derived_id, derived_title
 from voiceguide.routine.reader import span
 from voiceguide.routine.reader import span as _span
-from voiceguide.routine.settings import ENGINE_NAMES as ENGINE_NAMES
 from voiceguide.routine.settings import SettingsReader
 from voiceguide.routine.text import TextFormatError, check_text
+from voiceguide.routine.vocabulary import ENGINE_NAMES as ENGINE_NAMES
+from voiceguide.routine.vocabulary import MAX_LINGER_S, MAX_SESSION_S
 from voiceguide.routine.words import ENGLISH, Words, words_for
 from voiceguide.routine.wordsmap import missing_breath_words, missing_words, read_words
 from voiceguide.routine.yamlnodes import MAX_FILE_BYTES, read_nodes, too_large
@@ -33,8 +34,6 @@ MAX_PROMPTS = 100
 MAX_TITLE_CHARS = 200
 MIN_STEP_S = 1.0
 MAX_STEP_S = 2 * 3600.0
-MAX_SESSION_S = 6 * 3600.0
-MAX_LINGER_S = 2 * 3600.0
 MAX_HOLD_S = 600.0
 
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from voiceguide.routine.vocabulary import CHIME_NAMES as CHIME_NAMES
+from voiceguide.routine.vocabulary import CHIME_SECONDS as CHIME_SECONDS
+from voiceguide.routine.vocabulary import LOUDNESS_PRESETS as LOUDNESS_PRESETS
+from voiceguide.routine.vocabulary import SOUNDSCAPE_GAIN_DB as SOUNDSCAPE_GAIN_DB
 from voiceguide.routine.words import ENGLISH, Words
 
 
@@ -94,17 +98,6 @@ class BreathingPattern:
         )
         return tuple((kind, seconds) for kind, seconds in named if seconds > 0)
 
-
-LOUDNESS_PRESETS = {
-    "spoken": -16.0,
-    "sleep": -20.0,
-}  # LUFS: spoken-word norm, and a quiet bedtime level
-CHIME_SECONDS = {"bell": 4.0, "bowl": 6.0}  # how long each chime rings
-CHIME_NAMES = tuple(CHIME_SECONDS)
-SOUNDSCAPE_GAIN_DB = (
-    -40.0,
-    -6.0,
-)  # the bed relative to the voice; -6 still leaves it 16 dB under when ducked
 
 BUILTIN_PATTERNS = {
     "4-7-8": BreathingPattern("4-7-8", 4.0, 7.0, 8.0),

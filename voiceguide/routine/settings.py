@@ -21,12 +21,16 @@ from voiceguide.routine.model import (
     VoiceSettings,
 )
 from voiceguide.routine.reader import NodeReader, kind, short
+from voiceguide.routine.vocabulary import (
+    BREATHING_DURING,
+    ENGINE_NAMES,
+    LOUDNESS_LUFS,
+    PITCH,
+    RATE_WPM,
+)
 
-ENGINE_NAMES = ("piper", "espeak", "pyttsx3")
 MAX_PATTERNS = 20
 MAX_CYCLES = 200
-RATE_WPM = (80, 450)
-PITCH = (0, 99)
 PATTERN_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
@@ -99,7 +103,7 @@ class SettingsReader(NodeReader):
         if value in LOUDNESS_PRESETS:
             return LOUDNESS_PRESETS[value]
         return self.number(
-            node, "loudness", -35.0, -10.0, expected="spoken, sleep, or a level in LUFS"
+            node, "loudness", *LOUDNESS_LUFS, expected="spoken, sleep, or a level in LUFS"
         )
 
     def custom_patterns(self, node: yaml.Node) -> None:
@@ -152,7 +156,7 @@ class SettingsReader(NodeReader):
     def session_breathing(self, node: yaml.Node) -> SessionBreathing:
         fields = self.mapping(node, "breathing", ("pattern",), ("during",))
         during = (
-            self.choice(fields["during"], "breathing.during", ("all", "edges"))
+            self.choice(fields["during"], "breathing.during", BREATHING_DURING)
             if "during" in fields
             else "edges"
         )

@@ -1,0 +1,22 @@
+"""One vocabulary of names and ranges: the routine loader checks values against it and the
+command line builds its options from it, so a file and a flag always accept the same things."""
+
+from __future__ import annotations
+
+ENGINE_NAMES = ("piper", "espeak", "pyttsx3")
+RATE_WPM = (80, 450)  # words a minute
+PITCH = (0, 99)  # eSpeak NG's pitch
+CHIME_SECONDS = {"bell": 4.0, "bowl": 6.0}  # how long each chime rings
+CHIME_NAMES = tuple(CHIME_SECONDS)
+BREATHING_DURING = ("all", "edges")
+SOUNDSCAPE_GAIN_DB = (
+    -40.0,
+    -6.0,
+)  # the bed against the voice; -6 still leaves it 16 dB under when ducked
+LOUDNESS_PRESETS = {
+    "spoken": -16.0,
+    "sleep": -20.0,
+}  # LUFS: spoken-word norm, a quiet bedtime level
+LOUDNESS_LUFS = (-35.0, -10.0)
+MAX_SESSION_S = 6 * 3600.0
+MAX_LINGER_S = 2 * 3600.0
