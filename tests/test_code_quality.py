@@ -44,7 +44,7 @@ def test_installed_command_finds_its_routines_from_any_folder(tmp_path: Path) ->
     # the whole job from the installed package: routine, voice, soundscape file, cues, loudness, MP3
     out = tmp_path / "desk.mp3"
     export = subprocess.run(
-        [str(script), "export", "desk-break", "--minutes", "3", "-o", str(out)], cwd=tmp_path, capture_output=True,
+        [str(script), "export", "desk-break", "--minutes", "4", "-o", str(out)], cwd=tmp_path, capture_output=True,
         text=True,
     )  # fmt: skip
     assert export.returncode == 0, export.stderr

@@ -22,7 +22,7 @@ from voiceguide.sound.beds import find_ffmpeg
 
 pytestmark = pytest.mark.real
 
-MINUTES = "3"
+MINUTES = "4"
 COVERED = [".mp3", ".ogg", ".opus", ".m4a", ".flac"]
 
 

@@ -34,7 +34,7 @@ def _alsa_home(tmp_path: Path) -> tuple[dict[str, str], Path]:
 def test_playback_through_alsa_matches_the_export(tmp_path: Path) -> None:
     env, captured = _alsa_home(tmp_path)
     done = subprocess.run(
-        [sys.executable, "-m", "voiceguide", "-v", "play", "desk-break", "--minutes", "3"],
+        [sys.executable, "-m", "voiceguide", "-v", "play", "desk-break", "--minutes", "4"],
         env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -43,7 +43,7 @@ def test_playback_through_alsa_matches_the_export(tmp_path: Path) -> None:
         in done.stderr
     )
     exported = tmp_path / "desk.wav"
-    assert run_cli("export", "desk-break", "--minutes", "3", "-o", str(exported)).exit_code == 0
+    assert run_cli("export", "desk-break", "--minutes", "4", "-o", str(exported)).exit_code == 0
     reference, _ = soundfile.read(exported, dtype="float32")
     played = np.fromfile(captured, dtype="<f4").reshape(-1, 2)
     assert len(played) >= len(reference)

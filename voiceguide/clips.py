@@ -116,9 +116,9 @@ def _finished_keys(engine: SpeechEngine, voice: Voice, lines: Sequence[Line]) ->
 
 def _recorded(path: Path, sample_rate: int) -> Samples:
     """A recorded line, as ready to mix as a spoken one: mono, trimmed, leveled, resampled, faded."""
-    from voiceguide.sound.beds import decode_file
+    from voiceguide.sound.decode import decode_file
 
-    samples, rate = decode_file(path, max_s=MAX_RECORDING_S)
+    samples, rate = decode_file(path, max_s=MAX_RECORDING_S, what="recording")
     mono = np.ascontiguousarray(samples.mean(axis=1), dtype=np.float32)
     return prepare_clip(Clip(mono, rate), sample_rate=sample_rate, shape=level_clip)
 

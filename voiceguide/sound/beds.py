@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
-import stat
-import subprocess
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -23,11 +20,12 @@ import soundfile
 import soxr
 
 from voiceguide.errors import InputError
+from voiceguide.sound.decode import decode_file
+from voiceguide.sound.decode import find_ffmpeg as find_ffmpeg
 from voiceguide.sound.loudness import integrated_lufs
 
 Samples = npt.NDArray[np.float32]
 
-MAX_FILE_BYTES = 200_000_000
 MAX_LOOP_S = 180.0  # a longer file is cut here (a 3-minute loop is long enough not to be noticed)
 CROSSFADE_S = 3.0
 MIN_LOOP_S = 2.0
@@ -85,7 +83,7 @@ def load_bed(name_or_path: str, *, folder: Path, sample_rate: int) -> Bed:
         raise InputError(
             f"no soundscape named '{name_or_path}'; bundled: {', '.join(sorted(names))} (or give a file)"
         )
-    samples, rate = decode_file(path)
+    samples, rate = decode_file(path, max_s=MAX_LOOP_S, what="soundscape")
     loop = _seamless(_at_rate(samples, rate, sample_rate), sample_rate)
     loudness = integrated_lufs(loop, sample_rate)
     if not math.isfinite(loudness):
@@ -95,60 +93,6 @@ def load_bed(name_or_path: str, *, folder: Path, sample_rate: int) -> Bed:
     return Bed(
         path.name, loop, loudness, f"file {path.resolve()} {info.st_size} {info.st_mtime_ns}"
     )
-
-
-def decode_file(path: Path, max_s: float = MAX_LOOP_S) -> tuple[np.ndarray, int]:
-    """``(frames, channels)`` float32 samples and their rate: libsndfile, else ffmpeg; checked first."""
-    try:
-        info = path.stat()
-    except OSError as error:
-        raise InputError(f"{path}: cannot open the file ({error.strerror})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{path}: expected an audio file, got a folder or device")
-    if info.st_size > MAX_FILE_BYTES:
-        raise InputError(
-            f"soundscape {path}: expected a file under {MAX_FILE_BYTES // 1_000_000} MB"
-        )
-    try:
-        with soundfile.SoundFile(path) as source:
-            frames = min(source.frames, round(max_s * source.samplerate))
-            samples = source.read(frames, dtype="float32", always_2d=True)
-            return samples, source.samplerate
-    except (soundfile.LibsndfileError, RuntimeError):
-        pass  # not a format libsndfile reads: try ffmpeg
-    return _decode_with_ffmpeg(path, max_s)
-
-
-def find_ffmpeg() -> str | None:
-    """ffmpeg from the system, else from the imageio-ffmpeg package, else None."""
-    found = shutil.which("ffmpeg")
-    if found:
-        return found
-    try:
-        import imageio_ffmpeg
-
-        return str(imageio_ffmpeg.get_ffmpeg_exe())
-    except (ImportError, RuntimeError):
-        return None
-
-
-def _decode_with_ffmpeg(path: Path, max_s: float = MAX_LOOP_S) -> tuple[np.ndarray, int]:
-    ffmpeg = find_ffmpeg()
-    if ffmpeg is None:
-        raise InputError(
-            f"{path}: this format needs ffmpeg; install it (apt-get install ffmpeg) "
-            "or the imageio-ffmpeg package (pip install imageio-ffmpeg)"
-        )
-    rate = 44100
-    command = [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-t", str(max_s)]
-    command += ["-vn", "-ac", "2", "-ar", str(rate), "-f", "f32le", "-"]
-    done = subprocess.run(command, capture_output=True, timeout=120, check=False)
-    if done.returncode != 0 or not done.stdout:
-        reason = done.stderr.decode(errors="replace").strip().splitlines()
-        detail = reason[-1] if reason else "no audio"
-        raise InputError(f"{path}: cannot decode the file ({detail})")
-    samples = np.frombuffer(done.stdout, dtype="<f4").reshape(-1, 2).copy()
-    return samples, rate
 
 
 def _at_rate(samples: np.ndarray, rate: int, sample_rate: int) -> Samples:

@@ -1,0 +1,71 @@
+"""Decoding a user's audio file (a soundscape, a recorded line): libsndfile (WAV, FLAC, Ogg
+Vorbis/Opus, MP3) or, for what it cannot read (M4A/AAC and others), ffmpeg from the system or the
+``imageio-ffmpeg`` package. Files are untrusted: devices, folders and huge files are refused first."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import soundfile
+
+from voiceguide.errors import InputError
+
+MAX_FILE_BYTES = 200_000_000
+
+
+def decode_file(path: Path, *, max_s: float, what: str) -> tuple[np.ndarray, int]:
+    """``(frames, channels)`` float32 samples and their rate, at most ``max_s`` seconds: libsndfile,
+    else ffmpeg; the file is checked first. ``what`` it is (a soundscape, a recording) names it in
+    errors."""
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise InputError(f"{path}: cannot open the file ({error.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path}: expected an audio file, got a folder or device")
+    if info.st_size > MAX_FILE_BYTES:
+        raise InputError(f"{what} {path}: expected a file under {MAX_FILE_BYTES // 1_000_000} MB")
+    try:
+        with soundfile.SoundFile(path) as source:
+            frames = min(source.frames, round(max_s * source.samplerate))
+            samples = source.read(frames, dtype="float32", always_2d=True)
+            return samples, source.samplerate
+    except (soundfile.LibsndfileError, RuntimeError):
+        pass  # not a format libsndfile reads: try ffmpeg
+    return _decode_with_ffmpeg(path, max_s)
+
+
+def find_ffmpeg() -> str | None:
+    """ffmpeg from the system, else from the imageio-ffmpeg package, else None."""
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    try:
+        import imageio_ffmpeg
+
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except (ImportError, RuntimeError):
+        return None
+
+
+def _decode_with_ffmpeg(path: Path, max_s: float) -> tuple[np.ndarray, int]:
+    ffmpeg = find_ffmpeg()
+    if ffmpeg is None:
+        raise InputError(
+            f"{path}: this format needs ffmpeg; install it (apt-get install ffmpeg) "
+            "or the imageio-ffmpeg package (pip install imageio-ffmpeg)"
+        )
+    rate = 44100
+    command = [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-t", str(max_s)]
+    command += ["-vn", "-ac", "2", "-ar", str(rate), "-f", "f32le", "-"]
+    done = subprocess.run(command, capture_output=True, timeout=120, check=False)
+    if done.returncode != 0 or not done.stdout:
+        reason = done.stderr.decode(errors="replace").strip().splitlines()
+        detail = reason[-1] if reason else "no audio"
+        raise InputError(f"{path}: cannot decode the file ({detail})")
+    samples = np.frombuffer(done.stdout, dtype="<f4").reshape(-1, 2).copy()
+    return samples, rate
