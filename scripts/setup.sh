@@ -33,26 +33,23 @@ if ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
     fi
 fi
 
-# The tests' system tools (as root, as CI runs): a private session D-Bus for the media buttons'
-# test (package dbus-daemon on newer Debian, dbus before), tmux for the prompter's.
-if [[ "$extras" == *test* ]] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ] &&
-    ! { command -v dbus-daemon && command -v tmux; } >/dev/null; then
-    apt-get update -qq
-    apt-get install -y -qq dbus-daemon >/dev/null 2>&1 || apt-get install -y -qq dbus >/dev/null
-    apt-get install -y -qq tmux >/dev/null
+# The tests' system tools: a private session D-Bus for the media buttons' test (package dbus-daemon
+# on newer Debian, dbus before), tmux for the prompter's and the recorder's screens, and ffmpeg's
+# ffprobe to read exported files back. Installed as root (as CI runs), or with sudo.
+if [[ "$extras" == *test* ]] && ! { command -v dbus-daemon && command -v tmux && command -v ffprobe; } >/dev/null; then
+    if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+        sudo=""
+    elif command -v apt-get >/dev/null && command -v sudo >/dev/null; then
+        sudo="sudo"
+    else
+        echo "the tests need dbus-daemon, tmux and ffmpeg: install your system's packages" >&2
+        exit 1
+    fi
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq dbus-daemon >/dev/null 2>&1 || $sudo apt-get install -y -qq dbus >/dev/null
+    $sudo apt-get install -y -qq tmux ffmpeg >/dev/null
 fi
 
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet ".$extras"
-
-# The record tests check the screen in tmux (issue 14): install it for --test when it is missing.
-if [[ "$extras" == *test* ]] && ! command -v tmux >/dev/null; then
-    if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq tmux >/dev/null
-    elif command -v apt-get >/dev/null && command -v sudo >/dev/null; then
-        sudo apt-get update -qq && sudo apt-get install -y -qq tmux >/dev/null
-    else
-        echo "the tests need tmux: install your system's tmux package" >&2
-    fi
-fi
