@@ -170,7 +170,8 @@ def caregiver(engine_name: str) -> None:
     recognizer = Recognizer([e.text for e in events], wake=True)
     heard = feed(recognizer, mic)
     print(
-        f"caregiver reading partner-hands aloud ({len(events)} lines), wake word: {len(heard)} false actions {heard}"
+        f"caregiver ({engine_name}) reading partner-hands aloud ({len(events)} lines), with the "
+        f"wake word: {len(heard)} false actions {heard}"
     )
 
 
