@@ -21,6 +21,7 @@ from tests.conftest import run_cli
 from tests.proctree import kill_tree, patience_s, spawn
 from voiceguide import api
 from voiceguide.export.metadata import export_chapters
+from voiceguide.routine import bundled_names
 from voiceguide.sound.beds import find_ffmpeg
 
 pytestmark = pytest.mark.real
@@ -205,11 +206,12 @@ def test_batch_exports_every_routine_with_a_playlist(tmp_path: Path) -> None:
     result = run_cli("export", "--all", "--format", "flac", "-o", str(folder))
     assert result.exit_code == 0, result
     files = sorted(path.name for path in folder.iterdir())
-    assert len([name for name in files if name.endswith(".flac")]) == 6
+    count = len(bundled_names())  # every bundled routine, the German and Spanish ones included
+    assert len([name for name in files if name.endswith(".flac")]) == count
     playlist = (folder / "voiceguide.m3u").read_text(encoding="utf-8").splitlines()
     assert playlist[0] == "#EXTM3U"
     entries = playlist[1:]
-    assert len(entries) == 12 and entries[1] == "bedtime-hands.flac"
+    assert len(entries) == 2 * count and entries[1] == "bedtime-hands.flac"
     seconds = int(entries[0].split(":")[1].split(",")[0])
     assert abs(seconds - soundfile.info(folder / "bedtime-hands.flac").duration) <= 1
     again = run_cli("export", "--all", "--format", "flac", "-o", str(folder))
