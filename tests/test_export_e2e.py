@@ -176,7 +176,7 @@ def test_interrupted_export_leaves_the_folder_as_it_was(tmp_path: Path, signum: 
     out.parent.mkdir()
     env = {**os.environ, "VOICEGUIDE_CACHE_DIR": str(tmp_path / "cache")}
     process = spawn(
-        [sys.executable, "-m", "voiceguide", "export", "partner-hands", "--minutes", "300", "-o", str(out)],
+        [sys.executable, "-m", "voiceguide", "export", "partner-hands", "--minutes", "120", "-o", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
     )  # fmt: skip
     try:
