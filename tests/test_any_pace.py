@@ -33,6 +33,13 @@ def _timeline(name: str, engine: str, rate_wpm: int, minutes: float | None = Non
     """Laid out from the real engine's clip lengths, measured once per engine, rate and routine
     (each line spoken once, through the session's shared cache) and then planned as often as asked."""
     routine = load_bundled(name)
+    if engine == "piper":
+        from voiceguide.speech.piper_voices import best_for_language, installed_voices
+
+        if best_for_language(installed_voices(), routine.language) is None:
+            pytest.skip(
+                f"no Piper voice for '{routine.language}' is installed (eSpeak NG speaks it)"
+            )
     key = (engine, rate_wpm, name)
     if key not in _LENGTHS:
         options = api.SessionOptions(engine=engine, rate_wpm=rate_wpm)
