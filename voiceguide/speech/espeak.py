@@ -24,7 +24,7 @@ CLIP_METHOD = 1  # bump when the zygote changes how a clip is made (seeds, param
 STATUS_OK, STATUS_NO_VOICE = 0, 2
 # eSpeak NG's rate parameter is not the pace heard: on our lines it speaks 1.18-1.23 words a minute
 # of voiced time per unit (scripts/calibrate_piper.py measures it), so the rate asked is scaled down.
-ESPEAK_RATE_FACTOR = 0.829
+ESPEAK_RATE_FACTOR = 0.81
 MIN_ESPEAK_WPM = 80  # eSpeak NG speaks no slower than this
 
 
