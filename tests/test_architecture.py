@@ -267,3 +267,18 @@ def test_the_contract_catches_a_circle(tmp_path: Path) -> None:
         },
     )
     assert import_cycles(modules) == [["voiceguide.speech.one", "voiceguide.speech.two"]]
+
+
+def test_every_package_ships() -> None:
+    """Every folder of modules is in pyproject's package list (a wheel leaves out what is not)."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    folders = {
+        ".".join(path.parent.relative_to(PACKAGE.parent).parts) for path in PACKAGE.rglob("*.py")
+    }
+    assert folders <= listed, f"add to pyproject's packages: {sorted(folders - listed)}"
