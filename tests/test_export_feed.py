@@ -23,7 +23,7 @@ ROUTINES = ("desk-break", "acupressure")
 
 def _export(folder: Path) -> Path:
     result = run_cli(
-        "export", *ROUTINES, "--all", "--minutes", "5", "--format", "mp3", "--feed-url", BASE, "-o", str(folder)
+        "export", *ROUTINES, "--all", "--minutes", "7", "--format", "mp3", "--feed-url", BASE, "-o", str(folder)
     )  # fmt: skip
     assert result.exit_code == 0, result
     assert f"wrote {folder / 'feed.xml'}" in result.stdout
@@ -47,7 +47,7 @@ def test_feed_parses_with_every_element(feeds: tuple[Path, Path]) -> None:
     assert len(parsed.entries) == len(ROUTINES)
     for entry, name in zip(parsed.entries, ROUTINES, strict=True):
         audio = folder / f"{name}.mp3"
-        session = api.prepare(api.load(name), api.SessionOptions(minutes=5))
+        session = api.prepare(api.load(name), api.SessionOptions(minutes=7))
         assert entry.title == session.routine.title
         (enclosure,) = entry.enclosures
         assert enclosure.href == f"{BASE}/{name}.mp3"
@@ -99,9 +99,9 @@ def test_progress_counts_audio_seconds_across_routines(tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     report = export_all(
         list(ROUTINES), tmp_path, format_name="flac", request=ExportRequest(),
-        options=api.SessionOptions(minutes=5), progress=lambda _stage, done, total: seen.append((done, total)),
+        options=api.SessionOptions(minutes=7), progress=lambda _stage, done, total: seen.append((done, total)),
     )  # fmt: skip
     assert len(report.files) == len(ROUTINES)
     done = [step for step, _ in seen]
     assert done == sorted(done) and len(set(done)) > 4  # moves in many steps, never back
-    assert seen[-1][0] == seen[-1][1] == pytest.approx(5 * 60 * len(ROUTINES), abs=2)
+    assert seen[-1][0] == seen[-1][1] == pytest.approx(7 * 60 * len(ROUTINES), abs=2)
