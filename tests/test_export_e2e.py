@@ -190,7 +190,7 @@ def test_interrupted_export_leaves_the_folder_as_it_was(tmp_path: Path, signum: 
         _, stderr = process.communicate(timeout=patience_s(30))
     finally:
         kill_tree(process.pid)
-        process.wait()
+        process.communicate()  # reaps it and closes its pipes, even when the test failed
     assert process.returncode != 0
     assert "Traceback" not in stderr
     assert list(out.parent.iterdir()) == []

@@ -261,7 +261,7 @@ def test_interrupted_export_leaves_nothing(tmp_path: Path, suffix: str, signum: 
         _, stderr = process.communicate(timeout=patience_s(30))
     finally:
         kill_tree(process.pid)
-        process.wait()
+        process.communicate()  # reaps it and closes its pipes, even when the test failed
     assert process.returncode != 0 and "Traceback" not in stderr
     assert sorted(p.name for p in folder.iterdir()) == ["keep.txt"]
 
