@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_ROUTINE", "ENGINE_NAMES", "LOUDNESS_PRESETS", "EarlyStart", "Progress", "RoutineSummary",
-    "Session", "SessionOptions", "Settings", "clip_lengths", "describe_timeline", "export",
+    "Session", "SessionOptions", "Settings", "clip_lengths", "cover_for", "describe_timeline", "export",
     "format_duration", "list_routines", "load", "prepare", "prepare_to_play", "recording_warnings",
     "render", "resolve", "session_options_for", "soundscapes", "timeline", "vocabulary", "voices",
     "write_script",
@@ -103,7 +103,6 @@ def write_script(
 ) -> None:
     """The printable timed script: Markdown (``.md``) or HTML (``.html``, with the cover)."""
     from voiceguide.export import atomic_path
-    from voiceguide.export.cover import generated_cover, load_cover
     from voiceguide.export.script import script_html, script_markdown
 
     suffix = path.suffix.lower()
@@ -114,24 +113,32 @@ def write_script(
     if suffix == ".md":
         text = script_markdown(session.routine, session.timeline)
     else:
-        cover = load_cover(cover_file) if cover_file else generated_cover(session.routine.title)
-        text = script_html(session.routine, session.timeline, cover)
+        text = script_html(
+            session.routine, session.timeline, cover_for(session.routine, cover_file)
+        )
     with atomic_path(path, force=force) as temporary:
         temporary.write_text(text, encoding="utf-8")
 
 
+def cover_for(routine: Routine, cover_file: Path | None) -> Cover:
+    """The listener's image when given (checked), else the routine's generated cover."""
+    from voiceguide.export.cover import generated_cover, load_cover
+
+    return load_cover(cover_file) if cover_file is not None else generated_cover(routine.title)
+
+
 def cache_usage() -> Usage:
     """Where the cache is, what it holds by kind, and its size limit."""
-    from voiceguide.cache.room import CacheRoom
+    from voiceguide.speech.cache import cache_usage as usage
 
-    return CacheRoom().usage()
+    return usage()
 
 
 def clear_cache() -> int:
     """Empty the cache; the number of files removed."""
-    from voiceguide.cache.room import CacheRoom
+    from voiceguide.speech.cache import clear_cache as clear
 
-    return CacheRoom().clear()
+    return clear()
 
 
 def render(session: Session) -> Iterator[np.ndarray]:

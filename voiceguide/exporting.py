@@ -14,10 +14,9 @@ from voiceguide import api
 from voiceguide.errors import OptionError
 from voiceguide.export import EncodeOptions as EncodeOptions  # for the CLI's requests
 from voiceguide.export import Outputs as Outputs
-from voiceguide.export.cover import Cover, generated_cover, load_cover
+from voiceguide.export.cover import Cover
 from voiceguide.export.session import sidecar_paths
 from voiceguide.export.split import split_paths
-from voiceguide.routine import Routine
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -82,11 +81,6 @@ def feed_request(request: ExportRequest, feed_url: str) -> ExportRequest:
     return dataclasses.replace(request, outputs=outputs)
 
 
-def cover_for(routine: Routine, cover_file: Path | None) -> Cover:
-    """The listener's image when given (checked), else the routine's generated cover."""
-    return load_cover(cover_file) if cover_file is not None else generated_cover(routine.title)
-
-
 def export_routine(
     name: str,
     target: Path,
@@ -106,7 +100,7 @@ def export_routine(
     refuse_existing(planned_paths(target, request), force=request.force)
     refuse_the_routine(name, planned_paths(target, request))
     routine = api.load(name)
-    cover = cover_for(routine, request.cover_file)  # a bad --cover is reported before any work
+    cover = api.cover_for(routine, request.cover_file)  # a bad --cover is reported before any work
     session = api.prepare(routine, session_options, progress=progress)
     if prepared:
         prepared(session)

@@ -48,7 +48,7 @@ class Backend(Protocol):
 
 
 @contextlib.contextmanager
-def _quiet_stderr() -> Iterator[None]:
+def quiet_stderr() -> Iterator[None]:
     """libasound prints its own errors on stderr while probing; keep them off the user's terminal."""
     try:
         saved = os.dup(2)
@@ -80,7 +80,7 @@ class MiniaudioBackend:
                 frames = yield np.ascontiguousarray(pull(frames), dtype=np.float32).tobytes()
 
         try:
-            with _quiet_stderr():
+            with quiet_stderr():
                 self._device = miniaudio.PlaybackDevice(
                     output_format=miniaudio.SampleFormat.FLOAT32, nchannels=channels, sample_rate=sample_rate,
                     buffersize_msec=BUFFER_MS, app_name="voiceguide",

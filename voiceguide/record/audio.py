@@ -7,17 +7,16 @@ held back to the pace the recorder reads at, and nothing is dropped.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import numpy as np
 
 from voiceguide.errors import VoiceguideError
+from voiceguide.player.backends import quiet_stderr
 from voiceguide.record.takes import Samples
 
 SAMPLE_RATE = 48000  # what is asked of the microphone, and what the takes are written at
@@ -30,23 +29,6 @@ class RecordError(VoiceguideError):
     """No microphone, or one that stopped: one line, exit code 1."""
 
 
-@contextlib.contextmanager
-def _quiet_stderr() -> Iterator[None]:
-    """libasound prints its own errors on stderr while probing; keep them off the screen."""
-    try:
-        saved = os.dup(2)
-    except OSError:
-        yield
-        return
-    with open(os.devnull, "w") as null:  # noqa: PTH123
-        os.dup2(null.fileno(), 2)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-
-
 class Microphone:
     """The default capture device, mono 16-bit at :data:`SAMPLE_RATE`, open until closed."""
 
@@ -56,7 +38,7 @@ class Microphone:
         self._queue: queue.Queue[bytes] = queue.Queue(QUEUE_PERIODS)
         self._closing = threading.Event()
         try:
-            with _quiet_stderr():
+            with quiet_stderr():
                 self._device: Any = miniaudio.CaptureDevice(
                     input_format=miniaudio.SampleFormat.SIGNED16, nchannels=1,
                     sample_rate=SAMPLE_RATE, buffersize_msec=PERIOD_MS, app_name="voiceguide",
@@ -126,7 +108,7 @@ def play(samples: Samples, stop: Callable[[], bool]) -> bool:
             frames = yield bytes(4 * frames)
 
     try:
-        with _quiet_stderr():
+        with quiet_stderr():
             device = miniaudio.PlaybackDevice(
                 output_format=miniaudio.SampleFormat.FLOAT32, nchannels=1, sample_rate=SAMPLE_RATE,
                 buffersize_msec=PERIOD_MS, app_name="voiceguide",
