@@ -155,3 +155,34 @@ def test_a_player_killed_while_playing_restores_the_terminal(signum: int) -> Non
     import termios
 
     assert termios.tcgetattr(terminal.fd) == terminal.before
+
+
+def test_ctrl_c_ends_the_program_even_when_a_library_thread_would_hold_its_exit_up() -> None:
+    """Every ``finally`` runs, the one line is said, and then the process ends within the grace
+    time even though a non-daemon thread (as a library might leave) would keep it alive forever."""
+    script = textwrap.dedent(
+        """
+        import threading, time
+        from voiceguide import cli
+        threading.Thread(target=time.sleep, args=(3600,), daemon=False).start()
+
+        @cli.cli.command("stuck")
+        def stuck():
+            try:
+                raise KeyboardInterrupt
+            finally:
+                print("cleaned up", flush=True)
+
+        cli.main(["stuck"])
+        """
+    )
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    took_s = time.monotonic() - started
+    assert done.returncode == 130, done.stderr
+    assert done.stdout == "cleaned up\n" and done.stderr.strip() == "interrupted"
+    from voiceguide.cli import EXIT_GRACE_S
+
+    assert EXIT_GRACE_S <= took_s < EXIT_GRACE_S + 20

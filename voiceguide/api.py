@@ -169,6 +169,7 @@ def export(
     from voiceguide.export import EncodeOptions, Outputs, format_for, metadata_for, write_session
     from voiceguide.export.cover import generated_cover
     from voiceguide.export.split import write_split
+    from voiceguide.render import render_blocks  # the encoder renders ahead on another core
 
     encoding = encoding or EncodeOptions()
     fmt, mix = format_for(path), session.mix
@@ -184,12 +185,12 @@ def export(
     report = (lambda done, total: progress("rendering", done, total)) if progress else None
     if split:
         return write_split(
-            path, render(session), fmt, metadata=metadata, sample_rate=mix.sample_rate,
+            path, render_blocks(mix), fmt, metadata=metadata, sample_rate=mix.sample_rate,
             mono=encoding.mono, kbps=encoding.resolved_kbps(fmt), total_frames=mix.total_frames,
             force=force, progress=report,
         )  # fmt: skip
     return write_session(
-        path, render(session), fmt, timeline=session.timeline, metadata=metadata,
+        path, render_blocks(mix), fmt, timeline=session.timeline, metadata=metadata,
         sample_rate=mix.sample_rate, mono=encoding.mono, kbps=encoding.resolved_kbps(fmt),
         total_frames=mix.total_frames, outputs=outputs or Outputs(), force=force, progress=report,
     )  # fmt: skip

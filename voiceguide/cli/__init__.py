@@ -7,6 +7,7 @@ Errors: a :class:`VoiceguideError` becomes one line on stderr and exit code 2 (b
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -18,6 +19,9 @@ from voiceguide.cli.base import State, cli, error_lines, say
 from voiceguide.errors import VoiceguideError
 
 __all__ = ["cli", "export_commands", "info_commands", "main", "play_commands"]
+
+
+EXIT_GRACE_S = 5.0  # after Ctrl-C, how long the interpreter's own shutdown may take
 
 
 class Terminated(BaseException):
@@ -50,15 +54,12 @@ def _run(argv: list[str] | None) -> None:
         hint = " (see 'voiceguide --help')" if isinstance(error, click.UsageError) else ""
         say(f"error: {error.format_message()}{hint}")
         sys.exit(error.exit_code)
-    except click.Abort:
+    except (click.Abort, KeyboardInterrupt):
         say("interrupted")
-        sys.exit(130)
-    except KeyboardInterrupt:
-        say("interrupted")
-        sys.exit(130)
+        _exit_within(130)
     except Terminated:
         say("terminated")
-        sys.exit(143)
+        _exit_within(143)
     except VoiceguideError as error:
         if State.debug:
             raise
@@ -77,3 +78,13 @@ def _run(argv: list[str] | None) -> None:
             raise
         say(f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)")
         sys.exit(1)
+
+
+def _exit_within(code: int) -> None:
+    """Exit with ``code`` now that every ``finally`` has run (temporary files are gone), and make
+    sure it happens: if a library's thread or exit handler holds the interpreter's shutdown up for
+    more than :data:`EXIT_GRACE_S`, the process ends anyway. Ctrl-C always ends the program."""
+    watchdog = threading.Timer(EXIT_GRACE_S, os._exit, args=(code,))
+    watchdog.daemon = True
+    watchdog.start()
+    sys.exit(code)

@@ -14,6 +14,7 @@ import hashlib
 import importlib
 import json
 import os
+import pkgutil
 import re
 from dataclasses import dataclass
 from importlib import metadata
@@ -107,16 +108,17 @@ def model_sha256(path: Path, cache_root: Path | None = None) -> str:
 
 def _package_voices() -> list[NeuralVoice]:
     voices = []
+    # Voice packages are found by their module names (listing folders takes a millisecond; reading
+    # every installed distribution's metadata took 74 ms of a warm export).
+    module_suffix = PACKAGE_SUFFIX.replace("-", "_")
     names = sorted(
         {
-            re.sub(r"[-_.]+", "-", dist.metadata["Name"]).lower()
-            for dist in metadata.distributions()
-            if dist.metadata["Name"]
+            module.name.replace("_", "-")
+            for module in pkgutil.iter_modules()
+            if module.name.endswith(module_suffix)
         }
     )
     for name in names:
-        if not name.endswith(PACKAGE_SUFFIX):
-            continue
         try:
             module = importlib.import_module(name.replace("-", "_"))
             model_path, config_path = Path(module.model_path()), Path(module.config_path())
