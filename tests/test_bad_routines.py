@@ -13,7 +13,7 @@ from tests.conftest import DATA, FAKE, run_cli
 BAD = sorted((DATA / "bad").glob("*.yaml"))
 # What a real engine says or renders is the mistake here: these speak with eSpeak NG (validate) or
 # the engine the routine gets by default (export); the rest with the fake engine.
-REAL_ENGINE = {"silent-line", "unknown-voice"}
+REAL_ENGINE = {"silent-line", "unknown-language", "unknown-voice"}
 CASES = [
     pytest.param(path, id=path.stem, marks=[pytest.mark.real] if path.stem in REAL_ENGINE else [])
     for path in BAD
