@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from tests.conftest import FAKE, run_cli
+from tests.conftest import DATA, FAKE, run_cli
 from voiceguide import api
 from voiceguide.errors import OptionError
 from voiceguide.routine import load_bundled
@@ -21,7 +21,9 @@ from voiceguide.timeline import spoken_lines
 
 
 def test_a_session_is_prepared_through_the_api_with_the_fake() -> None:
-    session = api.prepare(api.load("desk-break"), api.SessionOptions(engine=FAKE))
+    session = api.prepare(
+        api.load(str(DATA / "good" / "minimal.yaml")), api.SessionOptions(engine=FAKE)
+    )
     assert (session.engine, session.voice, session.engine_reason) == (
         FAKE, "fake", "chosen by --engine"
     )  # fmt: skip
