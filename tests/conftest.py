@@ -1,17 +1,52 @@
-"""Shared fixtures: an isolated clip cache, a CLI runner that shows everything on failure."""
+"""Shared fixtures: an isolated clip cache, a CLI runner that shows everything on failure, the
+fake engine enabled, and no real engine started by a test that is not marked ``real``."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+# Before voiceguide is imported: the engine names (the CLI's --engine among them) are read once.
+os.environ["VOICEGUIDE_FAKE_ENGINE"] = "1"
 
 import click.testing
 import pytest
 
 from voiceguide.cli import main
+from voiceguide.speech.worker import Worker
 
 DATA = Path(__file__).parent / "data"
+FAKE = "fake"  # the engine that makes clips in this process (voiceguide/speech/fake.py)
+REAL_HELPERS = ("espeak_zygote.py", "piper_zygote.py", "voiceguide.speech.pyttsx3_worker")
+
+
+@pytest.fixture(autouse=True)
+def _no_real_engine_unless_marked(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """A test not marked ``real`` that starts eSpeak NG, Piper or pyttsx3 fails, loudly, even
+    when the code under test catches the error (a stand-in helper script may still start)."""
+    if request.node.get_closest_marker("real") is not None:
+        yield
+        return
+    started: list[str] = []
+    original = Worker.__init__
+
+    def guarded(self: Worker, command: list[str], name: str) -> None:
+        if any(part.endswith(REAL_HELPERS) for part in command):
+            started.append(name)
+            pytest.fail(
+                f"started the real {name} helper in a test not marked real: use the fake engine "
+                f"(--engine {FAKE}) or mark the test real",
+                pytrace=False,
+            )
+        original(self, command, name)
+
+    monkeypatch.setattr(Worker, "__init__", guarded)
+    yield
+    assert not started, f"started the real {', '.join(started)} helper in a test not marked real"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -3,7 +3,13 @@ command line builds its options from it, so a file and a flag always accept the 
 
 from __future__ import annotations
 
-ENGINE_NAMES = ("piper", "espeak", "pyttsx3")
+import os
+
+FAKE_ENGINE = "fake"  # clips made without speech, for tests (voiceguide/speech/fake.py)
+FAKE_ENGINE_VARIABLE = "VOICEGUIDE_FAKE_ENGINE"  # =1: the fake engine can be chosen
+ENGINE_NAMES = ("piper", "espeak", "pyttsx3") + (
+    (FAKE_ENGINE,) if os.environ.get(FAKE_ENGINE_VARIABLE) == "1" else ()
+)
 RATE_WPM = (80, 450)  # words a minute
 PITCH = (0, 99)  # eSpeak NG's pitch
 CHIME_SECONDS = {"bell": 4.0, "bowl": 6.0}  # how long each chime rings

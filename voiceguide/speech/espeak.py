@@ -14,14 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.errors import EngineError, UnknownVoiceError
+from voiceguide.errors import EngineError
+from voiceguide.speech import protocol
 from voiceguide.speech.base import Clip, Voice, VoiceInfo
 from voiceguide.speech.worker import Zygote, helper_jobs
 
 START_TIMEOUT_S = 30.0
 ZYGOTE_SCRIPT = Path(__file__).with_name("espeak_zygote.py")
 CLIP_METHOD = 1  # bump when the zygote changes how a clip is made (seeds, parameters)
-STATUS_OK, STATUS_NO_VOICE = 0, 2
 # eSpeak NG's rate parameter is not the pace heard: on our lines it speaks 1.18-1.23 words a minute
 # of voiced time per unit (scripts/calibrate_piper.py measures it), so the rate asked is scaled down.
 ESPEAK_RATE_FACTOR = 0.81
@@ -91,13 +91,9 @@ class EspeakEngine:
         helper, answers = Zygote.speak_once_more(
             _command(), "eSpeak NG", START_TIMEOUT_S, texts, settings, _timeout_s
         )  # started on first use: a warm cache needs no eSpeak NG at all
-        for text, (status, _) in zip(texts, answers, strict=True):
-            if status == STATUS_NO_VOICE:
-                raise UnknownVoiceError(
-                    f"eSpeak NG has no voice '{voice.name}'; 'voiceguide voices' lists them"
-                )
-            if status != STATUS_OK:
-                raise EngineError(f"eSpeak NG failed while speaking: {text[:60]}")
+        no_voice = f"eSpeak NG has no voice '{voice.name}'; 'voiceguide voices' lists them"
+        for text, (reply, _) in zip(texts, answers, strict=True):
+            protocol.check_reply(reply, "eSpeak NG", f"speaking: {text[:60]}", no_voice=no_voice)
         rate = int(helper.info["sample_rate"])
         return [
             Clip((np.frombuffer(data, dtype="<i2") / 32768.0).astype(np.float32), rate)

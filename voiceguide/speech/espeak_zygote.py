@@ -9,10 +9,10 @@ control, the cycle counter) that carry over from one utterance to the next and s
 before. A child forked from a process that has never spoken starts from the same state every time,
 so each clip is a pure function of its text and voice, whatever order clips are made in.
 
-Protocol, one JSON object a line. The zygote first writes ``{"ok": true, "sample_rate", "version",
-"voices": [[name, language], ...], "variants": [...]}`` (or ``{"ok": false, "error"}``). Then each
-request ``{"id", "text", "voice", "rate_wpm", "pitch", "path"}`` is answered, in completion order, by
-``{"id", "status"}``: 0 the raw 16-bit samples are in ``path``, 2 unknown voice, 3 synthesis failed.
+The :mod:`.protocol`: the hello offers ``"sample_rate", "version", "voices": [[name, language],
+...], "variants": [...]``; each request ``{"id", "text", "voice", "rate_wpm", "pitch", "path"}``
+is answered by its status: ``OK`` when the raw 16-bit samples are in ``path``, ``NO_VOICE``,
+or ``FAILED``.
 """
 
 from __future__ import annotations
@@ -25,14 +25,10 @@ from pathlib import Path
 from typing import Any
 
 if __package__:
-    from voiceguide.speech.forking import STATUS_FAILED, STATUS_OK, answer, serve
+    from voiceguide.speech import forking, protocol
 else:  # run as a script by path (the usual way): this folder is first on sys.path
-    from forking import (  # type: ignore[import-not-found,no-redef]
-        STATUS_FAILED,
-        STATUS_OK,
-        answer,
-        serve,
-    )
+    import forking  # type: ignore[import-not-found,no-redef]
+    import protocol  # type: ignore[import-not-found,no-redef]
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 INITIALIZE_DONT_EXIT = 0x8000  # without it, missing data makes eSpeak call exit(1)
@@ -41,8 +37,6 @@ CHARS_UTF8 = 1
 RATE, VOLUME, PITCH = 1, 2, 3
 MAX_DATA_PATH = 150  # eSpeak NG keeps its data path in a 160-byte buffer on Linux
 SEED = 1
-
-STATUS_NO_VOICE = 2
 
 SynthCallback = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
@@ -148,7 +142,7 @@ class Library:
         self._catalogue()
         version = (self.lib.espeak_Info(None) or b"?").decode()
         return {
-            "ok": True, "sample_rate": self.sample_rate, "version": version,
+            "sample_rate": self.sample_rate, "version": version,
             "voices": self.voices, "variants": self.variants,
         }  # fmt: skip
 
@@ -167,8 +161,9 @@ class Library:
 
     def speak(self, request: dict[str, Any]) -> int:
         """In a forked child: speak one clip into ``request['path']``; return the status."""
+        self.chunks.clear()  # (spoken in turn, without fork: not the clip before's samples)
         if not self.select_voice(request["voice"]):
-            return STATUS_NO_VOICE
+            return protocol.NO_VOICE
         self.lib.espeak_SetParameter(RATE, int(request["rate_wpm"]), 0)
         self.lib.espeak_SetParameter(PITCH, int(request["pitch"]), 0)
         self.lib.espeak_SetParameter(
@@ -181,21 +176,19 @@ class Library:
             self.lib.espeak_Synth(data, len(data) + 1, 0, POS_CHARACTER, 0, CHARS_UTF8, None, None)
             != 0
         ):
-            return STATUS_FAILED
+            return protocol.FAILED
         Path(request["path"]).write_bytes(b"".join(self.chunks))
-        return STATUS_OK
+        return protocol.OK
 
 
 def main() -> None:
     jobs = int(sys.argv[1]) if len(sys.argv) > 1 else 2
-    try:
+
+    def load() -> tuple[dict[str, Any], forking.Speak]:
         library = Library()
-        info = library.info()
-    except Exception as error:
-        answer({"ok": False, "error": f"{type(error).__name__}: {error}"})
-        sys.exit(1)
-    answer(info)
-    serve(library.speak, jobs, after=library.chunks.clear)
+        return library.info(), library.speak
+
+    forking.start(load, jobs)
 
 
 if __name__ == "__main__":

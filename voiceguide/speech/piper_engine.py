@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from voiceguide.errors import EngineError, UnknownVoiceError
+from voiceguide.speech import protocol
 from voiceguide.speech.base import Clip, Voice, VoiceInfo
 from voiceguide.speech.piper_voices import (
     NeuralVoice,
@@ -127,9 +128,8 @@ class PiperEngine:
         helper, answers = Zygote.speak_once_more(
             _command(model), f"Piper ({model.name})", START_TIMEOUT_S, texts, settings, _timeout_s
         )
-        for text, (status, _) in zip(texts, answers, strict=True):
-            if status != 0:
-                raise EngineError(f"{helper.name} failed while speaking: {text[:60]}")
+        for text, (reply, _) in zip(texts, answers, strict=True):
+            protocol.check_reply(reply, helper.name, f"speaking: {text[:60]}")
         return [
             Clip(np.frombuffer(data, dtype="<f4").copy(), model.sample_rate_hz)
             for _, data in answers

@@ -9,11 +9,10 @@ and never speaks itself, so every forked child starts from the same generator st
 pure function of its text and pace. Children run onnxruntime on one thread each (no thread pool to
 lose in the fork), and ``JOBS`` of them run at once, one per core.
 
-Protocol, one JSON object a line. The zygote first writes ``{"ok": true, "sample_rate",
-"piper_version"}`` (or ``{"ok": false, "error"}``). Each request ``{"id", "text", "length_scale",
-"sentence_gap_s", "path"}`` is answered, in completion order, by ``{"id", "status"}``: 0 when the
-clip's float32 samples are in ``path`` (sentence by sentence, ``sentence_gap_s`` of silence between),
-3 when synthesis failed.
+The :mod:`.protocol`: the hello offers ``"sample_rate", "piper_version"``; each request ``{"id",
+"text", "length_scale", "sentence_gap_s", "path"}`` is answered by its status: ``OK`` when the
+clip's float32 samples are in ``path`` (sentence by sentence, ``sentence_gap_s`` of silence
+between), ``FAILED`` when synthesis failed.
 """
 
 from __future__ import annotations
@@ -30,9 +29,10 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 if __package__:
-    from voiceguide.speech.forking import STATUS_OK, answer, serve
+    from voiceguide.speech import forking, protocol
 else:  # run as a script by path (the usual way): this folder is first on sys.path
-    from forking import STATUS_OK, answer, serve  # type: ignore[import-not-found,no-redef]
+    import forking  # type: ignore[import-not-found,no-redef]
+    import protocol  # type: ignore[import-not-found,no-redef]
 
 SEED = 1
 # What one synthesis call may get: 300 phonemes at the model's own pace (about 15 s of speech),
@@ -89,7 +89,7 @@ class Model:
                 parts.append(np.clip(audio, -1.0, 1.0).astype(np.float32))
         samples = np.concatenate(parts) if parts else np.zeros(0, np.float32)
         Path(request["path"]).write_bytes(samples.astype("<f4").tobytes())
-        return STATUS_OK
+        return protocol.OK
 
 
 def bounded(phonemes: list[str], most: int) -> list[list[str]]:
@@ -113,19 +113,13 @@ def bounded(phonemes: list[str], most: int) -> list[list[str]]:
 
 def main() -> None:
     model_path, config_path, jobs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    try:
+
+    def load() -> tuple[dict[str, Any], forking.Speak]:
         model = Model(model_path, config_path)
-    except Exception as error:
-        answer({"ok": False, "error": f"{type(error).__name__}: {error}"})
-        sys.exit(1)
-    answer(
-        {
-            "ok": True,
-            "sample_rate": model.sample_rate,
-            "piper_version": metadata.version("piper-tts"),
-        }
-    )
-    serve(model.speak, jobs)
+        offers = {"sample_rate": model.sample_rate, "piper_version": metadata.version("piper-tts")}
+        return offers, model.speak
+
+    forking.start(load, jobs)
 
 
 if __name__ == "__main__":

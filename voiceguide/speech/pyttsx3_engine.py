@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import soundfile
 
-from voiceguide.errors import EngineError, UnknownVoiceError
+from voiceguide.errors import EngineError
+from voiceguide.speech import protocol
 from voiceguide.speech.base import Clip, Voice, VoiceInfo
 from voiceguide.speech.worker import Worker
 
@@ -68,14 +69,7 @@ class Pyttsx3Engine:
                 for index, text in enumerate(texts):
                     path = Path(folder) / f"{index}.wav"
                     request = {"op": "speak", "text": plain_text(text), "path": str(path)}
-                    answer = _ask(
-                        worker, request, _timeout_s(text), f"speaking '{text[:60]}'", check=False
-                    )
-                    if not answer.get("ok"):
-                        message = str(answer.get("error"))
-                        if "has no voice" in message:
-                            raise UnknownVoiceError(message.split(": ", 1)[-1])
-                        raise EngineError(f"pyttsx3 failed while speaking '{text[:60]}': {message}")
+                    _ask(worker, request, _timeout_s(text), f"speaking '{text[:60]}'")
                     samples, rate = soundfile.read(path, dtype="float32", always_2d=True)
                     clips.append(
                         Clip(
@@ -100,11 +94,7 @@ def _start() -> Worker:
     return Worker([sys.executable, "-m", "voiceguide.speech.pyttsx3_worker"], "pyttsx3")
 
 
-def _ask(
-    worker: Worker, request: dict[str, Any], timeout_s: float, doing: str, *, check: bool = True
-) -> dict[str, Any]:
-    worker.send(request)
-    answer = worker.receive(timeout_s, doing)
-    if check and not answer.get("ok"):
-        raise EngineError(f"pyttsx3 failed while {doing}: {answer.get('error')}")
-    return answer
+def _ask(worker: Worker, request: dict[str, Any], timeout_s: float, doing: str) -> dict[str, Any]:
+    reply = worker.ask(request, timeout_s, doing)
+    protocol.check_reply(reply, "pyttsx3", doing)  # a missing voice in the worker's words
+    return reply

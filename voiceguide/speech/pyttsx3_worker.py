@@ -1,16 +1,15 @@
 """The pyttsx3 worker process: speaks one job at a time into a WAV file and answers with one JSON line.
 
 Run by :mod:`voiceguide.speech.pyttsx3_engine`; it lives in its own process because pyttsx3 can hang,
-print to stdout, and (with eSpeak) keeps global state. Requests on stdin, one JSON object a line:
-``{"op": "info"}``, ``{"op": "voice", "name": ..., "rate_wpm": ..., "pitch": ...}``,
-``{"op": "speak", "text": ..., "path": ...}``. Answers on the original stdout: ``{"ok": true, ...}`` or
-``{"ok": false, "error": ...}``.
+print to stdout, and (with eSpeak) keeps global state. It speaks the :mod:`.protocol` (requests on
+stdin, replies on the original stdout), one request at a time, without a hello: ``{"id", "op":
+"info"}`` (the reply offers ``version``, ``driver``, ``voices``), ``{"id", "op": "voice", "name",
+"rate_wpm", "pitch"}``, ``{"id", "op": "speak", "text", "path"}``.
 """
 
 from __future__ import annotations
 
 import ctypes
-import json
 import os
 import sys
 import threading
@@ -19,6 +18,8 @@ import wave
 from importlib import metadata
 from pathlib import Path
 from typing import Any, TextIO
+
+from voiceguide.speech import protocol
 
 FINISH_TIMEOUT_S = 60.0
 ATTEMPTS = 3
@@ -64,7 +65,7 @@ class _Speaker:
         if name is not None and name != "default":
             match = next((v.id for v in self.voice_ids.values() if name in (v.id, v.name)), None)
             if match is None:
-                raise ValueError(
+                raise protocol.NoSuchVoiceError(
                     f"pyttsx3 has no voice '{name}'; 'voiceguide voices --engine pyttsx3' lists them"
                 )
             self.engine.setProperty("voice", match)
@@ -107,22 +108,24 @@ def serve(requests: TextIO, answers: TextIO) -> None:
     speaker: _Speaker | None = None
     voice: tuple[str | None, int, int | None] = (None, 175, None)
     for line in requests:
+        request_id = ""
         try:
-            request = json.loads(line)
-            answer: dict[str, Any] = {"ok": True}
+            request = protocol.decode(line)
+            request_id = request["id"]
+            offers: dict[str, Any] = {}
             if request["op"] == "info":
                 speaker = speaker or _Speaker()
-                answer.update(speaker.info())
+                offers = speaker.info()
             elif request["op"] == "voice":
                 voice = (request["name"], request["rate_wpm"], request["pitch"])
             elif request["op"] == "speak":
                 _speak_fresh(voice, request["text"], request["path"])
             else:
                 raise ValueError(f"unknown request {request['op']!r}")
-        except Exception as error:  # every failure goes back to the parent as a message
-            answer = {"ok": False, "error": f"{type(error).__name__}: {error}"}
-        answers.write(json.dumps(answer) + "\n")
-        answers.flush()
+            reply = protocol.reply(request_id, protocol.OK, **offers)
+        except Exception as error:  # every failure goes back to the parent as a reply
+            reply = protocol.failure(request_id, error)
+        protocol.write(answers, reply)
 
 
 def _speak_fresh(voice: tuple[str | None, int, int | None], text: str, path: str) -> None:
@@ -141,23 +144,28 @@ def _speak_fresh(voice: tuple[str | None, int, int | None], text: str, path: str
     error_path = Path(path + ".error")
     pid = os.fork()
     if pid == 0:
-        code = 0
+        code = protocol.OK
         try:
             speaker = _Speaker()
             speaker.set_voice(*voice)
             speaker.speak(text, path)
         except BaseException as error:
-            error_path.write_text(f"{type(error).__name__}: {error}", encoding="utf-8")
-            code = 1
+            error_path.write_text(protocol.failure("", error)["error"], encoding="utf-8")
+            code = protocol.status_of(error)
         os._exit(code)  # leave without running the parent's cleanup (or pyttsx3's threads)
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
+    _, wait_status = os.waitpid(pid, 0)
+    status = protocol.exit_status(wait_status)
+    if status != protocol.OK:
         message = (
             error_path.read_text(encoding="utf-8")
             if error_path.exists()
             else "the speaking process died"
         )
-        raise RuntimeError(message)
+        raise (
+            protocol.NoSuchVoiceError(message)
+            if status == protocol.NO_VOICE
+            else RuntimeError(message)
+        )
 
 
 def main() -> None:

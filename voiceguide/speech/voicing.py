@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voiceguide.errors import OptionError
-from voiceguide.routine.load import ENGINE_NAMES
 from voiceguide.routine.speakable import speakable
+from voiceguide.routine.vocabulary import ENGINE_NAMES, FAKE_ENGINE
 from voiceguide.speech.base import Clip, SpeechEngine, Voice
 from voiceguide.speech.cache import ClipCache, clip_key
 
@@ -21,6 +21,10 @@ def get_engine(name: str | None = None, cache_root: Path | None = None) -> Speec
     """The engine called ``name`` (default eSpeak NG); its libraries are imported only here.
     ``cache_root``: the cache the engine may remember things in (Piper: its models' hashes)."""
     chosen = name or DEFAULT_ENGINE
+    if chosen == FAKE_ENGINE and chosen in ENGINE_NAMES:  # only when tests enable it
+        from voiceguide.speech.fake import FakeEngine
+
+        return FakeEngine()
     if chosen == "espeak":
         from voiceguide.speech.espeak import EspeakEngine
 

@@ -1,13 +1,12 @@
-"""A helper process spoken to in JSON lines, with a deadline on every answer.
+"""A helper process spoken to in the :mod:`.protocol`, with a deadline on every answer.
 
-Both speech engines run their library in such a process, so a hang or a crash in the library is a
+Every speech engine runs its library in such a process, so a hang or a crash in the library is a
 clear error here, never a hung or dead voiceguide.
 """
 
 from __future__ import annotations
 
 import atexit
-import json
 import os
 import selectors
 import signal
@@ -15,11 +14,13 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from voiceguide.errors import EngineError
+from voiceguide.speech import protocol
 
 
 class Worker:
@@ -40,23 +41,38 @@ class Worker:
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._fd, selectors.EVENT_READ)
         self._buffer = b""
+        self._messages: deque[protocol.Message] = deque()
+        self._next_id = 0
 
     @property
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def new_ids(self, count: int) -> list[str]:
+        """Request ids not used before on this helper."""
+        self._next_id += count
+        return [str(number) for number in range(self._next_id - count, self._next_id)]
+
+    def ask(self, request: dict[str, Any], timeout_s: float, doing: str) -> protocol.Message:
+        """Send one request and wait for its reply (a helper that answers one at a time)."""
+        (request_id,) = self.new_ids(1)
+        self.send({**request, "id": request_id})
+        reply = self.receive(timeout_s, doing)
+        if reply.get("id") != request_id:
+            raise EngineError(f"{self.name} answered another request while {doing}")
+        return reply
+
     def send(self, *requests: dict[str, Any]) -> None:
         assert self.process.stdin is not None
-        data = b"".join(json.dumps(request).encode() + b"\n" for request in requests)
         try:
-            self.process.stdin.write(data)
+            self.process.stdin.write(protocol.encode(*requests))
         except (BrokenPipeError, OSError):
             raise EngineError(f"{self.name} stopped (exit code {self.process.wait()})") from None
 
-    def receive(self, timeout_s: float, doing: str) -> dict[str, Any]:
-        """The next answer line; the process is killed if none comes within ``timeout_s``."""
+    def receive(self, timeout_s: float, doing: str) -> protocol.Message:
+        """The next message; the process is killed if none comes within ``timeout_s``."""
         deadline = time.monotonic() + timeout_s
-        while b"\n" not in self._buffer:
+        while not self._messages:
             left_s = deadline - time.monotonic()
             if left_s <= 0 or not self._selector.select(left_s):
                 self.close(kill=True)
@@ -68,10 +84,9 @@ class Worker:
                 raise EngineError(
                     f"{self.name} stopped (exit code {self.process.wait()}) while {doing}"
                 )
-            self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        answer: dict[str, Any] = json.loads(line)
-        return answer
+            messages, self._buffer = protocol.split_lines(self._buffer + chunk)
+            self._messages.extend(messages)
+        return self._messages.popleft()
 
     def _kill(self) -> None:
         if hasattr(os, "killpg"):
@@ -121,8 +136,7 @@ class Zygote:
         self.info = self.worker.receive(start_timeout_s, "starting")
         if not self.info.get("ok"):
             self.worker.close()
-            raise EngineError(f"{name} could not start: {self.info.get('error')}")
-        self._next_id = 0
+        protocol.check_hello(self.info, name)
 
     @classmethod
     def get(cls, command: list[str], name: str, start_timeout_s: float) -> Zygote:
@@ -157,7 +171,7 @@ class Zygote:
         texts: Sequence[str],
         settings: dict[str, Any],
         timeout_s: Callable[[str], float],
-    ) -> tuple[Zygote, list[tuple[int, bytes]]]:
+    ) -> tuple[Zygote, list[tuple[protocol.Message, bytes]]]:
         """:meth:`speak` on the helper started with ``command`` (started if need be). A helper that
         hangs, dies or does not start is killed and started once more; a second failure is
         reported as it is. A clip the helper answers as failed is the caller's to report."""
@@ -179,9 +193,10 @@ class Zygote:
 
     def speak(
         self, texts: Sequence[str], settings: dict[str, Any], timeout_s: Callable[[str], float]
-    ) -> list[tuple[int, bytes]]:
-        """Each text spoken with ``settings`` into a file: ``(status, its bytes)``, in order. A
-        helper that stops answering is reported with the text it was speaking."""
+    ) -> list[tuple[protocol.Message, bytes]]:
+        """Each text spoken with ``settings`` into a file: ``(its reply, its bytes)``, in order
+        (:func:`.protocol.check_reply` says what a failed one means). A helper that stops
+        answering is reported with the text it was speaking."""
         _clean_stale_speech_folders_once()
         with tempfile.TemporaryDirectory(prefix=f"{SPEECH_PREFIX}{os.getpid()}-") as folder:
             paths = [Path(folder) / f"{index}.pcm" for index in range(len(texts))]
@@ -190,23 +205,22 @@ class Zygote:
                 for text, path in zip(texts, paths, strict=True)
             ]
             try:
-                statuses = self.run(requests, lambda index: timeout_s(texts[index]))
+                replies = self.run(requests, lambda index: timeout_s(texts[index]))
             except ZygoteStoppedError as stopped:
                 raise EngineError(
                     f"{self.name} stopped answering while speaking: '{texts[stopped.index][:60]}'"
                 ) from None
             return [
-                (status, path.read_bytes() if status == 0 else b"")
-                for status, path in zip(statuses, paths, strict=True)
+                (reply, path.read_bytes() if reply["status"] == protocol.OK else b"")
+                for reply, path in zip(replies, paths, strict=True)
             ]
 
     def run(
         self, requests: Sequence[dict[str, Any]], timeout_s: Callable[[int], float]
-    ) -> list[int]:
-        """Each request's status, in order. ``timeout_s(index)`` bounds the wait for request
+    ) -> list[protocol.Message]:
+        """Each request's reply, in order. ``timeout_s(index)`` bounds the wait for request
         ``index``; waiting for several at once allows the longest of theirs."""
-        ids = [str(self._next_id + index) for index in range(len(requests))]
-        self._next_id += len(requests)
+        ids = self.worker.new_ids(len(requests))
         self.worker.send(
             *(
                 {**request, "id": request_id}
@@ -214,17 +228,17 @@ class Zygote:
             )
         )
         index_of = {request_id: index for index, request_id in enumerate(ids)}
-        statuses = [-1] * len(requests)
+        replies: list[protocol.Message] = [{} for _ in requests]
         outstanding = dict(index_of)
         while outstanding:
             waiting = sorted(outstanding.values())
             try:
-                answer = self.worker.receive(max(timeout_s(index) for index in waiting), "speaking")
+                reply = self.worker.receive(max(timeout_s(index) for index in waiting), "speaking")
             except EngineError:
                 raise ZygoteStoppedError(self.name, waiting[0]) from None
-            outstanding.pop(answer["id"], None)
-            statuses[index_of[answer["id"]]] = int(answer["status"])
-        return statuses
+            outstanding.pop(reply["id"], None)
+            replies[index_of[reply["id"]]] = reply
+        return replies
 
 
 SPEECH_PREFIX = "voiceguide-speech-"  # + the pid of the process whose clips it holds
