@@ -27,9 +27,9 @@ from voiceguide.routine import (
     load_bundled,
     vocabulary,
 )
-from voiceguide.routine.durations import format_duration
 from voiceguide.routine.vocabulary import ENGINE_NAMES, LOUDNESS_PRESETS
 from voiceguide.timeline import LEAD_IN_S, LEAD_OUT_S, Timeline, format_timeline
+from voiceguide.timetext import duration as format_duration
 
 if TYPE_CHECKING:
     import numpy as np

@@ -17,6 +17,7 @@ from voiceguide.export.encoders import encode
 from voiceguide.export.formats import Format
 from voiceguide.export.metadata import ChapterMark, Metadata
 from voiceguide.export.tags import write_tags
+from voiceguide.timetext import whole_seconds
 
 Progress = Callable[[int, int], None]
 
@@ -90,7 +91,10 @@ def write_split(
 def _playlist(parts: list[Path], metadata: Metadata) -> str:
     lines = ["#EXTM3U", f"#PLAYLIST:{metadata.title}"]
     for part, chapter in zip(parts, metadata.chapters, strict=True):
-        lines += [f"#EXTINF:{round(chapter.end_s - chapter.start_s)},{chapter.title}", part.name]
+        lines += [
+            f"#EXTINF:{whole_seconds(chapter.end_s - chapter.start_s)},{chapter.title}",
+            part.name,
+        ]
     return "\n".join(lines) + "\n"
 
 
