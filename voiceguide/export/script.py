@@ -27,10 +27,7 @@ def _chapters(timeline: Timeline, words: Words) -> list[tuple[str, float, list[_
     ]
 
     def section_at(start_s: float) -> list[_Row]:
-        index = max(
-            (i for i, c in enumerate(timeline.chapters) if c.start_s <= start_s + 1e-9), default=0
-        )
-        return sections[index][2]
+        return sections[timeline.chapter_at(start_s)][2]
 
     for event in timeline.events:
         if event.kind != "breath":
@@ -42,10 +39,7 @@ def _chapters(timeline: Timeline, words: Words) -> list[tuple[str, float, list[_
                 _Row(cue.start_s, words.label("chime", name=cue.name), True)
             )
         elif cue.kind == "inhale":
-            chapter = max(
-                (i for i, c in enumerate(timeline.chapters) if c.start_s <= cue.start_s + 1e-9),
-                default=0,
-            )
+            chapter = timeline.chapter_at(cue.start_s)
             first, name, count = breathing_start.get(chapter, (cue.start_s, cue.name, 0))
             breathing_start[chapter] = (first, name, count + 1)
     for chapter, (start_s, name, count) in breathing_start.items():
