@@ -168,6 +168,7 @@ def export(
     """
     from voiceguide.export import EncodeOptions, Outputs, format_for, metadata_for, write_session
     from voiceguide.export.cover import generated_cover
+    from voiceguide.export.encoders import Stream
     from voiceguide.export.split import write_split
 
     encoding = encoding or EncodeOptions()
@@ -182,16 +183,16 @@ def export(
     cover = cover or generated_cover(session.routine.title)
     metadata = metadata_for(session.routine, session.timeline, cover)
     report = (lambda done, total: progress("rendering", done, total)) if progress else None
+    stream = Stream(
+        fmt, mix.sample_rate, encoding.mono, encoding.resolved_kbps(fmt), mix.total_frames
+    )
     if split:
         return write_split(
-            path, render(session), fmt, metadata=metadata, sample_rate=mix.sample_rate,
-            mono=encoding.mono, kbps=encoding.resolved_kbps(fmt), total_frames=mix.total_frames,
-            force=force, progress=report,
-        )  # fmt: skip
+            path, render(session), stream, metadata=metadata, force=force, progress=report
+        )
     return write_session(
-        path, render(session), fmt, timeline=session.timeline, metadata=metadata,
-        sample_rate=mix.sample_rate, mono=encoding.mono, kbps=encoding.resolved_kbps(fmt),
-        total_frames=mix.total_frames, outputs=outputs or Outputs(), force=force, progress=report,
+        path, render(session), stream, timeline=session.timeline, metadata=metadata,
+        outputs=outputs or Outputs(), force=force, progress=report,
     )  # fmt: skip
 
 

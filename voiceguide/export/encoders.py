@@ -5,6 +5,7 @@ MP3 (the lameenc wheel), FFmpeg's libopus and AAC encoders for Opus and M4A/M4B 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,21 +30,31 @@ def compression_level(kbps: int) -> float:
     return float(np.interp(kbps, _VORBIS_KBPS, _VORBIS_LEVEL))
 
 
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """What is encoded, resolved: the format, the rate, mono or stereo, the bitrate (``None`` for
+    a lossless format) and how many frames the blocks hold in all."""
+
+    fmt: Format
+    sample_rate: int
+    mono: bool
+    kbps: int | None
+    total_frames: int
+
+
 def encode(
     path: Path,
     blocks: Iterable[np.ndarray],
-    fmt: Format,
+    stream: Stream,
     *,
     metadata: Metadata,
-    sample_rate: int,
-    mono: bool,
-    kbps: int | None,
-    total_frames: int,
     progress: Progress | None,
 ) -> None:
-    """Encode ``blocks`` (float32, frames x 2) into ``path`` with ``fmt``'s encoder."""
-    reported = (_downmix(block, mono) for block in _reported(blocks, total_frames, progress))
-    channels = 1 if mono else 2
+    """Encode ``blocks`` (float32, frames x 2) into ``path`` with ``stream.fmt``'s encoder."""
+    fmt, sample_rate, kbps = stream.fmt, stream.sample_rate, stream.kbps
+    blocks = _reported(blocks, stream.total_frames, progress)
+    reported = (_downmix(block, stream.mono) for block in blocks)
+    channels = 1 if stream.mono else 2
     if fmt.encoder == "lame":
         from voiceguide.export.mp3 import encode_mp3
 
