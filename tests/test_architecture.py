@@ -31,6 +31,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"speech", "sound", "recordings", "listen"}),
     frozenset({"timeline"}),
     frozenset({"routine", "cache"}),
+    frozenset({"timetext"}),  # seconds as text, for every room that shows a time
     frozenset({"errors"}),
     frozenset({"__init__"}),
 )
@@ -52,7 +53,7 @@ CLI_DOORS = frozenset(
 
 # Only the CLI speaks click; the pure rooms use the standard library (and PyYAML to read routines).
 ONLY_IN = {"click": frozenset({"cli"})}
-PURE_ROOMS = {"routine": frozenset({"yaml"}), "timeline": frozenset()}
+PURE_ROOMS = {"routine": frozenset({"yaml"}), "timeline": frozenset(), "timetext": frozenset()}
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from voiceguide.routine.durations import format_clock, format_duration, parse_duration_s
+from voiceguide.routine.durations import parse_duration_s
 
 
 @pytest.mark.parametrize(
@@ -23,9 +23,3 @@ def test_parses_what_people_write(text: object, seconds: float) -> None:
 def test_refuses_anything_else(text: object) -> None:
     with pytest.raises(ValueError, match="a duration like"):
         parse_duration_s(text)
-
-
-def test_formats() -> None:
-    assert format_duration(75.4) == "1:15"
-    assert format_duration(3723) == "1:02:03"
-    assert format_clock(75.25) == "01:15.2"

@@ -146,15 +146,15 @@ def test_an_export_killed_at_any_moment_leaves_the_old_file_or_the_new_one(tmp_p
 @pytest.mark.real
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_player_killed_while_playing_restores_the_terminal(signum: int) -> None:
-    from tests.test_player_real import _Terminal
-
-    terminal = _Terminal("play", "desk-break", "--backend", "null")
-    terminal.read_until("> Warm-up rub")
-    os.kill(terminal.pid, signum)
-    terminal.wait()
     import termios
 
-    assert termios.tcgetattr(terminal.fd) == terminal.before
+    from tests.terminal import Terminal
+
+    with Terminal("play", "desk-break", "--backend", "null") as terminal:
+        terminal.read_until("> Warm-up rub")
+        os.kill(terminal.pid, signum)
+        terminal.wait()
+        assert termios.tcgetattr(terminal.fd) == terminal.before
 
 
 def test_ctrl_c_ends_the_program_even_when_a_library_thread_would_hold_its_exit_up() -> None:

@@ -4,8 +4,6 @@ with the export), a real pseudo-terminal for the keys, and a machine with no sou
 from __future__ import annotations
 
 import os
-import pty
-import select
 import subprocess
 import sys
 import termios
@@ -17,7 +15,7 @@ import pytest
 import soundfile
 
 from tests.conftest import run_cli
-from tests.proctree import default_signals, kill_tree, patience_s
+from tests.terminal import Terminal
 
 pytestmark = pytest.mark.real
 
@@ -137,96 +135,42 @@ def test_no_sound_device_says_so_and_suggests_export(tmp_path: Path) -> None:
     )
 
 
-class _Terminal:
-    """A program on a real pseudo-terminal: keys written in, the screen read out."""
-
-    def __init__(self, *args: str) -> None:
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:  # the child: Ctrl-C works even when the tests run in the background
-            default_signals()
-            os.execv(sys.executable, [sys.executable, "-m", "voiceguide", *args])
-        self.before = termios.tcgetattr(self.fd)
-        self.screen = ""
-
-    def read_until(self, text: str, timeout_s: float = 30) -> None:
-        deadline = time.monotonic() + patience_s(timeout_s)
-        while text not in self.screen:
-            if time.monotonic() >= deadline:
-                kill_tree(self.pid)
-                os.waitpid(self.pid, 0)
-                raise AssertionError(f"never saw {text!r} in:\n{self.screen[-2000:]}")
-            ready, _, _ = select.select([self.fd], [], [], 0.1)
-            if ready:
-                try:
-                    self.screen += os.read(self.fd, 65536).decode(errors="replace")
-                except OSError:
-                    break
-
-    def send(self, keys: str) -> None:
-        os.write(self.fd, keys.encode())
-
-    def wait(self, timeout_s: float = 20) -> int:
-        deadline = time.monotonic() + patience_s(timeout_s)
-        while time.monotonic() < deadline:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                return os.waitstatus_to_exitcode(status)
-            try:
-                ready, _, _ = select.select([self.fd], [], [], 0.05)
-                if ready:
-                    self.screen += os.read(self.fd, 65536).decode(errors="replace")
-            except OSError:
-                time.sleep(0.05)
-        kill_tree(self.pid)  # with the speech helpers it started
-        os.waitpid(self.pid, 0)
-        raise AssertionError("the player did not exit")
-
-    def close(self) -> None:
-        """Kill the program if it still runs (a failed test leaves nothing behind)."""
-        try:
-            if os.waitpid(self.pid, os.WNOHANG)[0] == 0:
-                os.kill(self.pid, 9)
-                os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass  # already reaped
-
-
 def test_keys_on_a_real_terminal_and_the_terminal_given_back() -> None:
-    terminal = _Terminal("play", "desk-break", "--backend", "null")
-    terminal.read_until("> Warm-up rub")  # the status line
-    terminal.send(" ")
-    terminal.read_until("|| Warm-up rub")
-    terminal.send(" ")
-    terminal.send("\x1b[C")  # right arrow: from the opening silence to the first step ...
-    terminal.send("\x1b[C")  # ... and on to the next
-    terminal.read_until("> Palm circles (right hand)")
-    terminal.send("+")  # already at the session's own level: says so
-    terminal.read_until("(full volume)")
-    terminal.send("q")
-    assert terminal.wait() == 0
-    assert "keys: space pause/go on" in terminal.screen  # the one-line hint
-    assert "stopped at Palm circles (right hand), 0:" in terminal.screen  # the closing line
-    after = termios.tcgetattr(terminal.fd)
-    assert after[3] & termios.ECHO and after[3] & termios.ICANON  # echo and line mode are back
-    assert after == terminal.before
-    assert (
-        terminal.screen.rstrip().endswith("\x1b[?25h") or "\x1b[?25h" in terminal.screen[-200:]
-    )  # cursor shown
+    with Terminal("play", "desk-break", "--backend", "null") as terminal:
+        terminal.read_until("> Warm-up rub")  # the status line
+        terminal.send(" ")
+        terminal.read_until("|| Warm-up rub")
+        terminal.send(" ")
+        terminal.send("\x1b[C")  # right arrow: from the opening silence to the first step ...
+        terminal.send("\x1b[C")  # ... and on to the next
+        terminal.read_until("> Palm circles (right hand)")
+        terminal.send("+")  # already at the session's own level: says so
+        terminal.read_until("(full volume)")
+        terminal.send("q")
+        assert terminal.wait() == 0
+        assert "keys: space pause/go on" in terminal.screen  # the one-line hint
+        assert "stopped at Palm circles (right hand), 0:" in terminal.screen  # the closing line
+        after = termios.tcgetattr(terminal.fd)
+        assert after[3] & termios.ECHO and after[3] & termios.ICANON  # echo and line mode are back
+        assert after == terminal.before
+        assert (
+            terminal.screen.rstrip().endswith("\x1b[?25h") or "\x1b[?25h" in terminal.screen[-200:]
+        )  # cursor shown
 
 
 def test_ctrl_c_fades_out_restores_the_terminal_and_exits_130() -> None:
-    terminal = _Terminal("play", "desk-break", "--backend", "null")
-    terminal.read_until("> Warm-up rub")
-    terminal.send("\x03")
-    assert terminal.wait() == 130  # as shells expect of Ctrl-C
-    assert termios.tcgetattr(terminal.fd) == terminal.before
-    assert "stopped at Warm-up rub, 0:0" in terminal.screen
+    with Terminal("play", "desk-break", "--backend", "null") as terminal:
+        terminal.read_until("> Warm-up rub")
+        terminal.send("\x03")
+        assert terminal.wait() == 130  # as shells expect of Ctrl-C
+        assert termios.tcgetattr(terminal.fd) == terminal.before
+        assert "stopped at Warm-up rub, 0:0" in terminal.screen
 
 
 def test_prompter_shows_the_line_to_read_in_bold() -> None:
-    terminal = _Terminal("play", "desk-break", "--backend", "null", "--prompter")
-    terminal.read_until("\x1b[1mQuick note first")
-    terminal.read_until("next in")
-    terminal.send("q")
-    assert terminal.wait() == 0
-    assert "\x1b#" not in terminal.screen  # no DEC double-height: tmux would show lines twice
+    with Terminal("play", "desk-break", "--backend", "null", "--prompter") as terminal:
+        terminal.read_until("\x1b[1mQuick note first")
+        terminal.read_until("next in")
+        terminal.send("q")
+        assert terminal.wait() == 0
+        assert "\x1b#" not in terminal.screen  # no DEC double-height: tmux would show lines twice

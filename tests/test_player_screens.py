@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
-from tests.test_player_real import _Terminal
+from tests.terminal import Terminal
 from voiceguide import api
 from voiceguide.player.display import Prompter
 from voiceguide.player.status import Status
@@ -33,7 +33,7 @@ def test_preparing_says_so_and_stops_at_once(
     key: str, code: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("VOICEGUIDE_CACHE_DIR", str(tmp_path / "cold"))  # every line to speak
-    terminal = _Terminal(
+    terminal = Terminal(
         "play", "partner-hands", "--engine", "piper", "--prompter", "--backend", "null"
     )
     try:

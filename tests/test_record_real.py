@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import select
 import shutil
 import signal
 import subprocess
@@ -23,6 +21,7 @@ import numpy as np
 import pytest
 import soundfile
 
+from tests.terminal import Terminal
 from voiceguide.api import load
 from voiceguide.recordings.lines import routine_lines
 from voiceguide.recordings.manifest import read_manifest
@@ -214,59 +213,14 @@ def test_no_microphone_is_one_line(tmp_path: Path, routine: Path) -> None:
     assert done.stderr.startswith("error: no microphone could be opened")
 
 
-class _Terminal:
-    """voiceguide on a real pseudo-terminal: keys written in, the screen read out."""
-
-    def __init__(self, env: dict[str, str], *args: str) -> None:
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:  # the child
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            os.execve(sys.executable, [sys.executable, "-m", "voiceguide", *args], env)
-        self.before = termios.tcgetattr(self.fd)
-        self.screen = ""
-
-    def read_until(self, text: str, count: int = 1, timeout_s: float = 120) -> None:
-        deadline = time.monotonic() + timeout_s
-        while self.screen.count(text) < count:
-            assert time.monotonic() < deadline, f"never saw {text!r} in:\n{self.screen[-2000:]}"
-            ready, _, _ = select.select([self.fd], [], [], 0.1)
-            if ready:
-                try:
-                    self.screen += os.read(self.fd, 65536).decode(errors="replace")
-                except OSError:
-                    break
-
-    def send(self, keys: str) -> None:
-        os.write(self.fd, keys.encode())
-
-    def wait(self, timeout_s: float = 60) -> int:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                return os.waitstatus_to_exitcode(status)
-            try:
-                ready, _, _ = select.select([self.fd], [], [], 0.05)
-                if ready:
-                    self.screen += os.read(self.fd, 65536).decode(errors="replace")
-            except OSError:
-                time.sleep(0.05)
-        os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
-        raise AssertionError("voiceguide record did not exit")
-
-    def close(self) -> None:
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        os.close(self.fd)
+def _recorder(env: dict[str, str], *args: str) -> Terminal:
+    """``voiceguide record ARGS`` on a real pseudo-terminal (takes need time: longer waits)."""
+    return Terminal("record", *args, env=env, read_s=120, exit_s=60)
 
 
 @pytest.fixture
-def terminals() -> Iterator[list[_Terminal]]:
-    started: list[_Terminal] = []
+def terminals() -> Iterator[list[Terminal]]:
+    started: list[Terminal] = []
     yield started
     for terminal in started:
         terminal.close()
@@ -276,12 +230,12 @@ KEEP = "Keep this take"
 
 
 def test_keys_keep_retake_skip_back_quit_and_resume(
-    tmp_path: Path, speech: Speech, terminals: list[_Terminal], routine: Path
+    tmp_path: Path, speech: Speech, terminals: list[Terminal], routine: Path
 ) -> None:
     speech.pcm.tofile(tmp_path / "speech.raw")
     env = _microphone(tmp_path, tmp_path / "speech.raw")
     folder = tmp_path / "voice"
-    terminal = _Terminal(env, "record", str(routine), "--into", str(folder))
+    terminal = _recorder(env, str(routine), "--into", str(folder))
     terminals.append(terminal)
     terminal.read_until("line 1 of 5: start")
     terminal.read_until(KEEP)
@@ -308,14 +262,14 @@ def test_keys_keep_retake_skip_back_quit_and_resume(
     assert sorted(read_manifest(folder)) == ["circles-prompt1", "circles-right", "start"]
 
     kept = (folder / "start.flac").stat().st_ino
-    again = _Terminal(env, "record", str(routine), "--into", str(folder))
+    again = _recorder(env, str(routine), "--into", str(folder))
     terminals.append(again)
     again.read_until("line 4 of 5: circles-switch")  # resumes at the first line without a take
     again.read_until("3 of 5 lines recorded")
     again.send("q")
     assert again.wait() == 0
 
-    retake = _Terminal(env, "record", str(routine), "--into", str(folder), "--line", "start")
+    retake = _recorder(env, str(routine), "--into", str(folder), "--line", "start")
     terminals.append(retake)
     retake.read_until(KEEP)
     retake.send("k")
@@ -374,13 +328,13 @@ class _SlowMicrophone:
 
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
 def test_interrupted_mid_take_keeps_the_takes_before(
-    tmp_path: Path, speech: Speech, terminals: list[_Terminal], how: str, routine: Path
+    tmp_path: Path, speech: Speech, terminals: list[Terminal], how: str, routine: Path
 ) -> None:
     slow = _SlowMicrophone(tmp_path / "speech.raw", speech.pcm)
     try:
         env = _microphone(tmp_path, tmp_path / "speech.raw")
         folder = tmp_path / "voice"
-        terminal = _Terminal(env, "record", str(routine), "--into", str(folder))
+        terminal = _recorder(env, str(routine), "--into", str(folder))
         terminals.append(terminal)
         terminal.read_until(KEEP)
         terminal.send("k")
@@ -446,12 +400,12 @@ def test_the_screen_in_tmux_fits_40_by_12(tmp_path: Path, speech: Speech) -> Non
 
 
 def test_a_key_stops_the_take(
-    tmp_path: Path, speech: Speech, terminals: list[_Terminal], routine: Path
+    tmp_path: Path, speech: Speech, terminals: list[Terminal], routine: Path
 ) -> None:
     slow = _SlowMicrophone(tmp_path / "speech.raw", speech.pcm)
     try:
         env = _microphone(tmp_path, tmp_path / "speech.raw")
-        terminal = _Terminal(env, "record", str(routine), "--into", str(tmp_path / "voice"))
+        terminal = _recorder(env, str(routine), "--into", str(tmp_path / "voice"))
         terminals.append(terminal)
         terminal.read_until("* recording")
         # the speech lasts 2.5 s; a pipe holds up to 0.7 s the recorder has not read yet
@@ -468,12 +422,12 @@ def test_a_key_stops_the_take(
 
 
 def test_a_clipped_take_is_refused_with_the_reason(
-    tmp_path: Path, speech: Speech, terminals: list[_Terminal], routine: Path
+    tmp_path: Path, speech: Speech, terminals: list[Terminal], routine: Path
 ) -> None:
     loud = np.clip(speech.pcm.astype(np.int32) * 4, -32768, 32767).astype("<i2")
     loud.tofile(tmp_path / "speech.raw")
     env = _microphone(tmp_path, tmp_path / "speech.raw")
-    terminal = _Terminal(env, "record", str(routine), "--into", str(tmp_path / "voice"))
+    terminal = _recorder(env, str(routine), "--into", str(tmp_path / "voice"))
     terminals.append(terminal)
     terminal.read_until("Not kept: clipped: move back from the microphone")
     terminal.send("x")  # any key: again

@@ -13,7 +13,6 @@ from tests.conftest import DATA
 from tests.fakes import fake_clip_s
 from voiceguide.errors import OptionError
 from voiceguide.routine import Hand, Routine, load_bundled, load_routine, parse_routine
-from voiceguide.routine.durations import format_duration
 from voiceguide.timeline import (
     LEAD_IN_S,
     LEAD_OUT_S,
@@ -25,6 +24,7 @@ from voiceguide.timeline import (
     spoken_lines,
 )
 from voiceguide.timeline.layout import PROMPT_GAP_S, TAIL_S
+from voiceguide.timetext import duration
 
 MINIMAL = DATA / "good" / "minimal.yaml"
 
@@ -94,7 +94,7 @@ def test_too_few_minutes_names_the_shortest_length_and_what_fits() -> None:
         plan(routine, lengths, PlanOptions(target_s=10, rate_wpm=130))
     assert str(caught.value) == (
         "a 0:10 session is too short for this routine: it needs at least "
-        f"{format_duration(math.ceil(shortest_length_s(routine, lengths)))} at 130 wpm; try --minutes 1"
+        f"{duration(math.ceil(shortest_length_s(routine, lengths)))} at 130 wpm; try --minutes 1"
     )
 
 

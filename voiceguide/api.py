@@ -27,9 +27,9 @@ from voiceguide.routine import (
     load_bundled,
     vocabulary,
 )
-from voiceguide.routine.durations import format_duration
 from voiceguide.routine.vocabulary import ENGINE_NAMES, LOUDNESS_PRESETS
 from voiceguide.timeline import LEAD_IN_S, LEAD_OUT_S, Timeline, format_timeline
+from voiceguide.timetext import duration as format_duration
 
 if TYPE_CHECKING:
     import numpy as np
@@ -168,6 +168,7 @@ def export(
     """
     from voiceguide.export import EncodeOptions, Outputs, format_for, metadata_for, write_session
     from voiceguide.export.cover import generated_cover
+    from voiceguide.export.encoders import Stream
     from voiceguide.export.split import write_split
     from voiceguide.render import render_blocks  # the encoder renders ahead on another core
 
@@ -183,16 +184,16 @@ def export(
     cover = cover or generated_cover(session.routine.title)
     metadata = metadata_for(session.routine, session.timeline, cover)
     report = (lambda done, total: progress("rendering", done, total)) if progress else None
+    stream = Stream(
+        fmt, mix.sample_rate, encoding.mono, encoding.resolved_kbps(fmt), mix.total_frames
+    )
     if split:
         return write_split(
-            path, render_blocks(mix), fmt, metadata=metadata, sample_rate=mix.sample_rate,
-            mono=encoding.mono, kbps=encoding.resolved_kbps(fmt), total_frames=mix.total_frames,
-            force=force, progress=report,
-        )  # fmt: skip
+            path, render_blocks(mix), stream, metadata=metadata, force=force, progress=report
+        )
     return write_session(
-        path, render_blocks(mix), fmt, timeline=session.timeline, metadata=metadata,
-        sample_rate=mix.sample_rate, mono=encoding.mono, kbps=encoding.resolved_kbps(fmt),
-        total_frames=mix.total_frames, outputs=outputs or Outputs(), force=force, progress=report,
+        path, render_blocks(mix), stream, timeline=session.timeline, metadata=metadata,
+        outputs=outputs or Outputs(), force=force, progress=report,
     )  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from voiceguide.exporting import (
 )
 from voiceguide.routine import bundled_names
 from voiceguide.timeline import LEAD_IN_S, LEAD_OUT_S
+from voiceguide.timetext import whole_seconds
 
 PLAYLIST = "voiceguide.m3u"
 
@@ -91,7 +92,10 @@ def export_all(
     with atomic_path(playlist, force=True) as temporary:
         lines = ["#EXTM3U"]
         for target in targets:
-            lines += [f"#EXTINF:{round(done[target].total_s)},{done[target].title}", target.name]
+            lines += [
+                f"#EXTINF:{whole_seconds(done[target].total_s)},{done[target].title}",
+                target.name,
+            ]
         temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
     feed = None
     if feed_url is not None:

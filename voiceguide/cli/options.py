@@ -39,80 +39,42 @@ class Loudness(click.ParamType):  # type: ignore[type-arg]  # generic only in ne
         return level
 
 
+def _session_options() -> list[tuple[str, str | None, Any, str]]:
+    """(flag, parameter name when not the flag's, type, help) of every option that shapes a session."""
+    vocab = api.vocabulary
+    return [
+        ("--engine", None, click.Choice(api.ENGINE_NAMES),
+         "Speech engine (default: the routine's, else a neural voice for its language when one is "
+         "installed, else espeak)."),
+        ("--voice", None, None, "Voice name, e.g. en_US-joe-medium or en-us+f3 ('voiceguide voices')."),
+        ("--voice-model", None, click.Path(dir_okay=False, path_type=Path),
+         "A Piper voice model file (NAME.onnx, with NAME.onnx.json beside it)."),
+        ("--rate", "rate_wpm", click.IntRange(*vocab.RATE_WPM), "Speaking rate in words per minute."),
+        ("--pitch", None, click.IntRange(*vocab.PITCH), "Voice pitch, 0-99 (eSpeak NG)."),
+        ("--minutes", None, click.FloatRange(0, vocab.MAX_SESSION_S / 60, min_open=True),
+         "Stretch or shrink the silences so the guided part lasts this long."),
+        ("--soundscape", None, None,
+         "A bundled soundscape ('voiceguide soundscapes'), an audio file, or none."),
+        ("--soundscape-gain", "soundscape_gain_db", click.FloatRange(*vocab.SOUNDSCAPE_GAIN_DB),
+         "The soundscape's level against the voice, in dB (default -18)."),
+        ("--breathing", None, None, "Breath tones: 4-7-8, box, coherent, calm, or none."),
+        ("--breathing-during", None, click.Choice(vocab.BREATHING_DURING),
+         "Breath tones under every step, or the first and last only (default)."),
+        ("--chime", None, click.Choice([*vocab.CHIME_NAMES, "none"]), "The chime between steps."),
+        ("--loudness", "loudness_lufs", Loudness(),
+         "spoken (-16 LUFS, the default), sleep (-20), or a level in LUFS."),
+        ("--recordings", None, click.Path(file_okay=False, path_type=Path),
+         "A folder of recorded lines (STEP.wav, STEP-left.wav, STEP-prompt1.wav, ...) used instead of TTS."),
+        ("--linger", "linger_minutes", click.FloatRange(0, vocab.MAX_LINGER_S / 60),
+         "Minutes the soundscape goes on after the last words, fading out over its last minute."),
+    ]  # fmt: skip
+
+
 def session_options(command: F) -> F:
-    """The options that shape a session, shared by export, show and validate."""
-    options = [
-        click.option(
-            "--engine",
-            type=click.Choice(api.ENGINE_NAMES),
-            help="Speech engine (default: the routine's, else a neural voice for its language when "
-            "one is installed, else espeak).",
-        ),
-        click.option(
-            "--voice", help="Voice name, e.g. en_US-joe-medium or en-us+f3 ('voiceguide voices')."
-        ),
-        click.option(
-            "--voice-model",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="A Piper voice model file (NAME.onnx, with NAME.onnx.json beside it).",
-        ),
-        click.option(
-            "--rate",
-            "rate_wpm",
-            type=click.IntRange(*api.vocabulary.RATE_WPM),
-            help="Speaking rate in words per minute.",
-        ),
-        click.option(
-            "--pitch",
-            type=click.IntRange(*api.vocabulary.PITCH),
-            help="Voice pitch, 0-99 (eSpeak NG).",
-        ),
-        click.option(
-            "--minutes",
-            type=click.FloatRange(0, api.vocabulary.MAX_SESSION_S / 60, min_open=True),
-            help="Stretch or shrink the silences so the guided part lasts this long.",
-        ),
-        click.option(
-            "--soundscape",
-            help="A bundled soundscape ('voiceguide soundscapes'), an audio file, or none.",
-        ),
-        click.option(
-            "--soundscape-gain",
-            "soundscape_gain_db",
-            type=click.FloatRange(*api.vocabulary.SOUNDSCAPE_GAIN_DB),
-            help="The soundscape's level against the voice, in dB (default -18).",
-        ),
-        click.option("--breathing", help="Breath tones: 4-7-8, box, coherent, calm, or none."),
-        click.option(
-            "--breathing-during",
-            type=click.Choice(api.vocabulary.BREATHING_DURING),
-            help="Breath tones under every step, or the first and last only (default).",
-        ),
-        click.option(
-            "--chime",
-            type=click.Choice([*api.vocabulary.CHIME_NAMES, "none"]),
-            help="The chime between steps.",
-        ),
-        click.option(
-            "--loudness",
-            "loudness_lufs",
-            type=Loudness(),
-            help="spoken (-16 LUFS, the default), sleep (-20), or a level in LUFS.",
-        ),
-        click.option(
-            "--recordings",
-            type=click.Path(file_okay=False, path_type=Path),
-            help="A folder of recorded lines (STEP.wav, STEP-left.wav, STEP-prompt1.wav, ...) used instead of TTS.",
-        ),
-        click.option(
-            "--linger",
-            "linger_minutes",
-            type=click.FloatRange(0, api.vocabulary.MAX_LINGER_S / 60),
-            help="Minutes the soundscape goes on after the last words, fading out over its last minute.",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
+    """The options that shape a session, shared by export, show, script, play and validate."""
+    for flag, name, kind, text in reversed(_session_options()):
+        names = (flag, name) if name else (flag,)
+        command = click.option(*names, type=kind, help=text)(command)
     return command
 
 

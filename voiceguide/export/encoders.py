@@ -5,6 +5,7 @@ MP3 (the lameenc wheel), FFmpeg's libopus and AAC encoders for Opus and M4A/M4B 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,19 +31,28 @@ def compression_level(kbps: int) -> float:
     return float(np.interp(kbps, _VORBIS_KBPS, _VORBIS_LEVEL))
 
 
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """What is encoded, resolved: the format, the rate, mono or stereo, the bitrate (``None`` for
+    a lossless format) and how many frames the blocks hold in all."""
+
+    fmt: Format
+    sample_rate: int
+    mono: bool
+    kbps: int | None
+    total_frames: int
+
+
 def encode(
     path: Path,
     blocks: Iterable[np.ndarray],
-    fmt: Format,
+    stream: Stream,
     *,
     metadata: Metadata,
-    sample_rate: int,
-    mono: bool,
-    kbps: int | None,
-    total_frames: int,
     progress: Progress | None,
 ) -> None:
-    """Encode ``blocks`` (float32, frames x 2) into ``path`` with ``fmt``'s encoder."""
+    """Encode ``blocks`` (float32, frames x 2) into ``path`` with ``stream.fmt``'s encoder."""
+    fmt, sample_rate, kbps, mono = stream.fmt, stream.sample_rate, stream.kbps, stream.mono
     channels = 1 if mono else 2
     if fmt.encoder == "lame":
         from voiceguide.export.mp3 import encode_mp3
@@ -51,10 +61,11 @@ def encode(
         # Rendering and rounding run on the other core while LAME (which lets go of the GIL)
         # encodes: the export then takes the encoder's time plus the start-up, not the sum.
         pcm = ahead(_pcm16(_downmix(block, mono)) for block in blocks)
-        reported = _reported(pcm, total_frames, progress)
+        reported = _reported(pcm, stream.total_frames, progress)
         encode_mp3(path, reported, sample_rate=sample_rate, channels=channels, kbps=kbps)
         return
-    reported = _reported(ahead(_downmix(block, mono) for block in blocks), total_frames, progress)
+    downmixed = ahead(_downmix(block, mono) for block in blocks)
+    reported = _reported(downmixed, stream.total_frames, progress)
     if fmt.encoder == "av":
         from voiceguide.export.avcodec import encode_av
 

@@ -18,6 +18,7 @@ from voiceguide import __version__
 from voiceguide.errors import OptionError
 from voiceguide.export.atomic import atomic_path
 from voiceguide.export.cover import generated_cover
+from voiceguide.timetext import whole_seconds
 
 FEED = "feed.xml"
 CHANNEL_TITLE = "voiceguide sessions"
@@ -134,7 +135,7 @@ def _item(
     for tag, text in (
         ("title", episode.title), ("description", episode.description),
         ("pubDate", email.utils.formatdate(now - number, usegmt=True)),
-        (f"{{{ITUNES}}}duration", str(round(episode.total_s))), (f"{{{ITUNES}}}episode", str(number)),
+        (f"{{{ITUNES}}}duration", whole_seconds(episode.total_s)), (f"{{{ITUNES}}}episode", str(number)),
         (f"{{{ITUNES}}}explicit", "false"),
     ):  # fmt: skip
         ET.SubElement(item, tag).text = text

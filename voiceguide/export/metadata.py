@@ -71,12 +71,3 @@ def _year() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     seconds = float(epoch) if epoch and epoch.isdigit() else time.time()
     return time.strftime("%Y", time.gmtime(seconds))
-
-
-def clock(seconds: float) -> str:
-    """``HH:MM:SS.mmm``, as Ogg chapter comments and subtitles want it."""
-    millis = round(seconds * 1000)
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"

@@ -8,10 +8,10 @@ import html
 from dataclasses import dataclass
 
 from voiceguide.export.cover import Cover
-from voiceguide.routine.durations import format_clock, format_duration
 from voiceguide.routine.model import Routine
 from voiceguide.routine.words import Words
 from voiceguide.timeline import Timeline
+from voiceguide.timetext import duration, script_clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +27,7 @@ def _chapters(timeline: Timeline, words: Words) -> list[tuple[str, float, list[_
     ]
 
     def section_at(start_s: float) -> list[_Row]:
-        index = max(
-            (i for i, c in enumerate(timeline.chapters) if c.start_s <= start_s + 1e-9), default=0
-        )
-        return sections[index][2]
+        return sections[timeline.chapter_at(start_s)][2]
 
     for event in timeline.events:
         if event.kind != "breath":
@@ -42,10 +39,7 @@ def _chapters(timeline: Timeline, words: Words) -> list[tuple[str, float, list[_
                 _Row(cue.start_s, words.label("chime", name=cue.name), True)
             )
         elif cue.kind == "inhale":
-            chapter = max(
-                (i for i, c in enumerate(timeline.chapters) if c.start_s <= cue.start_s + 1e-9),
-                default=0,
-            )
+            chapter = timeline.chapter_at(cue.start_s)
             first, name, count = breathing_start.get(chapter, (cue.start_s, cue.name, 0))
             breathing_start[chapter] = (first, name, count + 1)
     for chapter, (start_s, name, count) in breathing_start.items():
@@ -66,21 +60,21 @@ def script_markdown(routine: Routine, timeline: Timeline) -> str:
     lines = [f"# {routine.title}", ""]
     if routine.description:
         lines += [routine.description, ""]
-    lines += [words.label("length", length=format_duration(timeline.total_s)), ""]
+    lines += [words.label("length", length=duration(timeline.total_s)), ""]
     lines.append(words.label("read_hint"))
     for title, start_s, rows in _chapters(timeline, words):
-        lines += ["", f"## {format_clock(start_s)} · {title}", ""]
+        lines += ["", f"## {script_clock(start_s)} · {title}", ""]
         for row in rows:
             text = f"*{row.text}*" if row.cue else row.text
-            lines.append(f"- **{format_clock(row.start_s)}** {text}")
-    lines += ["", f"*{format_clock(timeline.total_s)} · {words.label('end')}*", ""]
+            lines.append(f"- **{script_clock(row.start_s)}** {text}")
+    lines += ["", f"*{script_clock(timeline.total_s)} · {words.label('end')}*", ""]
     return "\n".join(lines)
 
 
 def script_html(routine: Routine, timeline: Timeline, cover: Cover | None = None) -> str:
     escape = html.escape
     words = routine.words
-    length = words.label("length", length=format_duration(timeline.total_s))
+    length = words.label("length", length=duration(timeline.total_s))
     picture = (
         f'<img class="cover" alt="" width="280" height="280" '
         f'src="data:{cover.mime};base64,{base64.b64encode(cover.data).decode("ascii")}">'
@@ -102,15 +96,15 @@ def script_html(routine: Routine, timeline: Timeline, cover: Cover | None = None
         f"<p>{escape(length)} {escape(words.label('read_hint').replace('*', ''))}</p>",
     ]
     for title, start_s, rows in _chapters(timeline, words):
-        parts.append(f"<h2><time>{format_clock(start_s)}</time>{escape(title)}</h2><ul>")
+        parts.append(f"<h2><time>{script_clock(start_s)}</time>{escape(title)}</h2><ul>")
         for row in rows:
             css = ' class="cue"' if row.cue else ""
             parts.append(
-                f"<li{css}><time>{format_clock(row.start_s)}</time>{escape(row.text)}</li>"
+                f"<li{css}><time>{script_clock(row.start_s)}</time>{escape(row.text)}</li>"
             )
         parts.append("</ul>")
     parts.append(
-        f'<p class="cue"><time>{format_clock(timeline.total_s)}</time>{escape(words.label("end"))}'
+        f'<p class="cue"><time>{script_clock(timeline.total_s)}</time>{escape(words.label("end"))}'
         "</p></body></html>"
     )
     return "\n".join(parts) + "\n"

@@ -12,8 +12,7 @@ import numpy as np
 
 from voiceguide.errors import ExportError, OptionError
 from voiceguide.export.atomic import atomic_path
-from voiceguide.export.encoders import encode
-from voiceguide.export.formats import Format
+from voiceguide.export.encoders import Stream, encode
 from voiceguide.export.metadata import Metadata
 from voiceguide.export.sidecars import SUBTITLE_FORMATS, chapters_json, subtitles
 from voiceguide.export.tags import write_tags
@@ -46,14 +45,10 @@ def sidecar_paths(audio: Path, outputs: Outputs) -> list[Path]:
 def write_session(
     path: Path,
     blocks: Iterable[np.ndarray],
-    fmt: Format,
+    stream: Stream,
     *,
     timeline: Timeline,
     metadata: Metadata,
-    sample_rate: int,
-    mono: bool,
-    kbps: int | None,
-    total_frames: int,
     outputs: Outputs = Outputs(),
     force: bool = False,
     progress: Progress | None = None,
@@ -65,17 +60,27 @@ def write_session(
         side_temporaries = [
             stack.enter_context(atomic_path(side, force=force)) for side in sidecars
         ]
-        encode(
-            temporary, blocks, fmt, metadata=metadata, sample_rate=sample_rate, mono=mono,
-            kbps=kbps, total_frames=total_frames, progress=progress,
-        )  # fmt: skip
-        try:
-            write_tags(temporary, fmt, metadata, sample_rate)
-        except Exception as error:  # mutagen raises its own errors; any of them is a failed export
-            raise ExportError(f"cannot write tags into {path.name}: {error}") from error
+        write_audio(temporary, blocks, stream, metadata, path.name, progress)
         for side, side_temporary in zip(sidecars, side_temporaries, strict=True):
             side_temporary.write_text(_sidecar_text(side, timeline, metadata), encoding="utf-8")
     return [path, *sidecars]
+
+
+def write_audio(
+    temporary: Path,
+    blocks: Iterable[np.ndarray],
+    stream: Stream,
+    metadata: Metadata,
+    name: str,
+    progress: Progress | None,
+) -> None:
+    """Encode the blocks into ``temporary`` and write the tags and chapters into it (``name``:
+    the file the user will see, for the error)."""
+    encode(temporary, blocks, stream, metadata=metadata, progress=progress)
+    try:
+        write_tags(temporary, stream.fmt, metadata, stream.sample_rate)
+    except Exception as error:  # mutagen raises its own errors; any of them is a failed export
+        raise ExportError(f"cannot write tags into {name}: {error}") from error
 
 
 def _sidecar_text(side: Path, timeline: Timeline, metadata: Metadata) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from voiceguide.export.metadata import Metadata, clock
+from voiceguide.export.metadata import Metadata
 from voiceguide.timeline import Timeline
+from voiceguide.timetext import lrc_timestamp, srt_timestamp, timestamp
 
 SUBTITLE_FORMATS = ("srt", "vtt", "lrc")
 
@@ -15,26 +16,21 @@ def subtitles(timeline: Timeline, kind: str, title: str) -> str:
     events = timeline.events
     if kind == "srt":
         blocks = [
-            f"{number}\n{_srt(event.start_s)} --> {_srt(event.end_s)}\n{event.text}\n"
+            f"{number}\n{srt_timestamp(event.start_s)} --> {srt_timestamp(event.end_s)}\n{event.text}\n"
             for number, event in enumerate(events, start=1)
         ]
         return "\n".join(blocks)
     if kind == "vtt":
         cues = [
-            f"{clock(event.start_s)} --> {clock(event.end_s)}\n{event.text}\n" for event in events
+            f"{timestamp(event.start_s)} --> {timestamp(event.end_s)}\n{event.text}\n"
+            for event in events
         ]
         return "WEBVTT\n\n" + "\n".join(cues)
     if kind == "lrc":
         lines = [f"[ti:{title}]", "[by:voiceguide]"]
-        for event in events:
-            minutes, seconds = divmod(round(event.start_s * 100) / 100, 60)
-            lines.append(f"[{int(minutes):02d}:{seconds:05.2f}]{event.text}")
+        lines += [f"{lrc_timestamp(event.start_s)}{event.text}" for event in events]
         return "\n".join(lines) + "\n"
     raise ValueError(f"unknown subtitle format {kind!r}")
-
-
-def _srt(seconds: float) -> str:
-    return clock(seconds).replace(".", ",")
 
 
 def chapters_json(metadata: Metadata) -> str:

@@ -13,10 +13,10 @@ import numpy as np
 
 from voiceguide.errors import ExportError
 from voiceguide.export.atomic import atomic_path
-from voiceguide.export.encoders import encode
-from voiceguide.export.formats import Format
+from voiceguide.export.encoders import Stream
 from voiceguide.export.metadata import ChapterMark, Metadata
-from voiceguide.export.tags import write_tags
+from voiceguide.export.session import write_audio
+from voiceguide.timetext import whole_seconds
 
 Progress = Callable[[int, int], None]
 
@@ -48,19 +48,16 @@ def part_metadata(metadata: Metadata, number: int) -> Metadata:
 def write_split(
     target: Path,
     blocks: Iterable[np.ndarray],
-    fmt: Format,
+    stream: Stream,
     *,
     metadata: Metadata,
-    sample_rate: int,
-    mono: bool,
-    kbps: int | None,
-    total_frames: int,
     force: bool = False,
     progress: Progress | None = None,
 ) -> list[Path]:
     """Write every part and the playlist; all appear together at the end, or none do."""
     paths = split_paths(target, len(metadata.chapters))
-    bounds = [round(chapter.start_s * sample_rate) for chapter in metadata.chapters]
+    total_frames = stream.total_frames
+    bounds = [round(chapter.start_s * stream.sample_rate) for chapter in metadata.chapters]
     bounds = [0, *bounds[1:], total_frames]
     source = _Cutter(iter(blocks))
     with contextlib.ExitStack() as stack:
@@ -73,16 +70,10 @@ def write_split(
                 if progress
                 else None
             )
-            encode(
-                temporary, source.take(end - start), fmt, metadata=tags, sample_rate=sample_rate,
-                mono=mono, kbps=kbps, total_frames=end - start, progress=report,
-            )  # fmt: skip
-            try:
-                write_tags(temporary, fmt, tags, sample_rate)
-            except Exception as error:  # mutagen raises its own errors
-                raise ExportError(
-                    f"cannot write tags into {paths[number - 1].name}: {error}"
-                ) from error
+            part = dataclasses.replace(stream, total_frames=end - start)
+            write_audio(
+                temporary, source.take(end - start), part, tags, paths[number - 1].name, report
+            )
         temporaries[-1].write_text(_playlist(paths[:-1], metadata), encoding="utf-8")
     return paths
 
@@ -90,7 +81,10 @@ def write_split(
 def _playlist(parts: list[Path], metadata: Metadata) -> str:
     lines = ["#EXTM3U", f"#PLAYLIST:{metadata.title}"]
     for part, chapter in zip(parts, metadata.chapters, strict=True):
-        lines += [f"#EXTINF:{round(chapter.end_s - chapter.start_s)},{chapter.title}", part.name]
+        lines += [
+            f"#EXTINF:{whole_seconds(chapter.end_s - chapter.start_s)},{chapter.title}",
+            part.name,
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from voiceguide.export.formats import Format
-from voiceguide.export.metadata import Metadata, clock
+from voiceguide.export.metadata import Metadata
 from voiceguide.export.wavchunks import add_wav_chunks
+from voiceguide.timetext import timestamp
 
 
 def write_tags(path: Path, fmt: Format, metadata: Metadata, sample_rate: int) -> None:
@@ -76,7 +77,7 @@ def _vorbis_comments(path: Path, fmt: Format, metadata: Metadata) -> None:
     ):
         tags[key] = [value]
     for number, chapter in enumerate(metadata.chapters, start=1):
-        tags[f"CHAPTER{number:03d}"] = [clock(chapter.start_s)]
+        tags[f"CHAPTER{number:03d}"] = [timestamp(chapter.start_s)]
         tags[f"CHAPTER{number:03d}NAME"] = [chapter.title]
     if metadata.track is not None:
         tags["TRACKNUMBER"] = [str(metadata.track[0])]

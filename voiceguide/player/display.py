@@ -14,8 +14,8 @@ from typing import TextIO
 
 from voiceguide.player.status import Status
 from voiceguide.player.transport import State
-from voiceguide.routine.durations import format_duration
 from voiceguide.timeline import Timeline
+from voiceguide.timetext import duration
 
 CLEAR_LINE = "\r\x1b[K"
 HOME, CLEAR_TO_END, CLEAR_TO_EOL = "\x1b[H", "\x1b[J", "\x1b[K"
@@ -63,11 +63,11 @@ class Prompter:
         index = bisect.bisect_right(self.starts, status.position_s) - 1
         current = self.events[index].text if index >= 0 else "(get ready)"
         upcoming = self.events[index + 1] if index + 1 < len(self.events) else None
-        clock = f"{format_duration(status.position_s)} / {format_duration(self.total_s)}"
+        clock = f"{duration(status.position_s)} / {duration(self.total_s)}"
         head = [_fit(f"{status.chapter_title}  {clock}", width), ""]
         tail: list[str] = []
         if upcoming is not None:
-            wait = format_duration(max(0.0, upcoming.start_s - status.position_s))
+            wait = duration(max(0.0, upcoming.start_s - status.position_s))
             tail = ["", _fit(f"next in {wait}: {upcoming.text}", width)]
         if status.state is State.PAUSED:
             tail.append("(paused: press space)")

@@ -17,8 +17,8 @@ from voiceguide.player.display import KEY_HINT, Prompter, StatusLine
 from voiceguide.player.keys import KeyReader
 from voiceguide.player.status import Status
 from voiceguide.render.mix import CHANNELS, MixRenderer
-from voiceguide.routine.durations import format_duration
 from voiceguide.timeline import Timeline
+from voiceguide.timetext import duration
 
 TICK_S = 0.05
 
@@ -113,7 +113,7 @@ def play(
 
 
 def _stopped_at(status: Status) -> str:
-    return f"stopped at {status.chapter_title}, {format_duration(status.position_s)} in"
+    return f"stopped at {status.chapter_title}, {duration(status.position_s)} in"
 
 
 def _sleep(seconds: float) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from voiceguide.player.transport import State
-from voiceguide.routine.durations import format_duration
+from voiceguide.timetext import duration
 
 MARKS = {
     State.PLAYING: ">", State.PAUSED: "||", State.HOLDING: "..", State.STOPPING: "x", State.FINISHED: ".",
@@ -33,6 +33,6 @@ class Status:
         if self.at_full_volume:
             volume = "  (full volume)"
         return (
-            f"{MARKS[self.state]} {self.chapter_title}  {format_duration(self.in_chapter_s)} in step, "
-            f"{format_duration(self.left_s)} left{volume}{extra}"
+            f"{MARKS[self.state]} {self.chapter_title}  {duration(self.in_chapter_s)} in step, "
+            f"{duration(self.left_s)} left{volume}{extra}"
         )

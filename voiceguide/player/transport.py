@@ -15,6 +15,7 @@ from enum import Enum
 
 from voiceguide.player.segments import Bed, Crossfade, FadeOut, Segment, Session, Silence
 from voiceguide.timeline import Timeline
+from voiceguide.timeline.model import last_at_or_before
 
 FADE_S = 0.03
 QUIT_FADE_S = 0.3
@@ -67,16 +68,16 @@ class Layout:
         holds = holds if holds_wait else []
         if ready_until is not None:  # wait where the early start ends
             holds = sorted([*[h for h in holds if h[0] < ready_until], (ready_until, ready_until)])
-        starts = tuple(round(chapter.start_s * rate) for chapter in timeline.chapters)
-        return cls(rate, starts, tuple(holds), total, ready_until)
+        return cls(rate, timeline.chapter_frames(rate), tuple(holds), total, ready_until)
 
     @property
     def fade(self) -> int:
         return round(FADE_S * self.rate)
 
     def chapter_at(self, position: int) -> int:
-        """The index of the step that ``position`` is in (0 before the first)."""
-        return max(0, bisect.bisect_right(self.chapter_starts, position) - 1)
+        """The index of the step that ``position`` is in: :meth:`Timeline.chapter_at`'s rule, in
+        frames (a jump lands on a step's first frame, which is that step's)."""
+        return last_at_or_before(self.chapter_starts, position)
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,18 +53,3 @@ def _parse_text(text: str) -> float:
         last_scale = scale
         position = match.end()
     return total_s
-
-
-def format_duration(seconds: float) -> str:
-    """``75.0`` -> ``'1:15'``; hours when needed (``'1:02:03'``)."""
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def format_clock(seconds: float) -> str:
-    """``75.25`` -> ``'01:15.2'``: a timestamp with tenths for printed scripts."""
-    tenths = round(seconds * 10)
-    minutes, rest = divmod(tenths, 600)
-    return f"{minutes:02d}:{rest // 10:02d}.{rest % 10}"

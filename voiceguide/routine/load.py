@@ -19,8 +19,6 @@ from voiceguide.routine.model import (
     VoiceSettings,
 )
 from voiceguide.routine.naming import derived_id, derived_title
-from voiceguide.routine.reader import span
-from voiceguide.routine.reader import span as _span
 from voiceguide.routine.settings import SettingsReader
 from voiceguide.routine.text import TextFormatError, check_text
 from voiceguide.routine.vocabulary import ENGINE_NAMES as ENGINE_NAMES
@@ -28,6 +26,7 @@ from voiceguide.routine.vocabulary import MAX_LINGER_S, MAX_SESSION_S
 from voiceguide.routine.words import ENGLISH, Words, words_for
 from voiceguide.routine.wordsmap import missing_breath_words, missing_words, read_words
 from voiceguide.routine.yamlnodes import MAX_FILE_BYTES, read_nodes, too_large
+from voiceguide.timetext import span
 
 MAX_STEPS = 200
 MAX_PROMPTS = 100
@@ -301,12 +300,12 @@ class _Reader(SettingsReader):
                 if at_s >= step_s:
                     raise self.fail(
                         fields["at"], f"{path}.at",
-                        f"expected a time inside the step (before {_span(step_s)}), got {_span(at_s)}",
+                        f"expected a time inside the step (before {span(step_s)}), got {span(at_s)}",
                     )  # fmt: skip
                 if last_at_s is not None and at_s <= last_at_s:
                     raise self.fail(
                         fields["at"], f"{path}.at",
-                        f"expected prompts in time order, after {_span(last_at_s)}, got {_span(at_s)}",
+                        f"expected prompts in time order, after {span(last_at_s)}, got {span(at_s)}",
                     )  # fmt: skip
                 last_at_s = at_s
             after_s = None

@@ -13,6 +13,7 @@ import yaml
 from voiceguide.errors import RoutineError, RoutineProblemsError
 from voiceguide.routine import durations
 from voiceguide.routine.model import Where
+from voiceguide.timetext import span
 
 MAX_TEXT_CHARS = 5_000
 MAX_PROBLEMS = 20
@@ -233,11 +234,3 @@ def short(value: str, most: int = 40) -> str:
     value = "".join(f"\\u{ord(char):04x}" if is_control(char) else char for char in value)
     flat = " ".join(value.split())
     return flat if len(flat) <= most else flat[: most - 1] + "…"
-
-
-def span(seconds: float) -> str:
-    if seconds >= 3600 and seconds % 3600 == 0:
-        return f"{seconds / 3600:g} h"
-    if seconds >= 60 and seconds % 60 == 0:
-        return f"{seconds / 60:g} min"
-    return f"{seconds:g} s"

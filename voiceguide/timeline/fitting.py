@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 
 from voiceguide.errors import OptionError
-from voiceguide.routine.durations import format_duration
 from voiceguide.timeline.items import Gap, Item, Mark, VoiceItem
 from voiceguide.timeline.model import LEAD_IN_S, LEAD_OUT_S, MAX_TARGET_S
+from voiceguide.timetext import duration
 
 MAX_SUGGESTED_WPM = 180  # faster than this is no longer a calm guided session
 RATE_MARGIN = 1.1  # a suggested rate leaves room: not every part of a line shortens with the rate
@@ -24,7 +24,7 @@ def fit(items: list[Item], target_s: float, rate_wpm: int | None = None) -> list
     gaps in proportion to their length, or shorter ones in proportion to what they can give."""
     if not 0 < target_s <= MAX_TARGET_S:
         raise OptionError(
-            f"expected a session length up to {format_duration(MAX_TARGET_S)}, got {target_s:g} s"
+            f"expected a session length up to {duration(MAX_TARGET_S)}, got {target_s:g} s"
         )
     least_s = shortest_s(items)
     if target_s < least_s - 1e-9:
@@ -78,6 +78,6 @@ def _too_short(items: list[Item], target_s: float, least_s: float, rate_wpm: int
                 hints.append(f"--rate {faster}")
     pace = f" at {rate_wpm} wpm" if rate_wpm is not None else ""
     return (
-        f"a {format_duration(target_s)} session is too short for this routine: it needs at least "
-        f"{format_duration(needed_s)}{pace}; try {' or '.join(hints)}"
+        f"a {duration(target_s)} session is too short for this routine: it needs at least "
+        f"{duration(needed_s)}{pace}; try {' or '.join(hints)}"
     )

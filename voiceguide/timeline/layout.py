@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from voiceguide.errors import RoutineError
-from voiceguide.routine.model import Audience, Hand, Pause, Prompt, Routine, Speech, Step
-from voiceguide.routine.text import split_segments
+from voiceguide.routine.model import Hand, Pause, Prompt, Routine, Speech, Step
 from voiceguide.routine.words import Words
 from voiceguide.timeline.fitting import fit
 from voiceguide.timeline.items import (
@@ -21,6 +20,7 @@ from voiceguide.timeline.items import (
 )
 from voiceguide.timeline.model import FROM_ROUTINE, Line, PlanOptions, Timeline, VoiceKind
 from voiceguide.timeline.placing import place
+from voiceguide.timeline.rounds import round_lines
 from voiceguide.timeline.session_cues import chimes, session_breathing
 
 SWITCH_GAP_S = 0.8  # between the switch line and the step's own words
@@ -121,35 +121,13 @@ def _wind_down(routine: Routine) -> list[tuple[float, float]]:
 def _round_lines(
     routine: Routine, step: Step, hand: Hand | None, recordings: Mapping[str, str]
 ) -> _Lines:
-    """What one round of a step says: the switch line (left round), the text, then each prompt.
-
-    A line with a recording (``STEP``, ``STEP-right``/``STEP-left``, ``STEP-switch``,
-    ``STEP-promptN``) becomes one segment: the recording holds its own pauses.
-    """
-
-    def line(
-        text: str, kind: VoiceKind, *names: str
-    ) -> tuple[tuple[Speech | Pause, ...], VoiceKind, str | None]:
-        segments = split_segments(text, hand, routine.words.side(step.side))
-        recording = next((recordings[name] for name in names if name in recordings), None)
-        if recording is None:
-            return segments, kind, None
-        words = " ".join(segment.text for segment in segments if isinstance(segment, Speech))
-        return (Speech(words),), kind, recording
-
-    side = f"{step.id}-{hand.value}" if hand else step.id
+    """What one round of a step says (:func:`~voiceguide.timeline.rounds.round_lines`). A line
+    with a recording becomes one segment: the recording holds its own pauses."""
     lines: _Lines = []
-    if hand is Hand.LEFT:
-        switch = step.switch_text or routine.words.switch_line(
-            step.side, routine.audience is Audience.PARTNER
-        )  # checked by the loader: the routine's language has one, or its words: map does
-        assert switch is not None
-        lines.append(line(switch, "switch", f"{step.id}-switch"))
-    lines.append(line(step.text, "say", side, step.id))
-    lines.extend(
-        line(prompt.text, "prompt", f"{step.id}-prompt{number}")
-        for number, prompt in enumerate(step.prompts, 1)
-    )
+    for line in round_lines(routine, step, hand):
+        recording = next((recordings[name] for name in line.names if name in recordings), None)
+        segments = line.segments if recording is None else (Speech(line.words),)
+        lines.append((segments, line.kind, recording))
     return lines
 
 

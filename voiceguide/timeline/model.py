@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -13,6 +15,7 @@ FADE_IN_S = 3.0
 FADE_OUT_S = 6.0
 LINGER_FADE_S = 60.0  # a lingering bed fades out over its last minute
 MAX_TARGET_S = 6 * 3600.0
+BOUNDARY_S = 1e-9  # a time this little before a chapter's start is already in it (float sums)
 
 VoiceKind = Literal["say", "switch", "prompt", "breath"]
 CueKind = Literal["inhale", "hold", "exhale", "chime"]
@@ -114,6 +117,18 @@ class Timeline:
     def speech_s(self) -> float:
         return sum(event.duration_s for event in self.events)
 
+    def chapter_at(self, t_s: float) -> int:
+        """The index of the chapter that ``t_s`` (seconds into the session) is in: the last one
+        that starts at or before it. A chapter's start is its own (as are the
+        :data:`BOUNDARY_S` before it); the lead-in before the first chapter counts as the first,
+        the lead-out and any linger after the last step as the last; 0 when there are none."""
+        return last_at_or_before([chapter.start_s for chapter in self.chapters], t_s + BOUNDARY_S)
+
+    def chapter_frames(self, rate: int) -> tuple[int, ...]:
+        """Each chapter's start as a frame count at ``rate`` (the nearest frame): where the player
+        jumps to, counted the same way as :meth:`chapter_at` (see :func:`last_at_or_before`)."""
+        return tuple(round(chapter.start_s * rate) for chapter in self.chapters)
+
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready view (hands and lines as plain values)."""
         chapters = [
@@ -141,6 +156,12 @@ class Timeline:
             "cues": _rounded([asdict(cue) for cue in self.cues]),
             "holds": _rounded([asdict(hold) for hold in self.holds]),
         }
+
+
+def last_at_or_before(starts: Sequence[float], at: float) -> int:
+    """Which span ``at`` falls in, given the spans' sorted ``starts`` (seconds or frames): the
+    index of the last start at or before it; 0 before the first start, and when there is none."""
+    return max(0, bisect.bisect_right(starts, at) - 1)
 
 
 def _rounded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
