@@ -182,7 +182,10 @@ def test_spoken_commands_pause_resume_and_skip_the_session(
     # 1. The export, exactly, until "pause" was heard; then the falling notes and silence.
     paused = _first_difference(played, reference, 0, 0)
     heard_s = paused / rate - mic_s
-    assert said.ends_s["pause"] < heard_s < said.ends_s["pause"] + 2.5, (heard_s, said.ends_s)
+    assert said.ends_s["pause"] < heard_s < said.ends_s["pause"] + 2.5, (
+        f"the export played unchanged until {heard_s:.2f} s (microphone time); "
+        f"the commands ended at {said.ends_s}"
+    )
     fall = _notes_hz(played[paused + round(0.03 * rate) :], rate)  # (after the 30 ms fade)
     assert abs(fall[0] - 784) < 20 and abs(fall[1] - 523) < 20, fall
     sounding = np.flatnonzero(np.abs(played[paused:]).max(axis=1) > 0)
