@@ -13,12 +13,13 @@ plugin on FIFOs that this script drains and fills at the sample rate, as a card'
 the microphone hears the session from the speaker at a loudspeaker's echo level (-12 dB) over room
 noise (-55 dBFS). Prints the underruns the card counted and the player's CPU (user + system) while
 it played, as a share of one core; ``--busy N`` runs N busy loops beside it.
-    python scripts/bench_play.py --listen [--routine desk-break] [--minutes 3] [--busy 2]
+    python scripts/bench_play.py --listen [--routine desk-break] [--minutes 4] [--busy 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import subprocess
 import sys
@@ -86,7 +87,7 @@ def listen_main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="bench_play.py --listen")
     parser.add_argument("--listen", action="store_true")
     parser.add_argument("--routine", default="desk-break")
-    parser.add_argument("--minutes", default="3")
+    parser.add_argument("--minutes", default="4", help="0: the routine's own length")
     parser.add_argument("--busy", type=int, default=0, help="busy loops running beside the player")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/clocked.py
@@ -98,7 +99,7 @@ def listen_main(argv: list[str]) -> None:
             cache = Path(folder) / "cache"
             env = {**os.environ, "VOICEGUIDE_CACHE_DIR": str(cache)}
             subprocess.run(  # every line spoken and the session measured: a warm cache
-                [sys.executable, "-m", "voiceguide", "show", args.routine, "--minutes", args.minutes],
+                [sys.executable, "-m", "voiceguide", "show", args.routine, *length(args)],
                 env=env, check=True, stdout=subprocess.DEVNULL,
             )  # fmt: skip
             for listen in (True, False):
@@ -126,10 +127,12 @@ def listened(
     """Play once on a card that runs in real time: seconds played, CPU seconds meanwhile, the
     underruns, and what the player said on stderr."""
     from tests.clocked import ClockedCard
+    from voiceguide.render.mix import SAMPLE_RATE
 
-    card = ClockedCard(home, echo_microphone(), rate=44100)
+    hear, echo = echo_microphone()
+    card = ClockedCard(home, hear, rate=SAMPLE_RATE)
     env = {**card.env, "VOICEGUIDE_CACHE_DIR": str(cache)}
-    command = [sys.executable, "-m", "voiceguide", "play", args.routine, "--minutes", args.minutes]
+    command = [sys.executable, "-m", "voiceguide", "play", args.routine, *length(args)]
     process = subprocess.Popen(
         [*command, *(["--listen"] if listen else [])],
         env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -148,7 +151,15 @@ def listened(
         process.wait()
         card.close()
     assert first is not None and last is not None, errors
-    return last[0] - first[0], last[1] - first[1], card.underruns, errors.splitlines()
+    level_db = 10 * math.log10(max(1e-12, echo["squares"] / max(1.0, echo["samples"])))
+    lines = errors.splitlines()
+    if echo["samples"]:
+        lines.append(f"the speaker at the microphone: {level_db:.1f} dBFS RMS")
+    return last[0] - first[0], last[1] - first[1], card.underruns, lines
+
+
+def length(args: argparse.Namespace) -> list[str]:
+    return [] if float(args.minutes) == 0 else ["--minutes", args.minutes]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -157,12 +168,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def echo_microphone(echo_db: float = -12.0, room_db: float = -55.0) -> Any:
-    """What a microphone in the room hears: the speaker (as it plays, downmixed) and room noise."""
+def echo_microphone(echo_db: float = -12.0, room_db: float = -55.0) -> tuple[Any, dict[str, float]]:
+    """What a microphone in the room hears: the speaker (as it plays, downmixed) and room noise;
+    and the echo's sum of squares and sample count, as it goes."""
     import numpy as np
 
     rng = np.random.default_rng(1)
     gain = 10 ** (echo_db / 20)
+    echo = {"squares": 0.0, "samples": 0.0}
 
     def hear(first: int, count: int, card: Any) -> Any:
         heard = rng.standard_normal(count) * 10 ** (room_db / 20)
@@ -171,10 +184,13 @@ def echo_microphone(echo_db: float = -12.0, room_db: float = -55.0) -> Any:
             frames = (at_s + (first + np.arange(count)) / card.mic_rate) * card.rate
             low = max(0, int(frames[0]))
             block = card.played_at(low, int(frames[-1]) - low + 2).mean(axis=1)
-            heard += gain * np.interp(frames - low, np.arange(len(block)), block, left=0.0)
+            speaker = gain * np.interp(frames - low, np.arange(len(block)), block, left=0.0)
+            echo["squares"] += float(np.sum(speaker**2))
+            echo["samples"] += count
+            heard += speaker
         return np.rint(np.clip(heard, -1, 1) * 32767).astype(np.int16)
 
-    return hear
+    return hear, echo
 
 
 if __name__ == "__main__":

@@ -155,10 +155,10 @@ class ClockedCard:
 
     # -- the microphone ---------------------------------------------------------------------------
     def _feed(self) -> None:
-        # A period at a time, as a card's interrupt delivers it: miniaudio hands the program a
-        # whole period for every read, and a FIFO read returns what has been written so far, so
-        # a smaller write would reach the listener padded with stale samples (measured: 10 ms
-        # writes became ten 100 ms callbacks a second).
+        # A period at a time, once it has been heard, as a card's interrupt delivers it: miniaudio
+        # hands the program a whole period for every read, and a FIFO read returns what has been
+        # written so far, so a smaller write would reach the listener padded with stale samples
+        # (measured: 10 ms writes became ten 100 ms callbacks a second).
         period = round(MIC_PERIOD_S * self.mic_rate)
         while not self._stop.is_set():
             try:
@@ -172,10 +172,12 @@ class ClockedCard:
             sent = 0
             try:
                 while not self._stop.is_set():
+                    time.sleep(
+                        max(0.0, opened + (sent + period) / self.mic_rate - time.monotonic())
+                    )
                     samples = self._microphone(sent, period, self)
                     os.write(fd, np.ascontiguousarray(samples, dtype="<i2").tobytes())
                     sent += period
-                    time.sleep(max(0.0, opened + sent / self.mic_rate - time.monotonic()))
             except OSError:  # the player closed its microphone
                 pass
             finally:
