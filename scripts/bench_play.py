@@ -153,6 +153,11 @@ def listened(
     assert first is not None and last is not None, errors
     level_db = 10 * math.log10(max(1e-12, echo["squares"] / max(1.0, echo["samples"])))
     lines = errors.splitlines()
+    if card.card_stalls:
+        lines.append(
+            f"the card itself was held up {len(card.card_stalls)} times "
+            f"({sum(card.card_stalls):.2f} s in all; its clock paused meanwhile)"
+        )
     if echo["samples"]:
         lines.append(f"the speaker at the microphone: {level_db:.1f} dBFS RMS")
     return last[0] - first[0], last[1] - first[1], card.underruns, lines

@@ -33,6 +33,7 @@ FRAME_BYTES = 8  # the player plays float32 stereo
 # rendered in time: an underrun. (Counted from a little less, so a count errs toward more.)
 PLAYER_BUFFER_S = 0.3
 WRITER_GRACE_S = 0.05  # how long a blocked writer may take to be scheduled and refill the FIFO
+CARD_STALL_S = 0.05  # this process run this much later than asked: the card stalled, not the player
 MIC_PERIOD_S = 0.1  # the player's microphone period (voiceguide/listen/microphone.py, BUFFER_MS)
 
 
@@ -69,6 +70,7 @@ class ClockedCard:
         self._microphone = microphone
         self._data = bytearray()
         self.underruns: list[Underrun] = []
+        self.card_stalls: list[float] = []  # seconds this process was held up past a tick
         self.speaker_started: float | None = None  # time.monotonic() of the first frame played
         self.microphone_opens: list[float] = []  # time.monotonic() of each time it was opened
         self.eof = threading.Event()  # the player closed its playback device
@@ -126,15 +128,20 @@ class ClockedCard:
     def _drain(self) -> None:
         start = 0.0  # the clock: frame n is due at start + n / rate
         buffer_bytes = round(PLAYER_BUFFER_S * self.rate) * FRAME_BYTES
+        slept = 0.0  # when this loop last went to sleep
         while not self._stop.is_set():
             if self.speaker_started is None:  # no player yet (a FIFO with no writer reads as ended)
                 first = self._read(1 << 16)
                 if first:
-                    self.speaker_started = start = time.monotonic()
+                    self.speaker_started = start = slept = time.monotonic()
                     self._take(first)
                 else:
                     time.sleep(TICK_S)
                 continue
+            late_s = time.monotonic() - slept - TICK_S
+            if late_s > CARD_STALL_S:  # this process was not run: the card, not the player, stalled
+                self.card_stalls.append(late_s)  # (the player was held up with it: the FIFO was
+                start += late_s  # full): its clock pauses as long
             due = round((time.monotonic() - start) * self.rate) * FRAME_BYTES - self.played_bytes
             if due > 0:
                 got = self._read(due)
@@ -151,6 +158,7 @@ class ClockedCard:
                     )
                     self.underruns.append(Underrun(at_s, missing_s))
                     start += missing_s
+            slept = time.monotonic()
             time.sleep(TICK_S)
 
     # -- the microphone ---------------------------------------------------------------------------
