@@ -6,16 +6,27 @@ played to a file; the first frame has reached ALSA when that file first grows. M
 engine. A cold start plays the first step while the rest is spoken (an early start).
 Targets on a 2-core machine: warm <= 0.5 s; cold <= 1.5 s with eSpeak NG, <= 3 s with Piper
 (its model load included). Run:  python scripts/bench_play.py [--engine piper|espeak]
+
+With ``--listen``: voice commands beside playback. ``play ROUTINE --minutes M`` runs twice, with
+``--listen`` and without, on a sound card that runs in real time (tests/clocked.py: ALSA's file
+plugin on FIFOs that this script drains and fills at the sample rate, as a card's clock would);
+the microphone hears the session from the speaker at a loudspeaker's echo level (-12 dB) over room
+noise (-55 dBFS). Prints the underruns the card counted and the player's CPU (user + system) while
+it played, as a share of one core; ``--busy N`` runs N busy loops beside it.
+    python scripts/bench_play.py --listen [--routine desk-break] [--minutes 4] [--busy 2]
 """
 
 from __future__ import annotations
 
+import argparse
+import math
 import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROUTINE = "partner-hands"
 
@@ -43,6 +54,9 @@ def first_frame_s(home: Path, cache: Path, engine: str) -> float:
 
 
 def main() -> None:
+    if "--listen" in sys.argv:
+        listen_main(sys.argv[1:])
+        return
     engines = sys.argv[2:3] if sys.argv[1:2] == ["--engine"] else ["piper", "espeak"]
     for engine in engines:
         cold, warm = measure(engine)
@@ -67,6 +81,121 @@ def measure(engine: str) -> tuple[float, float]:
         )  # fmt: skip
         warm = [first_frame_s(home, warm_cache, engine) for _ in range(3)]
     return min(cold), min(warm)
+
+
+def listen_main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="bench_play.py --listen")
+    parser.add_argument("--listen", action="store_true")
+    parser.add_argument("--routine", default="desk-break")
+    parser.add_argument("--minutes", default="4", help="0: the routine's own length")
+    parser.add_argument("--busy", type=int, default=0, help="busy loops running beside the player")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/clocked.py
+    busy = [
+        subprocess.Popen([sys.executable, "-c", "while 1: pass"]) for _ in range(args.busy)
+    ]  # fmt: skip
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            cache = Path(folder) / "cache"
+            env = {**os.environ, "VOICEGUIDE_CACHE_DIR": str(cache)}
+            subprocess.run(  # every line spoken and the session measured: a warm cache
+                [sys.executable, "-m", "voiceguide", "show", args.routine, *length(args)],
+                env=env, check=True, stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+            for listen in (True, False):
+                home = Path(folder) / f"home-{listen}"
+                home.mkdir()
+                played_s, cpu_s, underruns, lines = listened(home, cache, args, listen)
+                missing_ms = 1000 * sum(u.missing_s for u in underruns)
+                print(
+                    f"{args.routine} --minutes {args.minutes}, {'with' if listen else 'without'} "
+                    f"--listen, {args.busy} busy loops beside: {played_s:.0f} s played, "
+                    f"{len(underruns)} underruns ({missing_ms:.0f} ms missing), player CPU "
+                    f"{100 * cpu_s / played_s:.1f} % of one core"
+                )
+                for line in lines:
+                    print(f"  {line}")
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
+
+
+def listened(
+    home: Path, cache: Path, args: argparse.Namespace, listen: bool
+) -> tuple[float, float, list[Any], list[str]]:
+    """Play once on a card that runs in real time: seconds played, CPU seconds meanwhile, the
+    underruns, and what the player said on stderr."""
+    from tests.clocked import ClockedCard
+    from voiceguide.render.mix import SAMPLE_RATE
+
+    hear, echo = echo_microphone()
+    card = ClockedCard(home, hear, rate=SAMPLE_RATE)
+    env = {**card.env, "VOICEGUIDE_CACHE_DIR": str(cache)}
+    command = [sys.executable, "-m", "voiceguide", "play", args.routine, *length(args)]
+    process = subprocess.Popen(
+        [*command, *(["--listen"] if listen else [])],
+        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    first = last = None
+    try:
+        while process.poll() is None and not card.eof.is_set():
+            if card.speaker_started is not None:
+                last = (time.monotonic(), cpu_seconds(process.pid))
+                first = first or last
+            time.sleep(0.5)
+        _, errors = process.communicate(timeout=60)
+    finally:
+        process.kill()
+        process.wait()
+        card.close()
+    assert first is not None and last is not None, errors
+    level_db = 10 * math.log10(max(1e-12, echo["squares"] / max(1.0, echo["samples"])))
+    lines = errors.splitlines()
+    if card.card_stalls:
+        lines.append(
+            f"the card itself was held up {len(card.card_stalls)} times "
+            f"({sum(card.card_stalls):.2f} s in all; its clock paused meanwhile)"
+        )
+    if echo["samples"]:
+        lines.append(f"the speaker at the microphone: {level_db:.1f} dBFS RMS")
+    return last[0] - first[0], last[1] - first[1], card.underruns, lines
+
+
+def length(args: argparse.Namespace) -> list[str]:
+    return [] if float(args.minutes) == 0 else ["--minutes", args.minutes]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system time of a running process (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def echo_microphone(echo_db: float = -12.0, room_db: float = -55.0) -> tuple[Any, dict[str, float]]:
+    """What a microphone in the room hears: the speaker (as it plays, downmixed) and room noise;
+    and the echo's sum of squares and sample count, as it goes."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    gain = 10 ** (echo_db / 20)
+    echo = {"squares": 0.0, "samples": 0.0}
+
+    def hear(first: int, count: int, card: Any) -> Any:
+        heard = rng.standard_normal(count) * 10 ** (room_db / 20)
+        if card.speaker_started is not None:
+            at_s = card.microphone_opens[-1] - card.speaker_started
+            frames = (at_s + (first + np.arange(count)) / card.mic_rate) * card.rate
+            low = max(0, int(frames[0]))
+            block = card.played_at(low, int(frames[-1]) - low + 2).mean(axis=1)
+            speaker = gain * np.interp(frames - low, np.arange(len(block)), block, left=0.0)
+            echo["squares"] += float(np.sum(speaker**2))
+            echo["samples"] += count
+            heard += speaker
+        return np.rint(np.clip(heard, -1, 1) * 32767).astype(np.int16)
+
+    return hear, echo
 
 
 if __name__ == "__main__":
