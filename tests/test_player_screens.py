@@ -126,3 +126,29 @@ def test_a_hold_with_no_terminal_waits_its_stated_length(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().endswith("finished"), done.stderr
     assert time.monotonic() - started >= 4.0  # the null backend plays in real time: the hold's 4 s
+
+
+def test_a_hold_with_no_terminal_and_no_microphone_waits_its_stated_length(tmp_path: Path) -> None:
+    """--listen asked for, but no capture device opens: nothing can say "go on", so the hold
+    lasts its stated length instead of forever, and the start line says so (no ALSA noise)."""
+    routine = tmp_path / "hold.yaml"
+    routine.write_text(HOLD)
+    no_devices = tmp_path / "asound.conf"
+    no_devices.write_text("")  # ALSA with no device at all, and no sound server to fall back on
+    env = {
+        **os.environ,
+        "ALSA_CONFIG_PATH": str(no_devices),
+        "PULSE_SERVER": str(tmp_path / "none"),
+    }
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "voiceguide", "play", str(routine), "--backend", "null", "--engine",
+         "espeak", "--listen"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert lines[0].startswith("voice commands off: no microphone could be opened"), lines
+    assert lines[0].endswith("with no terminal either, a hold lasts its stated length"), lines
+    assert lines[-1] == "finished" and not any("ALSA lib" in line for line in lines), lines
+    assert time.monotonic() - started >= 4.0

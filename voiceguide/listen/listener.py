@@ -85,7 +85,7 @@ def start_listening(
         listener._microphone = Microphone(listener.take)
     except MicrophoneError as error:
         listener.stop()
-        return None, f"voice commands off: {error}; the keys work as always"
+        return None, f"voice commands off: {error}"
     return listener, (
         f"listening for: {said(wake=not voice)}. Audio stays on this machine and is never stored."
     )

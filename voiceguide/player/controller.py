@@ -100,6 +100,15 @@ class Controller:
         self._full_volume_until = -1  # a position: "+" at the top of the range is shown until then
         self.on_change: Callable[[str], None] | None = None  # told of every control, for a display
 
+    def holds_last_their_length(self) -> None:
+        """Before play: nothing can say "go on" after all (no terminal, and the listener could
+        not start), so a hold lasts its stated length, as in an export."""
+        with self._lock:
+            assert self._t.position == 0, "decided before play begins"
+            self._holds_wait = False
+            ready = self._upgrade.ready_until if self._upgrade else None
+            self._t = Transport(self._layout(self.timeline, self._sound.renderer, ready))
+
     # -- what it is doing -----------------------------------------------------------------------
     @property
     def state(self) -> State:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from voiceguide.player import mpris
-from voiceguide.player.backends import open_backend
+from voiceguide.player.backends import open_backend, quiet_stderr
 from voiceguide.player.controller import Controller, Upgrade
 from voiceguide.player.display import KEY_HINT, Prompter, StatusLine
 from voiceguide.player.keys import KeyReader
@@ -76,9 +76,15 @@ def play(
         from voiceguide.listen.listener import start_listening
 
         texts = [event.text for event in timeline.events]
-        listener, line = start_listening(
-            controller, timeline, voice=not options.prompter, texts=texts
-        )
+        with quiet_stderr():  # libasound's probing noise
+            listener, line = start_listening(
+                controller, timeline, voice=not options.prompter, texts=texts
+            )
+        if listener is None and reader is None:
+            controller.holds_last_their_length()  # nothing can say "go on" after all
+            line += "; with no terminal either, a hold lasts its stated length"
+        elif listener is None:
+            line += "; the keys work as always"
         out.write(line + "\n")
     interrupted = False
     backend.start(controller.pull, mix_renderer.mix.sample_rate, CHANNELS)
