@@ -32,6 +32,30 @@ def test_the_gate_is_closed_while_the_guide_speaks() -> None:
     assert Gate([]).open(0.0, 100.0)
 
 
+def test_the_gate_is_closed_while_the_guide_says_the_breathing_words() -> None:
+    """"Breathe in", "And out" are the guide's voice too (they were left open, and a loudspeaker's
+    "in ... and down" was heard as "continue" or "louder")."""
+    from tests.fakes import tone_mix
+    from voiceguide.listen.listener import voice_spans
+    from voiceguide.routine import parse_routine
+
+    routine = parse_routine(
+        b"title: T\ndescription: D\naudience: self\nlanguage: en\nsteps:\n"
+        b"  - id: a\n    title: A\n    duration: 40s\n    say: Rest.\n"
+        b"    breathe: {pattern: calm, cycles: 3, spoken: 2}\n",
+        source="t.yaml",
+        name="t",
+    )
+    timeline = tone_mix(routine, 16000).timeline
+    breaths = [e for e in timeline.events if e.kind == "breath"]
+    assert len(breaths) == 4  # in and out, twice
+    gate = Gate(voice_spans(timeline))
+    for event in breaths:
+        assert not gate.open(event.start_s, event.end_s)
+    last = max(e.end_s for e in timeline.events)
+    assert gate.open(last + 0.5, last + 1.5)  # the third breath, tones only
+
+
 @pytest.fixture(scope="module")
 def spoken() -> Iterator[dict[str, bytes]]:
     """Each command, alone and after the wake word, and two lines that are not commands, spoken
