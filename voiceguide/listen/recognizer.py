@@ -57,21 +57,28 @@ class Recognizer:
         from pocketsphinx import Decoder, Endpointer, get_model_path
 
         model = os.path.join(get_model_path(), "en-us")  # noqa: PTH118
-        # wide beams: a voice the model hears poorly keeps its command's path to the end
-        self._decoder: Any = Decoder(
-            hmm=os.path.join(model, "en-us"),  # noqa: PTH118
-            dict=os.path.join(model, "cmudict-en-us.dict"),  # noqa: PTH118
-            samprate=SAMPLE_RATE, loglevel="FATAL", lm=None, maxhmmpf=2000, beam=1e-80, wbeam=1e-60,
-            pbeam=1e-80,
-        )  # fmt: skip
-        self._log_base = math.log(float(self._decoder.config["logbase"]))
+        files = {
+            "hmm": os.path.join(model, "en-us"),  # noqa: PTH118
+            "dict": os.path.join(model, "cmudict-en-us.dict"),  # noqa: PTH118
+            "samprate": SAMPLE_RATE, "loglevel": "FATAL", "lm": None, "maxhmmpf": 2000,
+        }  # fmt: skip
+        # The commands alone with wide beams (a voice the model hears poorly keeps its command's
+        # path to the end; a small grammar costs little); the larger grammar with narrow ones.
+        self._decoders: dict[str, Any] = {
+            "commands": Decoder(**files, beam=1e-80, wbeam=1e-60, pbeam=1e-80),
+            "said": Decoder(**files, beam=1e-30, wbeam=1e-20, pbeam=1e-30),
+        }
+        said = self._decoders["said"]
+        self._log_base = math.log(float(said.config["logbase"]))
         self._lengths = LENGTH_S[wake]
         self._margin = MARGIN[wake]
         self._wake = wake
         self.accept = accept
-        known = {word for word in _words(texts) if self._decoder.lookup_word(word) is not None}
-        self._decoder.add_jsgf_string("commands", grammar(wake, []))
-        self._decoder.add_jsgf_string("said", grammar(wake, other_words(texts, known)))
+        known = {word for word in _words(texts) if said.lookup_word(word) is not None}
+        self._decoders["commands"].add_jsgf_string("commands", grammar(wake, []))
+        self._decoders["commands"].activate_search("commands")
+        said.add_jsgf_string("said", grammar(wake, other_words(texts, known)))
+        said.activate_search("said")
         self._endpointer: Any = Endpointer(window=0.3, ratio=0.9)
         self._frame_bytes = int(self._endpointer.frame_bytes)
         self._pending = b""
@@ -117,11 +124,11 @@ class Recognizer:
     def _search(self, search: str, audio: bytes) -> tuple[str | None, float]:
         """The command heard (None: none, or other words) and the hypothesis' score (in the
         decoder's log units: its ``score`` is a likelihood, exp of that)."""
-        self._decoder.activate_search(search)
-        self._decoder.start_utt()
-        self._decoder.process_raw(audio, False, True)
-        self._decoder.end_utt()
-        hypothesis = self._decoder.hyp()
+        decoder = self._decoders[search]
+        decoder.start_utt()
+        decoder.process_raw(audio, False, True)
+        decoder.end_utt()
+        hypothesis = decoder.hyp()
         if hypothesis is None:
             return None, -math.inf
         score = math.log(hypothesis.score) / self._log_base if hypothesis.score > 0 else -math.inf
