@@ -27,7 +27,8 @@ class Listening(Protocol):
 
 
 def voice_spans(timeline: Timeline) -> list[tuple[float, float]]:
-    return [(event.start_s, event.end_s) for event in timeline.events if event.kind != "breath"]
+    """When the guide's voice sounds: every line, the breathing words ("in", "and down") too."""
+    return [(event.start_s, event.end_s) for event in timeline.events]
 
 
 class Listener:

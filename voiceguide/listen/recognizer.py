@@ -1,8 +1,11 @@
 """Hearing commands with pocketsphinx (its wheel carries a US English model): a voice-activity
-endpointer cuts the microphone's sound into utterances, and each utterance is decoded against a
-small grammar: a command (after the wake word, when one is asked for) or any run of other words.
-Speech that is not a command takes the other-words path instead of the nearest command, which a
-keyword spotter cannot do.
+endpointer cuts the microphone's sound into utterances, and each utterance of a command's length
+is decoded twice. First against the commands alone (after the wake word, when one is asked for):
+the command it sounds most like, or nothing for sound that fits no command at all (a chime, a
+breath). Then against the commands or any run of other words (the routine's own frequent words
+and everyday ones): when that path fits the sound much better than the command did, per frame,
+it was speech that is not a command. The margin lets a voice the model hears poorly (eSpeak NG's)
+be heard while a sentence read aloud is not taken for the nearest command.
 
 Input: 16 kHz mono 16-bit samples, in any sizes. Output: what was heard, with the times (seconds
 from the first sample) where its utterance started and ended.
@@ -10,6 +13,7 @@ from the first sample) where its utterance started and ended.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +24,11 @@ from voiceguide.listen.commands import COMMANDS, WAKE_WORD, other_words
 SAMPLE_RATE = 16000
 LENGTH_S = {False: (0.2, 1.4), True: (0.4, 2.0)}  # a command's length (with the wake word): other
 # lengths are not a command and are dropped, not decoded
+MARGIN = {False: 0.0, True: -math.inf}  # how much better per frame (the decoder's log units) the
+# other-words path may fit and the command still be taken. After the wake word (a caregiver reads
+# lines aloud then) the other-words search must itself end on the command. Chosen on
+# scripts/bench_listen.py's tuning voices and a reading of another routine, not on the figures
+# reported.
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,17 +57,28 @@ class Recognizer:
         from pocketsphinx import Decoder, Endpointer, get_model_path
 
         model = os.path.join(get_model_path(), "en-us")  # noqa: PTH118
-        self._decoder: Any = Decoder(
-            hmm=os.path.join(model, "en-us"),  # noqa: PTH118
-            dict=os.path.join(model, "cmudict-en-us.dict"),  # noqa: PTH118
-            samprate=SAMPLE_RATE, loglevel="FATAL", lm=None, maxhmmpf=2000, beam=1e-30, wbeam=1e-20,
-            pbeam=1e-30,
-        )  # fmt: skip
+        files = {
+            "hmm": os.path.join(model, "en-us"),  # noqa: PTH118
+            "dict": os.path.join(model, "cmudict-en-us.dict"),  # noqa: PTH118
+            "samprate": SAMPLE_RATE, "loglevel": "FATAL", "lm": None, "maxhmmpf": 2000,
+        }  # fmt: skip
+        # The commands alone with wide beams (a voice the model hears poorly keeps its command's
+        # path to the end; a small grammar costs little); the larger grammar with narrow ones.
+        self._decoders: dict[str, Any] = {
+            "commands": Decoder(**files, beam=1e-80, wbeam=1e-60, pbeam=1e-80),
+            "said": Decoder(**files, beam=1e-30, wbeam=1e-20, pbeam=1e-30),
+        }
+        said = self._decoders["said"]
+        self._log_base = math.log(float(said.config["logbase"]))
         self._lengths = LENGTH_S[wake]
+        self._margin = MARGIN[wake]
+        self._wake = wake
         self.accept = accept
-        known = {word for word in _words(texts) if self._decoder.lookup_word(word) is not None}
-        self._decoder.add_jsgf_string("said", grammar(wake, other_words(texts, known)))
-        self._decoder.activate_search("said")
+        known = {word for word in _words(texts) if said.lookup_word(word) is not None}
+        self._decoders["commands"].add_jsgf_string("commands", grammar(wake, []))
+        self._decoders["commands"].activate_search("commands")
+        said.add_jsgf_string("said", grammar(wake, other_words(texts, known)))
+        said.activate_search("said")
         self._endpointer: Any = Endpointer(window=0.3, ratio=0.9)
         self._frame_bytes = int(self._endpointer.frame_bytes)
         self._pending = b""
@@ -92,16 +112,34 @@ class Recognizer:
             return []
         if self.accept is not None and not self.accept(self._start_s, end_s):
             return []
-        self._decoder.start_utt()
-        self._decoder.process_raw(audio, False, True)
-        self._decoder.end_utt()
-        hypothesis = self._decoder.hyp()
-        words = hypothesis.hypstr.split() if hypothesis is not None else []
-        if words and words[0] == WAKE_WORD:
-            words = words[1:]
-        if len(words) != 1 or words[0] not in COMMANDS:
+        command, command_score = self._search("commands", audio)
+        if command is None:
             return []
-        return [Heard(COMMANDS[words[0]], words[0], self._start_s, end_s)]
+        said, said_score = self._search("said", audio)
+        frames = len(audio) // 2 * 100 // SAMPLE_RATE  # pocketsphinx's 10 ms frames
+        if said != command and not (said_score - command_score) / max(1, frames) <= self._margin:
+            return []
+        return [Heard(COMMANDS[command], command, self._start_s, end_s)]
+
+    def _search(self, search: str, audio: bytes) -> tuple[str | None, float]:
+        """The command heard (None: none, or other words) and the hypothesis' score (in the
+        decoder's log units: its ``score`` is a likelihood, exp of that)."""
+        decoder = self._decoders[search]
+        decoder.start_utt()
+        decoder.process_raw(audio, False, True)
+        decoder.end_utt()
+        hypothesis = decoder.hyp()
+        if hypothesis is None:
+            return None, -math.inf
+        score = math.log(hypothesis.score) / self._log_base if hypothesis.score > 0 else -math.inf
+        words = hypothesis.hypstr.split()
+        if self._wake and words[:1] == [WAKE_WORD]:
+            words = words[1:]
+        elif self._wake:
+            return None, score
+        if len(words) != 1 or words[0] not in COMMANDS:
+            return None, score
+        return words[0], score
 
 
 def _words(texts: list[str]) -> set[str]:
