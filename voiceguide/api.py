@@ -167,7 +167,6 @@ def export(
     (:func:`session_options_for` gives them).
     """
     from voiceguide.export import EncodeOptions, Outputs, format_for, metadata_for, write_session
-    from voiceguide.export.cover import generated_cover
     from voiceguide.export.encoders import Stream
     from voiceguide.export.split import write_split
     from voiceguide.render import render_blocks  # the encoder renders ahead on another core
@@ -181,7 +180,7 @@ def export(
         )
     if mix.sample_rate != encoding.resolved_rate(fmt):
         raise OptionError(f"the session was prepared at {mix.sample_rate} Hz, not for {path.name}")
-    cover = cover or generated_cover(session.routine.title)
+    cover = cover or cover_for(session.routine, None)
     metadata = metadata_for(session.routine, session.timeline, cover)
     report = (lambda done, total: progress("rendering", done, total)) if progress else None
     stream = Stream(

@@ -54,18 +54,18 @@ def encode(
     """Encode ``blocks`` (float32, frames x 2) into ``path`` with ``stream.fmt``'s encoder."""
     fmt, sample_rate, kbps, mono = stream.fmt, stream.sample_rate, stream.kbps, stream.mono
     channels = 1 if mono else 2
+    # The render, the down-mix and the rounding to 16 bits (for the encoders that take integers)
+    # run a few blocks ahead on the other core while the encoder works (LAME, PyAV and libsndfile
+    # let go of the GIL): an export takes the encoder's time plus the start-up, not the sum.
+    integers = fmt.encoder == "lame" or fmt.subtype == "PCM_16"
+    ready = ahead(_for_encoder(block, mono, integers) for block in blocks)
+    reported = _reported(ready, stream.total_frames, progress)
     if fmt.encoder == "lame":
         from voiceguide.export.mp3 import encode_mp3
 
         assert kbps is not None
-        # Rendering and rounding run on the other core while LAME (which lets go of the GIL)
-        # encodes: the export then takes the encoder's time plus the start-up, not the sum.
-        pcm = ahead(_pcm16(_downmix(block, mono)) for block in blocks)
-        reported = _reported(pcm, stream.total_frames, progress)
         encode_mp3(path, reported, sample_rate=sample_rate, channels=channels, kbps=kbps)
         return
-    downmixed = ahead(_downmix(block, mono) for block in blocks)
-    reported = _reported(downmixed, stream.total_frames, progress)
     if fmt.encoder == "av":
         from voiceguide.export.avcodec import encode_av
 
@@ -78,8 +78,10 @@ def encode(
         set_serial(path, serial_for(metadata.title))
 
 
-def _downmix(block: np.ndarray, mono: bool) -> np.ndarray:
-    return block.mean(axis=1, keepdims=True, dtype=np.float32) if mono else block
+def _for_encoder(block: np.ndarray, mono: bool, integers: bool) -> np.ndarray:
+    """A rendered block as the encoder takes it: down-mixed for mono, 16-bit when ``integers``."""
+    mixed = block.mean(axis=1, keepdims=True, dtype=np.float32) if mono else block
+    return _pcm16(mixed) if integers else mixed
 
 
 def _pcm16(block: np.ndarray) -> npt.NDArray[np.int16]:
@@ -111,6 +113,7 @@ def encode_sndfile(
     channels: int,
     kbps: int | None,
 ) -> None:
+    """WAV, FLAC or Ogg Vorbis through libsndfile: ``blocks`` are 16-bit for the PCM_16 formats."""
     extra: dict[str, object] = {}
     if fmt.lossy and kbps is not None:
         extra["compression_level"] = compression_level(kbps)
@@ -120,6 +123,6 @@ def encode_sndfile(
             format=fmt.container, subtype=fmt.subtype, **extra,
         ) as sink:  # fmt: skip
             for samples in blocks:
-                sink.write(_pcm16(samples) if fmt.subtype == "PCM_16" else samples)
+                sink.write(samples)  # 16-bit already for the PCM_16 formats (encode rounds them)
     except (OSError, RuntimeError) as error:
         raise ExportError(f"cannot write {path.name}: {error}") from None
