@@ -123,6 +123,29 @@ def test_an_espeak_ng_voice_is_heard_and_never_as_another_command() -> None:
 
 @needs_engines
 @pytest.mark.real
+def test_a_command_followed_by_quieter_sound_ends_at_the_word(spoken: dict[str, bytes]) -> None:
+    """A chime or the soundscape right after a command keeps the voice-activity endpointer in
+    speech: the utterance ends where the sound stays 20 dB below the word, so the command is
+    heard within half a second of its end (the endpointer alone: not before the sound stops)."""
+    from voiceguide.listen.utterances import Utterances
+
+    word = np.frombuffer(spoken["continue"], "<i2")[SAMPLE_RATE:-SAMPLE_RATE]  # no silence
+    after = np.tile(word // 40, 4)  # the same sound 32 dB quieter, for 4 words' time
+    silence = np.zeros(SAMPLE_RATE, np.int16)
+    pcm = np.concatenate([silence, word, after, silence]).astype("<i2").tobytes()
+    word_end_s = 1 + len(word) / SAMPLE_RATE
+    cut = [u.end_s for u in Utterances(cut=(20.0, 0.3)).feed(pcm)]
+    assert cut and word_end_s - 0.1 < cut[0] <= word_end_s + 0.5, cut
+    uncut = [u.end_s for u in Utterances(cut=None).feed(pcm)]
+    assert uncut and uncut[0] > word_end_s + 1.0, uncut  # what the cut is for
+    bare = Recognizer(["Rest your hands."], wake=False)
+    heard = [h for start in range(0, len(pcm), 3200) for h in bare.feed(pcm[start : start + 3200])]
+    assert [h.word for h in heard][:1] == ["continue"]
+    assert heard[0].end_s <= word_end_s + 0.5
+
+
+@needs_engines
+@pytest.mark.real
 def test_a_caregiver_reading_lines_aloud_is_not_a_command_with_the_wake_word(
     spoken: dict[str, bytes],
 ) -> None:

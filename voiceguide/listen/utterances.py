@@ -1,0 +1,94 @@
+"""Cutting the microphone's sound into utterances: pocketsphinx's voice-activity endpointer, and
+(when asked) a cut where the sound falls well below the utterance's loudest part and stays there.
+
+The endpointer alone keeps an utterance open while anything voice-like sounds: a chime or the
+soundscape from the loudspeaker right before or after a command joins it, the utterance grows
+past a command's length, or ends more than a second after the word. A spoken command is much
+louder than what the loudspeaker's echo brings in the gaps, so 0.3 s at 20 dB below the loudest
+30 ms ends it there. Read-aloud speech has such dips between phrases too, which would cut it into
+command-sized pieces: the cut is for when no one reads aloud (no ``--prompter``).
+
+Input: 16 kHz mono 16-bit samples, in any sizes. Output: each utterance's samples and its start
+and end (seconds from the first sample).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+SAMPLE_RATE = 16000
+LOUD_DBFS = -45.0  # an utterance whose loudest part is quieter is not cut (too quiet to be a word)
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    pcm: bytes
+    start_s: float
+    end_s: float
+
+
+class Utterances:
+    """Feed samples with :meth:`feed`; it returns the utterances that ended in them."""
+
+    def __init__(self, *, cut: tuple[float, float] | None) -> None:
+        """``cut``: (dB below the loudest part, seconds it stays there) ends an utterance."""
+        from pocketsphinx import Endpointer
+
+        self._endpointer: Any = Endpointer(window=0.3, ratio=0.9)
+        self._frame_bytes = int(self._endpointer.frame_bytes)
+        self._frame_s = self._frame_bytes / 2 / SAMPLE_RATE
+        self._cut = cut
+        self._pending = b""
+        self._frames: list[bytes] = []
+        self._in_utterance = False
+        self._start_s = 0.0
+        self._loudest_db = -math.inf
+        self._quiet_frames = 0
+
+    def feed(self, pcm: bytes) -> list[Utterance]:
+        ended: list[Utterance] = []
+        self._pending += pcm
+        while len(self._pending) >= self._frame_bytes:
+            frame = self._pending[: self._frame_bytes]
+            self._pending = self._pending[self._frame_bytes :]
+            speech = self._endpointer.process(frame)
+            if speech is not None:
+                if not self._in_utterance:
+                    self._begin(float(self._endpointer.speech_start))
+                self._frames.append(speech)
+                if self._falls_quiet(speech):
+                    end_s = self._start_s + len(self._frames) * self._frame_s
+                    ended.append(self._end(end_s))
+                    self._begin(end_s)  # the endpointer's utterance goes on: a new one starts
+            if self._in_utterance and not self._endpointer.in_speech:
+                ended.append(self._end(float(self._endpointer.speech_end)))
+                self._in_utterance = False
+        return [utterance for utterance in ended if utterance.pcm]
+
+    def _begin(self, start_s: float) -> None:
+        self._in_utterance = True
+        self._start_s = start_s
+        self._frames = []
+        self._loudest_db = -math.inf
+        self._quiet_frames = 0
+
+    def _end(self, end_s: float) -> Utterance:
+        return Utterance(b"".join(self._frames), self._start_s, end_s)
+
+    def _falls_quiet(self, frame: bytes) -> bool:
+        if self._cut is None:
+            return False
+        cut_db, quiet_s = self._cut
+        samples = np.frombuffer(frame, "<i2").astype(np.float32) / 32768
+        level_db = 10 * math.log10(float(np.mean(samples * samples)) + 1e-12)
+        if level_db > self._loudest_db:
+            self._loudest_db, self._quiet_frames = level_db, 0
+        elif level_db < self._loudest_db - cut_db:
+            self._quiet_frames += 1
+        else:
+            self._quiet_frames = 0
+        return self._quiet_frames * self._frame_s >= quiet_s and self._loudest_db > LOUD_DBFS
