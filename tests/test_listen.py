@@ -125,8 +125,10 @@ def test_an_espeak_ng_voice_is_heard_and_never_as_another_command() -> None:
 @pytest.mark.real
 def test_a_command_followed_by_quieter_sound_ends_at_the_word(spoken: dict[str, bytes]) -> None:
     """A chime or the soundscape right after a command keeps the voice-activity endpointer in
-    speech: the utterance ends where the sound stays 20 dB below the word, so the command is
-    heard within half a second of its end (the endpointer alone: not before the sound stops)."""
+    speech: the utterance ends where the sound stays 20 dB below the word, so
+    the command is heard well within a second of its end (the endpointer alone: not before the
+    sound stops)."""
+    from voiceguide.listen.recognizer import CUT
     from voiceguide.listen.utterances import Utterances
 
     word = np.frombuffer(spoken["continue"], "<i2")[SAMPLE_RATE:-SAMPLE_RATE]  # no silence
@@ -134,10 +136,11 @@ def test_a_command_followed_by_quieter_sound_ends_at_the_word(spoken: dict[str, 
     silence = np.zeros(SAMPLE_RATE, np.int16)
     pcm = np.concatenate([silence, word, after, silence]).astype("<i2").tobytes()
     word_end_s = 1 + len(word) / SAMPLE_RATE
-    cut = [u.end_s for u in Utterances(cut=(20.0, 0.3)).feed(pcm)]
-    assert cut and word_end_s - 0.1 < cut[0] <= word_end_s + 0.5, cut
+    for cut in CUT.values():
+        ends = [u.end_s for u in Utterances(cut=cut).feed(pcm)]
+        assert ends and word_end_s - 0.1 < ends[0] <= word_end_s + cut[1] + 0.2, (cut, ends)
     uncut = [u.end_s for u in Utterances(cut=None).feed(pcm)]
-    assert uncut and uncut[0] > word_end_s + 1.0, uncut  # what the cut is for
+    assert uncut and uncut[0] > word_end_s + 1.5, uncut  # what the cut is for
     bare = Recognizer(["Rest your hands."], wake=False)
     heard = [h for start in range(0, len(pcm), 3200) for h in bare.feed(pcm[start : start + 3200])]
     assert [h.word for h in heard][:1] == ["continue"]

@@ -4,9 +4,9 @@
 The endpointer alone keeps an utterance open while anything voice-like sounds: a chime or the
 soundscape from the loudspeaker right before or after a command joins it, the utterance grows
 past a command's length, or ends more than a second after the word. A spoken command is much
-louder than what the loudspeaker's echo brings in the gaps, so 0.3 s at 20 dB below the loudest
-30 ms ends it there. Read-aloud speech has such dips between phrases too, which would cut it into
-command-sized pieces: the cut is for when no one reads aloud (no ``--prompter``).
+louder than what the loudspeaker's echo brings in the gaps, so the sound staying 20 dB below the
+utterance's loudest 30 ms ends it. Read-aloud speech dips as far between phrases, for shorter:
+the recognizer asks for 0.3 s, and 0.6 s after the wake word, where a caregiver reads aloud.
 
 Input: 16 kHz mono 16-bit samples, in any sizes. Output: each utterance's samples and its start
 and end (seconds from the first sample).
