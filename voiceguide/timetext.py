@@ -28,8 +28,7 @@ def script_clock(seconds: float) -> str:
     >>> script_clock(75.25), script_clock(59.96), script_clock(3600)
     ('01:15.2', '01:00.0', '60:00.0')
     """
-    sign, hours, minutes, secs, tenths = _parts(seconds, 10)
-    return f"{sign}{hours * 60 + minutes:02d}:{secs:02d}.{tenths}"
+    return _minutes_clock(seconds, 1)
 
 
 def timestamp(seconds: float) -> str:
@@ -57,8 +56,7 @@ def lrc_timestamp(seconds: float) -> str:
     >>> lrc_timestamp(75.256), lrc_timestamp(59.996), lrc_timestamp(3723)
     ('[01:15.26]', '[01:00.00]', '[62:03.00]')
     """
-    sign, hours, minutes, secs, hundredths = _parts(seconds, 100)
-    return f"[{sign}{hours * 60 + minutes:02d}:{secs:02d}.{hundredths:02d}]"
+    return f"[{_minutes_clock(seconds, 2)}]"
 
 
 def whole_seconds(seconds: float) -> str:
@@ -82,6 +80,12 @@ def span(seconds: float) -> str:
     if seconds >= 60 and seconds % 60 == 0:
         return f"{seconds / 60:g} min"
     return f"{seconds:g} s"
+
+
+def _minutes_clock(seconds: float, digits: int) -> str:
+    """``MM:SS.f`` with ``digits`` decimals, minutes going past 59 (the script's and LRC's)."""
+    sign, hours, minutes, secs, fraction = _parts(seconds, 10**digits)
+    return f"{sign}{hours * 60 + minutes:02d}:{secs:02d}.{fraction:0{digits}d}"
 
 
 def _parts(seconds: float, per_second: int) -> tuple[str, int, int, int, int]:
