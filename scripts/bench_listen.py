@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 
 import numpy as np
 import soxr
@@ -25,6 +26,7 @@ from voiceguide import api
 from voiceguide.listen.commands import COMMANDS, WAKE_WORD
 from voiceguide.listen.gate import Gate
 from voiceguide.listen.listener import voice_spans
+from voiceguide.listen.reading import Reading
 from voiceguide.listen.recognizer import SAMPLE_RATE, Recognizer
 from voiceguide.render.mix import MixRenderer
 from voiceguide.routine import bundled_names
@@ -91,6 +93,14 @@ def session_audio(name: str, *, voice: bool) -> tuple[np.ndarray, api.Session]:
     return mono.astype(np.float32), session
 
 
+def lines_read(session: api.Session, offset_s: float = 0.0) -> Callable[[float], tuple[str, ...]]:
+    """The prompter's lines near a moment, as the player gives them to the recognizer with
+    ``--prompter`` (the microphone's time ``offset_s`` behind the session's)."""
+    events = session.timeline.events
+    reading = Reading((e.start_s, e.text) for e in events if e.kind != "breath")
+    return lambda end_s: reading.around(offset_s + end_s)
+
+
 def pink(frames: int, level_db: float, rng: np.random.Generator) -> np.ndarray:
     spectrum = np.fft.rfft(rng.standard_normal(frames))
     spectrum /= np.sqrt(np.maximum(1, np.arange(len(spectrum))))
@@ -146,6 +156,7 @@ def main() -> None:
             mic[2 * SAMPLE_RATE : 2 * SAMPLE_RATE + len(samples)] += samples
             recognizer = Recognizer([e.text for e in session.timeline.events], wake=wake)
             recognizer.accept = lambda s, e, g=gate, o=at_s - 2: g.open(o + s, o + e)
+            recognizer.reading = lines_read(session, offset_s=at_s - 2)
             word = text.split()[-1]
             hits = [h for h in feed(recognizer, mic) if h[0] == word]
             total += 1
@@ -169,6 +180,7 @@ def main() -> None:
             mic = echo * echo_gain + pink(len(echo), -50, rng)
             recognizer = Recognizer([e.text for e in session.timeline.events], wake=wake)
             recognizer.accept = gate.open
+            recognizer.reading = lines_read(session)
             started = time.process_time()
             heard = feed(recognizer, mic)
             cpu_s += time.process_time() - started
@@ -200,7 +212,9 @@ def caregiver(engine_name: str, routine: str) -> None:
         end = min(len(mic), at + len(samples))
         mic[at:end] += samples[: end - at]
     for wake in (True, False):
-        heard = feed(Recognizer([e.text for e in events], wake=wake), mic)
+        recognizer = Recognizer([e.text for e in events], wake=wake)
+        recognizer.reading = lines_read(session)
+        heard = feed(recognizer, mic)
         print(
             f"caregiver ({engine_name}) reading {routine} aloud ({len(events)} lines, "
             f"{len(mic) / SAMPLE_RATE / 60:.0f} min), {'with' if wake else 'WITHOUT'} the wake "

@@ -56,6 +56,69 @@ def test_the_gate_is_closed_while_the_guide_says_the_breathing_words() -> None:
     assert gate.open(last + 0.5, last + 1.5)  # the third breath, tones only
 
 
+def test_the_lines_read_are_the_prompters_line_two_before_and_the_next() -> None:
+    from voiceguide.listen.reading import Reading
+
+    reading = Reading([(10.0, "c"), (0.0, "a"), (5.0, "b"), (15.0, "d"), (20.0, "e")])
+    assert reading.around(-1.0) == ("a",)  # "get ready": the first line is next
+    assert reading.around(7.0) == ("a", "b", "c")
+    assert reading.around(16.0) == ("b", "c", "d", "e")
+    assert reading.around(99.0) == ("c", "d", "e")
+
+
+def test_the_lines_grammar_takes_any_run_of_a_lines_words_or_the_wake_word_and_a_command() -> None:
+    from voiceguide.listen.recognizer import lines_grammar
+
+    transitions = lines_grammar(["Press the palm, gently!"], known=lambda word: word != "palm")
+    words: dict[int, list[tuple[int, str]]] = {}
+    ends = set()
+    for transition in transitions:
+        if len(transition) == 4:
+            words.setdefault(transition[0], []).append((transition[1], transition[3]))
+        else:
+            ends.add(transition[0])
+
+    def says(phrase: str) -> bool:
+        states = {0}
+        for word in phrase.split():
+            states = {to for state in states for to, said in words.get(state, []) if said == word}
+        return bool(states & ({1} | ends))
+
+    assert says(f"{WAKE_WORD} pause") and says(f"{WAKE_WORD} ready")
+    assert says("press the") and says("the") and says("gently")
+    assert not says("palm") and not says("the gently")  # not known: the line is two runs
+    assert not says("the press") and not says(WAKE_WORD) and not says("pause")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pocketsphinx") is None, reason="needs pocketsphinx")
+def test_the_listener_gives_the_recognizer_the_lines_where_the_session_is() -> None:
+    """Playing: the lines around the session's position when the utterance ended; paused (the
+    caregiver may say "guide continue" then): the lines around where it stopped."""
+    from voiceguide.listen.listener import Listener
+    from voiceguide.listen.reading import Reading
+
+    class Player:
+        at_s: float | None = 31.0
+
+        def perform(self, action: str, *, heard: bool = False) -> str:
+            return action
+
+        def playing_at_s(self) -> float | None:
+            return self.at_s
+
+    player = Player()
+    recognizer = Recognizer(["Rest."], wake=True)
+    lines = Reading((10.0 * n, f"line {n}") for n in range(10))
+    listener = Listener(player, recognizer, Gate([]), lines)
+    try:
+        assert recognizer.reading(0.0) == ("line 1", "line 2", "line 3", "line 4")
+        assert recognizer.reading(-12.0) == ("line 0", "line 1", "line 2")  # heard 12 s ago
+        player.at_s = None
+        assert recognizer.reading(0.0) == ("line 1", "line 2", "line 3", "line 4")
+    finally:
+        listener.stop()
+
+
 @pytest.fixture(scope="module")
 def spoken() -> Iterator[dict[str, bytes]]:
     """Each command, alone and after the wake word, and two lines that are not commands, spoken
@@ -129,22 +192,51 @@ def test_a_command_followed_by_quieter_sound_ends_at_the_word(spoken: dict[str, 
     the command is heard well within a second of its end (the endpointer alone: not before the
     sound stops)."""
     from voiceguide.listen.recognizer import CUT
-    from voiceguide.listen.utterances import Utterances
+    from voiceguide.listen.utterances import EDGE_S, Utterances
 
     word = np.frombuffer(spoken["continue"], "<i2")[SAMPLE_RATE:-SAMPLE_RATE]  # no silence
     after = np.tile(word // 40, 4)  # the same sound 32 dB quieter, for 4 words' time
     silence = np.zeros(SAMPLE_RATE, np.int16)
     pcm = np.concatenate([silence, word, after, silence]).astype("<i2").tobytes()
     word_end_s = 1 + len(word) / SAMPLE_RATE
-    for cut in CUT.values():
+    for cut in CUT.values():  # ends at the word (and the silence kept after it), not the wait
         ends = [u.end_s for u in Utterances(cut=cut).feed(pcm)]
-        assert ends and word_end_s - 0.1 < ends[0] <= word_end_s + cut[1] + 0.2, (cut, ends)
+        assert ends and word_end_s - 0.1 < ends[0] <= word_end_s + EDGE_S + 0.1, (cut, ends)
     uncut = [u.end_s for u in Utterances(cut=None).feed(pcm)]
     assert uncut and uncut[0] > word_end_s + 1.5, uncut  # what the cut is for
     bare = Recognizer(["Rest your hands."], wake=False)
     heard = [h for start in range(0, len(pcm), 3200) for h in bare.feed(pcm[start : start + 3200])]
     assert [h.word for h in heard][:1] == ["continue"]
     assert heard[0].end_s <= word_end_s + 0.5
+
+
+@needs_engines
+@pytest.mark.real
+def test_the_guides_echo_running_into_a_command_is_not_part_of_it(spoken: dict[str, bytes]) -> None:
+    """The loudspeaker's echo of the guide's last words, its soundscape, then a command: the
+    endpointer keeps all of it one utterance (too long for a command, and starting over the
+    guide's voice, where the gate is shut). The utterance starts where the command's loud part
+    does, give or take the silence kept before it."""
+    from voiceguide.listen.recognizer import CUT
+    from voiceguide.listen.utterances import EDGE_S, Utterances
+
+    def unpadded(text: str) -> np.ndarray:
+        return np.frombuffer(spoken[text], "<i2")[SAMPLE_RATE:-SAMPLE_RATE]
+
+    command = unpadded("continue")
+    bed = np.tile(command // 12, 9)  # a voice-like bed 22 dB under the command
+    bed = bed[: len(unpadded("Next, the fingers.")) + SAMPLE_RATE * 7 // 10]
+    bed[: len(unpadded("Next, the fingers."))] += unpadded("Next, the fingers.") // 5  # 14 dB
+    silence = np.zeros(SAMPLE_RATE, np.int16)
+    pcm = np.concatenate([silence, bed, command, silence]).astype("<i2").tobytes()
+    command_s = 1 + len(bed) / SAMPLE_RATE
+    uncut = Utterances(cut=None).feed(pcm)
+    assert uncut[0].start_s < 1.2 and uncut[0].end_s > command_s + 0.5  # what the cut is for
+    for cut in CUT.values():
+        utterance = Utterances(cut=cut).feed(pcm)[-1]
+        assert command_s - EDGE_S - 0.1 <= utterance.start_s <= command_s, (cut, utterance)
+        assert utterance.end_s - utterance.start_s <= len(command) / SAMPLE_RATE + 2 * EDGE_S
+    assert _hear(Recognizer(["Next, the fingers."], wake=False), pcm) == ["continue"]
 
 
 @needs_engines
@@ -156,6 +248,19 @@ def test_a_caregiver_reading_lines_aloud_is_not_a_command_with_the_wake_word(
     woken = Recognizer(lines, wake=True)
     for line in lines:
         assert _hear(woken, spoken[line]) == []
+
+
+@needs_engines
+@pytest.mark.real
+def test_a_command_after_the_wake_word_is_heard_while_the_lines_read_hold_its_word(
+    spoken: dict[str, bytes],
+) -> None:
+    """The lines a caregiver reads may say "next", "softer" or "repeat" themselves: "guide" and
+    the command still fit the command's path better than any piece of them."""
+    lines = ["Next, the fingers.", "Now press a little softer, and repeat on the other side."]
+    woken = Recognizer(lines, wake=True)
+    for word in ("next", "softer", "repeat", "pause"):
+        assert _hear(woken, spoken[f"{WAKE_WORD} {word}"]) == [word]
 
 
 @needs_engines

@@ -12,6 +12,7 @@ from typing import Protocol
 from voiceguide.listen.commands import said
 from voiceguide.listen.gate import Gate
 from voiceguide.listen.microphone import Microphone, MicrophoneError
+from voiceguide.listen.reading import Reading
 from voiceguide.listen.recognizer import SAMPLE_RATE, Heard, Recognizer
 from voiceguide.timeline import Timeline
 
@@ -32,14 +33,20 @@ def voice_spans(timeline: Timeline) -> list[tuple[float, float]]:
 
 
 class Listener:
-    def __init__(self, player: Listening, recognizer: Recognizer, gate: Gate) -> None:
+    def __init__(
+        self, player: Listening, recognizer: Recognizer, gate: Gate, reading: Reading | None = None
+    ) -> None:
+        """``reading``: the lines a caregiver reads aloud (``--prompter``), by session time."""
         self._player = player
         self._recognizer = recognizer
         self._gate = gate
         self._samples: queue.Queue[bytes | None] = queue.Queue(maxsize=200)  # 20 s at most
         self._heard_s = 0.0
+        self._position_s = 0.0  # where the session was last seen playing (or paused since)
         self.heard: list[Heard] = []  # what was acted on (for tests and -v)
         recognizer.accept = self._open  # what the gate shuts out is not even decoded
+        if reading is not None:
+            recognizer.reading = lambda end_s: reading.around(self._session_s(end_s))
         self._thread = threading.Thread(target=self._run, name="voiceguide-listen", daemon=True)
         self._thread.start()
         self._microphone: Microphone | None = None
@@ -58,11 +65,19 @@ class Listener:
     def _open(self, start_s: float, end_s: float) -> bool:
         """Whether the gate was open over this stretch of what the microphone heard (microphone
         seconds mapped to the session's by where the player is now)."""
-        position_s = self._player.playing_at_s()
-        if position_s is None:  # paused or waiting at a hold: the guide is silent
+        if self._player.playing_at_s() is None:  # paused or waiting at a hold: the guide is silent
             return True
-        session_end_s = position_s - (self._heard_s - end_s)
+        session_end_s = self._session_s(end_s)
         return self._gate.open(session_end_s - (end_s - start_s), session_end_s)
+
+    def _session_s(self, heard_s: float) -> float:
+        """Where the session was when the microphone heard ``heard_s`` (while paused or waiting:
+        where it stopped)."""
+        position_s = self._player.playing_at_s()
+        if position_s is None:
+            return self._position_s
+        self._position_s = position_s
+        return position_s - (self._heard_s - heard_s)
 
     def stop(self) -> None:
         if self._microphone is not None:
@@ -81,7 +96,8 @@ def start_listening(
     except ImportError:
         return None, "voice commands need the pocketsphinx package: pip install pocketsphinx"
     gate = Gate(voice_spans(timeline) if voice else [])
-    listener = Listener(player, recognizer, gate)
+    lines = [(event.start_s, event.text) for event in timeline.events if event.kind != "breath"]
+    listener = Listener(player, recognizer, gate, None if voice else Reading(lines))
     try:
         listener._microphone = Microphone(listener.take)
     except MicrophoneError as error:

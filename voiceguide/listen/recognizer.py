@@ -1,11 +1,16 @@
 """Hearing commands with pocketsphinx (its wheel carries a US English model): the microphone's
 sound is cut into utterances (:mod:`voiceguide.listen.utterances`), and each utterance of a
 command's length is decoded twice. First against the commands alone (after the wake word, when
-one is asked for): the command it sounds most like, or nothing for sound that fits no command at all (a chime, a
-breath). Then against the commands or any run of other words (the routine's own frequent words
-and everyday ones): when that path fits the sound much better than the command did, per frame,
-it was speech that is not a command. The margin lets a voice the model hears poorly (eSpeak NG's)
-be heard while a sentence read aloud is not taken for the nearest command.
+one is asked for): the command it sounds most like, or nothing for sound that fits no command at
+all (a chime, a breath). Then against what else it may be:
+
+- bare commands: the commands or any run of other words (the routine's own frequent words and
+  everyday ones). When that path fits the sound better than the command did, per frame, it was
+  speech that is not a command.
+- after the wake word (``--prompter``: a caregiver reads the lines aloud): "guide" and a command,
+  or any piece of the lines being read then (:mod:`voiceguide.listen.reading`). Only when the
+  command's path wins is it a command. The grammar is small, so it is searched as widely as the
+  commands alone: a voice the model hears poorly (eSpeak NG's) keeps its command's path.
 
 Input: 16 kHz mono 16-bit samples, in any sizes. Output: what was heard, with the times (seconds
 from the first sample) where its utterance started and ended.
@@ -15,7 +20,8 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,15 +31,13 @@ from voiceguide.listen.utterances import SAMPLE_RATE, Utterance, Utterances
 __all__ = ["CUT", "SAMPLE_RATE", "Heard", "Recognizer"]
 LENGTH_S = {False: (0.2, 1.4), True: (0.4, 2.0)}  # a command's length (with the wake word): other
 # lengths are not a command and are dropped, not decoded
-MARGIN = {False: 0.0, True: -math.inf}  # how much better per frame (the decoder's log units) the
-# other-words path may fit and the command still be taken. After the wake word (a caregiver reads
-# lines aloud then) the other-words search must itself end on the command. Chosen on
-# scripts/bench_listen.py's tuning voices and a reading of another routine, not on the figures
-# reported.
+MARGIN = 0.0  # bare commands: how much better per frame (the decoder's log units) the other-words
+# path may fit and the command still be taken. Chosen on scripts/bench_listen.py's tuning voices
+# and a reading of another routine, not on the figures reported.
 CUT = {False: (20.0, 0.3), True: (20.0, 0.6)}  # an utterance ends where the sound stays this far
 # (dB) below its loudest part this long (s), see utterances.py. After the wake word a caregiver
 # reads aloud: a shorter cut makes command-sized pieces of the reading there (measured, 20 minutes
-# of reading: 0.3 s gave 17 such pieces taken for commands without the wake word, 0.6 s 3).
+# of reading without the wake word: 0.3 s gave 17 such pieces taken for commands, 0.6 s 3).
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,25 @@ def grammar(wake: bool, others: list[str]) -> str:
     return f"#JSGF V1.0;\ngrammar voiceguide;\npublic <said> = {command}{other};\n"
 
 
+def lines_grammar(lines: Sequence[str], known: Callable[[str], bool]) -> list[tuple[Any, ...]]:
+    """After the wake word: "guide" and a command, or any run of consecutive words of ``lines``
+    (entered at any word, left after any word), as pocketsphinx's finite-state transitions
+    (state 0 starts, 1 ends). A word the model does not know breaks its line in two."""
+    transitions: list[tuple[Any, ...]] = [(0, 2, 1.0, WAKE_WORD)]
+    transitions += [(2, 1, 1.0, command) for command in COMMANDS]
+    state = 3  # the state before a line's next word
+    for line in lines:
+        for word in [*re.findall(r"[a-z']+", line.lower()), ""]:
+            if word and known(word):
+                transitions += [
+                    (state, state + 1, 1.0, word),  # after the word before it,
+                    (0, state + 1, 1.0, word),  # or the first one said,
+                    (state + 1, 1, 1.0),  # and maybe the last
+                ]
+            state += 1  # (after a word not known or a line's end: a state nothing reaches)
+    return transitions
+
+
 class Recognizer:
     """Feed samples with :meth:`feed`; it returns the commands heard in them."""
 
@@ -58,7 +81,9 @@ class Recognizer:
         self, texts: list[str], *, wake: bool, accept: Callable[[float, float], bool] | None = None
     ) -> None:
         """``accept(start_s, end_s)``: whether an utterance may be a command at all (the gate),
-        asked before it is decoded, so that what is not listened for costs no decoding."""
+        asked before it is decoded, so that what is not listened for costs no decoding.
+        ``reading(end_s)`` (an attribute, after the wake word): the lines someone may be reading
+        aloud when an utterance ends; all of ``texts`` unless set."""
         from pocketsphinx import Decoder, get_model_path
 
         model = os.path.join(get_model_path(), "en-us")  # noqa: PTH118
@@ -67,11 +92,15 @@ class Recognizer:
             "dict": os.path.join(model, "cmudict-en-us.dict"),  # noqa: PTH118
             "samprate": SAMPLE_RATE, "loglevel": "FATAL", "lm": None, "maxhmmpf": 2000,
         }  # fmt: skip
-        # The commands alone with wide beams (a voice the model hears poorly keeps its command's
-        # path to the end; a small grammar costs little); the larger grammar with narrow ones.
+        # Small grammars with wide beams (a voice the model hears poorly keeps its command's path
+        # to the end; they cost little); the other-words loop with narrow ones.
+        wide, narrow = (
+            {"beam": 1e-80, "wbeam": 1e-60, "pbeam": 1e-80},
+            {"beam": 1e-30, "wbeam": 1e-20, "pbeam": 1e-30},
+        )
         self._decoders: dict[str, Any] = {
-            "commands": Decoder(**files, beam=1e-80, wbeam=1e-60, pbeam=1e-80),
-            "said": Decoder(**files, beam=1e-30, wbeam=1e-20, pbeam=1e-30),
+            "commands": Decoder(**files, **wide),
+            "said": Decoder(**files, **(wide if wake else narrow)),
         }
         for decoder in self._decoders.values():
             # The model's own settings (feat.params, read after ours) remove noise with an
@@ -83,14 +112,16 @@ class Recognizer:
         said = self._decoders["said"]
         self._log_base = math.log(float(said.config["logbase"]))
         self._lengths = LENGTH_S[wake]
-        self._margin = MARGIN[wake]
         self._wake = wake
         self.accept = accept
-        known = {word for word in _words(texts) if said.lookup_word(word) is not None}
+        self.reading: Callable[[float], Sequence[str]] = lambda _end_s: texts
+        self._searches: dict[tuple[str, ...], str] = {}  # lines read -> the said decoder's search
         self._decoders["commands"].add_jsgf_string("commands", grammar(wake, []))
         self._decoders["commands"].activate_search("commands")
-        said.add_jsgf_string("said", grammar(wake, other_words(texts, known)))
-        said.activate_search("said")
+        if not wake:
+            known = {word for word in _words(texts) if said.lookup_word(word) is not None}
+            said.add_jsgf_string("said", grammar(wake, other_words(texts, known)))
+            said.activate_search("said")
         self._utterances = Utterances(cut=CUT[wake])
 
     def feed(self, pcm: bytes) -> list[Heard]:
@@ -106,11 +137,27 @@ class Recognizer:
         command, command_score = self._search("commands", audio)
         if command is None:
             return []
-        said, said_score = self._search("said", audio)
-        frames = len(audio) // 2 * 100 // SAMPLE_RATE  # pocketsphinx's 10 ms frames
-        if said != command and not (said_score - command_score) / max(1, frames) <= self._margin:
-            return []
+        if self._wake:
+            self._read(self.reading(end_s))
+            said, _ = self._search("said", audio)
+            if said is None:  # a piece of the lines being read fits better
+                return []  # (a different command: the commands alone tell them apart better)
+        else:
+            said, said_score = self._search("said", audio)
+            frames = len(audio) // 2 * 100 // SAMPLE_RATE  # pocketsphinx's 10 ms frames
+            if said != command and not (said_score - command_score) / max(1, frames) <= MARGIN:
+                return []
         return [Heard(COMMANDS[command], command, start_s, end_s)]
+
+    def _read(self, lines: Sequence[str]) -> None:
+        """Make the said decoder's search the wake word and commands or a piece of ``lines``."""
+        said = self._decoders["said"]
+        key = tuple(lines)
+        if key not in self._searches:
+            name = self._searches[key] = f"lines{len(self._searches)}"
+            known = lambda word: said.lookup_word(word) is not None  # noqa: E731
+            said.add_fsg(name, said.create_fsg(name, 0, 1, lines_grammar(key, known)))
+        said.activate_search(self._searches[key])
 
     def _search(self, search: str, audio: bytes) -> tuple[str | None, float]:
         """The command heard (None: none, or other words) and the hypothesis' score (in the

@@ -22,6 +22,8 @@ import numpy as np
 
 SAMPLE_RATE = 16000
 LOUD_DBFS = -45.0  # an utterance whose loudest part is quieter is not cut (too quiet to be a word)
+EDGE_S = 0.3  # of the quiet before and after the loud part, what stays in the utterance (a word's
+# own soft start and end, and the silence the decoder expects around it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ class Utterances:
         self._start_s = 0.0
         self._loudest_db = -math.inf
         self._quiet_frames = 0
+        self._levels_db: list[float] = []
 
     def feed(self, pcm: bytes) -> list[Utterance]:
         ended: list[Utterance] = []
@@ -61,11 +64,11 @@ class Utterances:
                     self._begin(float(self._endpointer.speech_start))
                 self._frames.append(speech)
                 if self._falls_quiet(speech):
-                    end_s = self._start_s + len(self._frames) * self._frame_s
-                    ended.append(self._end(end_s))
-                    self._begin(end_s)  # the endpointer's utterance goes on: a new one starts
+                    ended.append(self._end())
+                    # the endpointer's utterance goes on: a new one starts
+                    self._begin(self._start_s + len(self._frames) * self._frame_s)
             if self._in_utterance and not self._endpointer.in_speech:
-                ended.append(self._end(float(self._endpointer.speech_end)))
+                ended.append(self._end())
                 self._in_utterance = False
         return [utterance for utterance in ended if utterance.pcm]
 
@@ -75,9 +78,41 @@ class Utterances:
         self._frames = []
         self._loudest_db = -math.inf
         self._quiet_frames = 0
+        self._levels_db = []
 
-    def _end(self, end_s: float) -> Utterance:
-        return Utterance(b"".join(self._frames), self._start_s, end_s)
+    def _end(self) -> Utterance:
+        """The utterance so far; when cutting, without the quiet it starts and ends in (a chime or
+        the soundscape before a command, the wait that ended it): its length, start and end are
+        the words', give or take :data:`EDGE_S`."""
+        first, last = 0, len(self._frames)
+        if self._cut is not None and self._loudest_db > LOUD_DBFS:
+            edge = round(EDGE_S / self._frame_s)
+            first = max(0, self._loud_start() - edge)
+            last = min(last, len(self._frames) - self._quiet_frames + edge)
+        return Utterance(
+            b"".join(self._frames[first:last]),
+            self._start_s + first * self._frame_s,
+            self._start_s + last * self._frame_s,
+        )
+
+    def _loud_start(self) -> int:
+        """The frame where the loud part begins: after the last stretch as long as the cut's,
+        before the loudest frame, where the sound stayed well below it (an echo of the guide's
+        voice that ran into a command is not part of it)."""
+        assert self._cut is not None
+        cut_db, quiet_s = self._cut
+        loud_db = self._loudest_db - cut_db
+        peak = self._levels_db.index(self._loudest_db)
+        quiet_frames = round(quiet_s / self._frame_s)
+        run = 0
+        for index in range(peak, -1, -1):
+            run = run + 1 if self._levels_db[index] < loud_db else 0
+            if run >= quiet_frames:
+                index += run
+                break
+        else:
+            index = 0
+        return next(i for i in range(index, peak + 1) if self._levels_db[i] >= loud_db)
 
     def _falls_quiet(self, frame: bytes) -> bool:
         if self._cut is None:
@@ -85,6 +120,7 @@ class Utterances:
         cut_db, quiet_s = self._cut
         samples = np.frombuffer(frame, "<i2").astype(np.float32) / 32768
         level_db = 10 * math.log10(float(np.mean(samples * samples)) + 1e-12)
+        self._levels_db.append(level_db)
         if level_db > self._loudest_db:
             self._loudest_db, self._quiet_frames = level_db, 0
         elif level_db < self._loudest_db - cut_db:
