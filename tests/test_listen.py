@@ -93,7 +93,8 @@ def test_the_lines_grammar_takes_any_run_of_a_lines_words_or_the_wake_word_and_a
 @pytest.mark.skipif(importlib.util.find_spec("pocketsphinx") is None, reason="needs pocketsphinx")
 def test_the_listener_gives_the_recognizer_the_lines_where_the_session_is() -> None:
     """Playing: the lines around the session's position when the utterance ended; paused (the
-    caregiver may say "guide continue" then): the lines around where it stopped."""
+    caregiver may say "guide continue" then): the lines around where it stopped, however long
+    ago the utterance was heard."""
     from voiceguide.listen.listener import Listener
     from voiceguide.listen.reading import Reading
 
@@ -106,6 +107,9 @@ def test_the_listener_gives_the_recognizer_the_lines_where_the_session_is() -> N
         def playing_at_s(self) -> float | None:
             return self.at_s
 
+        def position_s(self) -> float:
+            return 52.0 if self.at_s is None else self.at_s
+
     player = Player()
     recognizer = Recognizer(["Rest."], wake=True)
     lines = Reading((10.0 * n, f"line {n}") for n in range(10))
@@ -113,8 +117,8 @@ def test_the_listener_gives_the_recognizer_the_lines_where_the_session_is() -> N
     try:
         assert recognizer.reading(0.0) == ("line 1", "line 2", "line 3", "line 4")
         assert recognizer.reading(-12.0) == ("line 0", "line 1", "line 2")  # heard 12 s ago
-        player.at_s = None
-        assert recognizer.reading(0.0) == ("line 1", "line 2", "line 3", "line 4")
+        player.at_s = None  # paused at 52 s
+        assert recognizer.reading(-12.0) == ("line 3", "line 4", "line 5", "line 6")
     finally:
         listener.stop()
 

@@ -62,8 +62,8 @@ class Said:
     ends_s: dict[str, float]  # where each command's last sound ends
 
 
-@pytest.fixture(scope="module")
-def said() -> Said:
+def _speak(script: tuple[tuple[str, float], ...], seed: int) -> Said:
+    """``script``'s texts said by the Piper voice at their times over room noise."""
     import soxr
 
     from voiceguide.speech.voicing import get_engine
@@ -72,19 +72,24 @@ def said() -> Said:
     voice = dataclasses.replace(
         engine.default_voice, rate_wpm=182
     )  # length scale 1.42: the pace the listener was tuned on (as tests/test_listen.py)
-    clips = engine.synthesize([word for word, _ in SAID], voice)
-    rng = np.random.default_rng(13)
-    total_s = SAID[-1][1] + 3.0
+    clips = engine.synthesize([text for text, _ in script], voice)
+    rng = np.random.default_rng(seed)
+    total_s = script[-1][1] + 3.0
     heard = rng.standard_normal(round(total_s * MIC_RATE)) * 10 ** (ROOM_DB / 20)
     ends = {}
-    for (word, at_s), clip in zip(SAID, clips, strict=True):
+    for (text, at_s), clip in zip(script, clips, strict=True):
         speech = soxr.resample(clip.samples, clip.sample_rate, MIC_RATE).astype(np.float64)
         speech *= SPEECH_RMS / np.sqrt(np.mean(speech**2))
         at = round(at_s * MIC_RATE)
         heard[at : at + len(speech)] += speech
         loud = np.flatnonzero(np.abs(speech) > 0.05 * np.abs(speech).max())
-        ends[word] = (at + int(loud[-1])) / MIC_RATE
+        ends[text] = (at + int(loud[-1])) / MIC_RATE
     return Said(np.rint(np.clip(heard, -1, 1) * 32767).astype(np.int16), ends)
+
+
+@pytest.fixture(scope="module")
+def said() -> Said:
+    return _speak(SAID, 13)
 
 
 def _microphone(said: Said) -> Microphone:
@@ -145,9 +150,9 @@ def _located(needle: np.ndarray, reference: np.ndarray, near: int, within: int) 
     return at if same else None
 
 
-def _play(path: Path, card: ClockedCard) -> subprocess.CompletedProcess[str]:
+def _play(path: Path, card: ClockedCard, *more: str) -> subprocess.CompletedProcess[str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "voiceguide", "play", str(path), "--listen"],
+        [sys.executable, "-m", "voiceguide", "play", str(path), "--listen", *more],
         env=card.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True,
     )  # fmt: skip
@@ -226,4 +231,44 @@ def test_spoken_commands_pause_resume_and_skip_the_session(
     assert float(np.abs(played[settled : settled + len(rest)] - rest).max()) <= MATCH
     end = settled + len(rest)
     assert float(np.abs(played[end:]).max(initial=0.0)) == 0.0  # finished: then silence
+    assert "finished" in done.stderr
+
+
+READ = (
+    ("Rest your hands in your lap.", 1.5),  # the prompter's line, read aloud: not a command
+    ("guide pause", 7.0),
+    ("Now rub your palms together.", 10.0),  # the next line, read ahead while paused
+    ("guide continue", 14.0),
+)
+
+
+def test_with_the_prompter_a_caregiver_reads_aloud_and_commands_follow_the_wake_word(
+    tmp_path: Path, routine: tuple[Path, np.ndarray, int, float]
+) -> None:
+    """``--prompter --listen``: the caregiver reads the lines aloud (nothing happens), says
+    "guide pause" (the session pauses: its sound stops), reads the next line while paused (it
+    stays paused) and says "guide continue" (it goes on)."""
+    path, _, rate, _ = routine
+    read = _speak(READ, 15)
+    home = tmp_path / "home"
+    home.mkdir()
+    card = ClockedCard(home, _microphone(read), rate=rate, mic_rate=MIC_RATE)
+    try:
+        done = _play(path, card, "--prompter")
+        card.eof.wait(5)
+    finally:
+        card.close()
+    assert done.returncode == 0, done.stderr
+    assert 'say "guide" first' in done.stderr
+    assert card.speaker_started is not None
+    played = card.played
+    mic_s = card.microphone_opens[0] - card.speaker_started
+    sounding = np.flatnonzero(np.abs(played).max(axis=1) > 0)
+    gaps = np.flatnonzero(np.diff(sounding) > rate)  # a second and more of nothing at all
+    assert len(gaps) == 1, [(sounding[g] / rate, sounding[g + 1] / rate) for g in gaps]
+    paused_s = (sounding[gaps[0]] + 1) / rate - mic_s  # microphone time
+    resumed_s = sounding[gaps[0] + 1] / rate - mic_s
+    ends = read.ends_s
+    assert ends["guide pause"] < paused_s < ends["guide pause"] + 2.5, (paused_s, ends)
+    assert ends["guide continue"] < resumed_s < ends["guide continue"] + 2.5, (resumed_s, ends)
     assert "finished" in done.stderr

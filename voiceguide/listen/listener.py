@@ -26,6 +26,10 @@ class Listening(Protocol):
         """Where the session is, when it is playing (None: paused or waiting, the guide silent)."""
         ...
 
+    def position_s(self) -> float:
+        """Where the session is, playing or not."""
+        ...
+
 
 def voice_spans(timeline: Timeline) -> list[tuple[float, float]]:
     """When the guide's voice sounds: every line, the breathing words ("in", "and down") too."""
@@ -42,7 +46,6 @@ class Listener:
         self._gate = gate
         self._samples: queue.Queue[bytes | None] = queue.Queue(maxsize=200)  # 20 s at most
         self._heard_s = 0.0
-        self._position_s = 0.0  # where the session was last seen playing (or paused since)
         self.heard: list[Heard] = []  # what was acted on (for tests and -v)
         recognizer.accept = self._open  # what the gate shuts out is not even decoded
         if reading is not None:
@@ -75,8 +78,7 @@ class Listener:
         where it stopped)."""
         position_s = self._player.playing_at_s()
         if position_s is None:
-            return self._position_s
-        self._position_s = position_s
+            return self._player.position_s()
         return position_s - (self._heard_s - heard_s)
 
     def stop(self) -> None:

@@ -162,6 +162,10 @@ class Controller:
         t = self._t
         return t.position / self.rate if t.state is State.PLAYING else None
 
+    def position_s(self) -> float:
+        """The position, playing or not (for the listener: the lines a caregiver reads there)."""
+        return self._t.position / self.rate
+
     # -- audio ----------------------------------------------------------------------------------
     def pull(self, frames: int) -> np.ndarray:
         """The next ``frames`` frames to play, ``(frames, 2)`` float32."""
