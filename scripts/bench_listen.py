@@ -138,7 +138,7 @@ def main() -> None:
     echo_gain = 10 ** (args.echo_db / 20)
     sessions = {name: session_audio(name, voice=True) for name in names}
     for wake in (False, True):
-        detected, latencies, total = 0, [], 0
+        detected, wrong, latencies, total = 0, 0, [], 0
         engines: dict[str, list[int]] = {}
         for index, (voice, text, samples) in enumerate(clips):
             if text.startswith(WAKE_WORD) != wake:
@@ -158,7 +158,9 @@ def main() -> None:
             recognizer.accept = lambda s, e, g=gate, o=at_s - 2: g.open(o + s, o + e)
             recognizer.reading = lines_read(session, offset_s=at_s - 2)
             word = text.split()[-1]
-            hits = [h for h in feed(recognizer, mic) if h[0] == word]
+            heard = feed(recognizer, mic)
+            hits = [h for h in heard if h[0] == word]
+            wrong += any(COMMANDS[h[0]] != COMMANDS[word] for h in heard)
             total += 1
             end_s = 2 + length_s
             counts = engines.setdefault(voice.split(":")[0], [0, 0])
@@ -171,7 +173,8 @@ def main() -> None:
         print(
             f"{mode}: detected within 1 s: {detected}/{total} = {100 * detected / max(1, total):.1f} %, "
             f"median latency from the end of the word {np.median(latencies) if latencies else float('nan'):.2f} s"
-            f" ({', '.join(f'{name} {hit}/{of}' for name, (hit, of) in engines.items())})"
+            f" ({', '.join(f'{name} {hit}/{of}' for name, (hit, of) in engines.items())}); "
+            f"heard as another command: {wrong}"
         )
         false, hours, cpu_s = 0, 0.0, 0.0
         for name in names:
