@@ -69,13 +69,15 @@ def test_the_lines_read_are_the_prompters_line_two_before_and_the_next() -> None
 def test_the_lines_grammar_takes_any_run_of_a_lines_words_or_the_wake_word_and_a_command() -> None:
     from voiceguide.listen.recognizer import lines_grammar
 
-    transitions = lines_grammar(["Press the palm, gently!"], known=lambda word: word != "palm")
+    lines = ["Press the palm, gently!", "Don\u2019t stop: 10 times, then rest."]
+    transitions = lines_grammar(lines, known=lambda word: word != "palm")
     words: dict[int, list[tuple[int, str]]] = {}
     ends = set()
     for transition in transitions:
         if len(transition) == 4:
             words.setdefault(transition[0], []).append((transition[1], transition[3]))
         else:
+            assert transition[1] == 1  # a word-less transition only ever ends
             ends.add(transition[0])
 
     def says(phrase: str) -> bool:
@@ -88,6 +90,8 @@ def test_the_lines_grammar_takes_any_run_of_a_lines_words_or_the_wake_word_and_a
     assert says("press the") and says("the") and says("gently")
     assert not says("palm") and not says("the gently")  # not known: the line is two runs
     assert not says("the press") and not says(WAKE_WORD) and not says("pause")
+    assert says("don't stop") and says("times then rest") and not says("stop times")  # ("10")
+    assert not says("gently don't")  # one line does not run into the next
 
 
 @pytest.mark.skipif(importlib.util.find_spec("pocketsphinx") is None, reason="needs pocketsphinx")

@@ -245,30 +245,39 @@ READ = (
 def test_with_the_prompter_a_caregiver_reads_aloud_and_commands_follow_the_wake_word(
     tmp_path: Path, routine: tuple[Path, np.ndarray, int, float]
 ) -> None:
-    """``--prompter --listen``: the caregiver reads the lines aloud (nothing happens), says
-    "guide pause" (the session pauses: its sound stops), reads the next line while paused (it
-    stays paused) and says "guide continue" (it goes on)."""
+    """``--prompter --listen``: the caregiver reads the lines aloud (nothing happens: what is
+    played is what plays with nobody speaking, sample for sample), says "guide pause" (it
+    pauses), reads the next line while paused (nothing happens) and says "guide continue" (it
+    goes on from where it paused)."""
     path, _, rate, _ = routine
+
+    def play(said: Said, name: str) -> tuple[np.ndarray, float, str]:
+        home = tmp_path / name
+        home.mkdir()
+        card = ClockedCard(home, _microphone(said), rate=rate, mic_rate=MIC_RATE)
+        try:
+            done = _play(path, card, "--prompter")
+            card.eof.wait(5)
+        finally:
+            card.close()
+        assert done.returncode == 0, done.stderr
+        assert 'say "guide" first' in done.stderr and "finished" in done.stderr
+        assert card.speaker_started is not None
+        return card.played, card.microphone_opens[0] - card.speaker_started, done.stderr
+
+    alone, _, _ = play(Said(np.zeros(MIC_RATE, np.int16), {}), "nobody")  # the room only
     read = _speak(READ, 15)
-    home = tmp_path / "home"
-    home.mkdir()
-    card = ClockedCard(home, _microphone(read), rate=rate, mic_rate=MIC_RATE)
-    try:
-        done = _play(path, card, "--prompter")
-        card.eof.wait(5)
-    finally:
-        card.close()
-    assert done.returncode == 0, done.stderr
-    assert 'say "guide" first' in done.stderr
-    assert card.speaker_started is not None
-    played = card.played
-    mic_s = card.microphone_opens[0] - card.speaker_started
-    sounding = np.flatnonzero(np.abs(played).max(axis=1) > 0)
-    gaps = np.flatnonzero(np.diff(sounding) > rate)  # a second and more of nothing at all
-    assert len(gaps) == 1, [(sounding[g] / rate, sounding[g + 1] / rate) for g in gaps]
-    paused_s = (sounding[gaps[0]] + 1) / rate - mic_s  # microphone time
-    resumed_s = sounding[gaps[0] + 1] / rate - mic_s
+    played, mic_s, _ = play(read, "reading")
+    second = 1 * rate
+    paused = _first_difference(played, alone, 0, 0)
+    paused_s = paused / rate - mic_s  # microphone time
     ends = read.ends_s
     assert ends["guide pause"] < paused_s < ends["guide pause"] + 2.5, (paused_s, ends)
+    sounding = np.flatnonzero(np.abs(played[paused:]).max(axis=1) > 0)
+    gap = int(np.argmax(np.diff(sounding) > second))  # the first second and more of nothing
+    resumed = paused + int(sounding[gap + 1])
+    resumed_s = resumed / rate - mic_s
     assert ends["guide continue"] < resumed_s < ends["guide continue"] + 2.5, (resumed_s, ends)
-    assert "finished" in done.stderr
+    found = _located(played[resumed + second // 2 : resumed + second], alone, paused, second)
+    assert found is not None  # the same session, half a second after resuming
+    assert abs(found - second // 2 - paused) < 0.05 * rate  # from where it paused

@@ -37,7 +37,7 @@ MARGIN = 0.0  # bare commands: how much better per frame (the decoder's log unit
 CUT = {False: (20.0, 0.3), True: (20.0, 0.6)}  # an utterance ends where the sound stays this far
 # (dB) below its loudest part this long (s), see utterances.py. After the wake word a caregiver
 # reads aloud: a shorter cut makes command-sized pieces of the reading there (measured, 20 minutes
-# of reading without the wake word: 0.3 s gave 17 such pieces taken for commands, 0.6 s 3).
+# of reading without the wake word: 0.3 s gave 17-18 such pieces taken for commands, 0.6 s 3).
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,23 +55,40 @@ def grammar(wake: bool, others: list[str]) -> str:
     return f"#JSGF V1.0;\ngrammar voiceguide;\npublic <said> = {command}{other};\n"
 
 
-def lines_grammar(lines: Sequence[str], known: Callable[[str], bool]) -> list[tuple[Any, ...]]:
-    """After the wake word: "guide" and a command, or any run of consecutive words of ``lines``
-    (entered at any word, left after any word), as pocketsphinx's finite-state transitions
-    (state 0 starts, 1 ends). A word the model does not know breaks its line in two."""
-    transitions: list[tuple[Any, ...]] = [(0, 2, 1.0, WAKE_WORD)]
-    transitions += [(2, 1, 1.0, command) for command in COMMANDS]
-    state = 3  # the state before a line's next word
+START, END, WOKEN, FIRST_FREE = 0, 1, 2, 3  # the states of :func:`lines_grammar`
+Transition = tuple[int, int, float] | tuple[int, int, float, str]  # (from, to, probability[, word])
+
+
+def lines_grammar(lines: Sequence[str], known: Callable[[str], bool]) -> list[Transition]:
+    """After the wake word: "guide" and a command, or any run of consecutive words of one of
+    ``lines`` (entered at any word, left after any word), as pocketsphinx's finite-state
+    transitions. A word the model does not know (or with other letters: digits, accents) breaks
+    its line in two, as does a line's end."""
+    transitions: list[Transition] = [(START, WOKEN, 1.0, WAKE_WORD)]
+    transitions += [(WOKEN, END, 1.0, command) for command in COMMANDS]
+    state = FIRST_FREE  # the state before a line's next word
     for line in lines:
-        for word in [*re.findall(r"[a-z']+", line.lower()), ""]:
+        for word in [*_words_of(line), ""]:
             if word and known(word):
                 transitions += [
                     (state, state + 1, 1.0, word),  # after the word before it,
-                    (0, state + 1, 1.0, word),  # or the first one said,
-                    (state + 1, 1, 1.0),  # and maybe the last
+                    (START, state + 1, 1.0, word),  # or the first one said,
+                    (state + 1, END, 1.0),  # and maybe the last
                 ]
             state += 1  # (after a word not known or a line's end: a state nothing reaches)
     return transitions
+
+
+def _words_of(line: str) -> list[str]:
+    """The words of a line as the dictionary spells them (lower case, straight apostrophes);
+    a token with anything else in it (a digit, an accent) is "", which breaks the run."""
+    tokens = [
+        t.strip(".,;:!?\"'()[]-\u2013\u2014\u2026\u2018\u2019\u201c\u201d")
+        for t in line.lower().split()
+    ]
+    return [
+        t if re.fullmatch(r"[a-z']+", t) else "" for t in (t.replace("\u2019", "'") for t in tokens)
+    ]
 
 
 class Recognizer:
@@ -160,7 +177,8 @@ class Recognizer:
         if key not in self._searches:
             name = self._searches[key] = f"lines{len(self._searches)}"
             known = lambda word: said.lookup_word(word) is not None  # noqa: E731
-            said.add_fsg(name, said.create_fsg(name, 0, 1, lines_grammar(key, known)))
+            grammar = lines_grammar(key, known)
+            said.add_fsg(name, said.create_fsg(name, START, END, grammar))
         said.activate_search(self._searches[key])
 
     def _search(self, search: str, audio: bytes) -> tuple[str | None, float]:

@@ -84,35 +84,34 @@ class Utterances:
         """The utterance so far; when cutting, without the quiet it starts and ends in (a chime or
         the soundscape before a command, the wait that ended it): its length, start and end are
         the words', give or take :data:`EDGE_S`."""
-        first, last = 0, len(self._frames)
+        first_frame, end_frame = 0, len(self._frames)
         if self._cut is not None and self._loudest_db > LOUD_DBFS:
-            edge = round(EDGE_S / self._frame_s)
-            first = max(0, self._loud_start() - edge)
-            last = min(last, len(self._frames) - self._quiet_frames + edge)
+            edge_frames = round(EDGE_S / self._frame_s)
+            first_frame = max(0, self._loud_start_frame() - edge_frames)
+            end_frame = min(end_frame, len(self._frames) - self._quiet_frames + edge_frames)
         return Utterance(
-            b"".join(self._frames[first:last]),
-            self._start_s + first * self._frame_s,
-            self._start_s + last * self._frame_s,
+            b"".join(self._frames[first_frame:end_frame]),
+            self._start_s + first_frame * self._frame_s,
+            self._start_s + end_frame * self._frame_s,
         )
 
-    def _loud_start(self) -> int:
+    def _loud_start_frame(self) -> int:
         """The frame where the loud part begins: after the last stretch as long as the cut's,
         before the loudest frame, where the sound stayed well below it (an echo of the guide's
         voice that ran into a command is not part of it)."""
         assert self._cut is not None
         cut_db, quiet_s = self._cut
         loud_db = self._loudest_db - cut_db
-        peak = self._levels_db.index(self._loudest_db)
+        peak_frame = self._levels_db.index(self._loudest_db)
         quiet_frames = round(quiet_s / self._frame_s)
-        run = 0
-        for index in range(peak, -1, -1):
-            run = run + 1 if self._levels_db[index] < loud_db else 0
-            if run >= quiet_frames:
-                index += run
+        after_quiet_frame, run_frames = 0, 0
+        for frame in range(peak_frame, -1, -1):
+            run_frames = run_frames + 1 if self._levels_db[frame] < loud_db else 0
+            if run_frames >= quiet_frames:
+                after_quiet_frame = frame + run_frames
                 break
-        else:
-            index = 0
-        return next(i for i in range(index, peak + 1) if self._levels_db[i] >= loud_db)
+        loud = range(after_quiet_frame, peak_frame + 1)
+        return next(frame for frame in loud if self._levels_db[frame] >= loud_db)
 
     def _falls_quiet(self, frame: bytes) -> bool:
         if self._cut is None:
