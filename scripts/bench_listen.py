@@ -11,6 +11,7 @@ scale 1.65-1.10). ``--voices tune``: other eSpeak NG variants and Piper paces, t
 settings were chosen on (its margins, its beams), never on the figures reported.
 
     python scripts/bench_listen.py [--voices bench|designed|tune] [--routines N] [--echo-db -12]
+    python scripts/bench_listen.py --caregiver-only [--caregiver-engine espeak] [--caregiver-lag-s 40]
 """
 
 from __future__ import annotations
@@ -128,9 +129,12 @@ def main() -> None:
     parser.add_argument("--caregiver-only", action="store_true")
     parser.add_argument("--caregiver-engine", default="piper", help="piper or espeak")
     parser.add_argument("--caregiver-routine", default="partner-hands")
+    parser.add_argument(
+        "--caregiver-lag-s", type=float, default=0.0, help="reads this late (negative: ahead)"
+    )
     args = parser.parse_args()
     if args.caregiver_only:
-        caregiver(args.caregiver_engine, args.caregiver_routine)
+        caregiver(args.caregiver_engine, args.caregiver_routine, args.caregiver_lag_s)
         return
     rng = np.random.default_rng(args.seed)
     names = list(bundled_names())[: args.routines]
@@ -194,24 +198,25 @@ def main() -> None:
             f"microphone at {args.echo_db:+.0f} dB: {false} = {false / hours:.1f} per hour; "
             f"CPU {100 * cpu_s / (hours * 3600):.1f} % of one core"
         )
-    caregiver(args.caregiver_engine, args.caregiver_routine)
+    caregiver(args.caregiver_engine, args.caregiver_routine, args.caregiver_lag_s)
 
 
-def caregiver(engine_name: str, routine: str) -> None:
+def caregiver(engine_name: str, routine: str, lag_s: float = 0.0) -> None:
     """The partner-hands script read aloud (in --prompter there is no synthesized guide: the Piper
-    voice, or an eSpeak NG one, reads at 140 words a minute) at its times over the cues and the
-    soundscape: with the wake word, how many commands fire (and, for the record, how many would
-    without it: someone talking in the room while a session plays)."""
+    voice, or an eSpeak NG one, reads at 140 words a minute) at its times (or ``lag_s`` after
+    them: a reader behind the prompter, or ahead of it) over the cues and the soundscape: with the
+    wake word, how many commands fire (and, for the record, how many would without it: someone
+    talking in the room while a session plays)."""
     bed, session = session_audio(routine, voice=False)
     engine = get_engine(engine_name)
     name = engine.default_voice.name if engine_name == "piper" else "en-us+m3"
     events = [e for e in session.timeline.events if e.kind != "breath"]
     clips = engine.synthesize([e.text for e in events], Voice(name, 140, 50))
-    mic = bed.copy()
+    mic = np.concatenate([bed, np.zeros(round(max(0.0, lag_s) * SAMPLE_RATE), np.float32)])
     for event, clip in zip(events, clips, strict=True):
         samples = soxr.resample(clip.samples, clip.sample_rate, SAMPLE_RATE)
         samples *= 0.1 / max(1e-6, float(np.sqrt(np.mean(samples**2))))
-        at = round(event.start_s * SAMPLE_RATE)
+        at = max(0, round((event.start_s + lag_s) * SAMPLE_RATE))
         end = min(len(mic), at + len(samples))
         mic[at:end] += samples[: end - at]
     for wake in (True, False):
@@ -220,7 +225,8 @@ def caregiver(engine_name: str, routine: str) -> None:
         heard = feed(recognizer, mic)
         print(
             f"caregiver ({engine_name}) reading {routine} aloud ({len(events)} lines, "
-            f"{len(mic) / SAMPLE_RATE / 60:.0f} min), {'with' if wake else 'WITHOUT'} the wake "
+            f"{len(mic) / SAMPLE_RATE / 60:.0f} min, {lag_s:+.0f} s behind the prompter), "
+            f"{'with' if wake else 'WITHOUT'} the wake "
             f"word: {len(heard)} false actions {heard}"
         )
 
