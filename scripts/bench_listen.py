@@ -97,8 +97,7 @@ def session_audio(name: str, *, voice: bool) -> tuple[np.ndarray, api.Session]:
 def lines_read(session: api.Session, offset_s: float = 0.0) -> Callable[[float], tuple[str, ...]]:
     """The prompter's lines near a moment, as the player gives them to the recognizer with
     ``--prompter`` (the microphone's time ``offset_s`` behind the session's)."""
-    events = session.timeline.events
-    reading = Reading((e.start_s, e.text) for e in events if e.kind != "breath")
+    reading = Reading((line.start_s, line.text) for line in session.timeline.lines)
     return lambda end_s: reading.around(offset_s + end_s)
 
 
@@ -210,7 +209,7 @@ def caregiver(engine_name: str, routine: str, lag_s: float = 0.0) -> None:
     bed, session = session_audio(routine, voice=False)
     engine = get_engine(engine_name)
     name = engine.default_voice.name if engine_name == "piper" else "en-us+m3"
-    events = [e for e in session.timeline.events if e.kind != "breath"]
+    events = session.timeline.lines
     clips = engine.synthesize([e.text for e in events], Voice(name, 140, 50))
     mic = np.concatenate([bed, np.zeros(round(max(0.0, lag_s) * SAMPLE_RATE), np.float32)])
     for event, clip in zip(events, clips, strict=True):

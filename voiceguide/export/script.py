@@ -29,9 +29,8 @@ def _chapters(timeline: Timeline, words: Words) -> list[tuple[str, float, list[_
     def section_at(start_s: float) -> list[_Row]:
         return sections[timeline.chapter_at(start_s)][2]
 
-    for event in timeline.events:
-        if event.kind != "breath":
-            section_at(event.start_s).append(_Row(event.start_s, event.text, False))
+    for line in timeline.lines:
+        section_at(line.start_s).append(_Row(line.start_s, line.text, False))
     breathing_start: dict[int, tuple[float, str, int]] = {}
     for cue in timeline.cues:
         if cue.kind == "chime":

@@ -51,7 +51,7 @@ class Prompter:
 
     def __init__(self, stream: TextIO, timeline: Timeline) -> None:
         self.stream = stream
-        self.events = [event for event in timeline.events if event.kind != "breath"]
+        self.events = timeline.lines
         self.starts = [event.start_s for event in self.events]
         self.total_s = timeline.total_s
         self.shown = ""

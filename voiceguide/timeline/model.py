@@ -117,6 +117,12 @@ class Timeline:
     def speech_s(self) -> float:
         return sum(event.duration_s for event in self.events)
 
+    @property
+    def lines(self) -> tuple[VoiceEvent, ...]:
+        """The guide's lines without its breathing words: what the prompter shows (and a
+        caregiver reads aloud), and what the script lists."""
+        return tuple(event for event in self.events if event.kind != "breath")
+
     def chapter_at(self, t_s: float) -> int:
         """The index of the chapter that ``t_s`` (seconds into the session) is in: the last one
         that starts at or before it. A chapter's start is its own (as are the
