@@ -98,8 +98,8 @@ def start_listening(
     except ImportError:
         return None, "voice commands need the pocketsphinx package: pip install pocketsphinx"
     gate = Gate(voice_spans(timeline) if voice else [])
-    reading = Reading((line.start_s, line.text) for line in timeline.lines)
-    listener = Listener(player, recognizer, gate, None if voice else reading)
+    reading = None if voice else Reading((line.start_s, line.text) for line in timeline.lines)
+    listener = Listener(player, recognizer, gate, reading)
     try:
         listener._microphone = Microphone(listener.take)
     except MicrophoneError as error:

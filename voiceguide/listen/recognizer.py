@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from voiceguide.listen.commands import COMMANDS, WAKE_WORD, other_words
+from voiceguide.listen.commands import COMMANDS, EVERYDAY, WAKE_WORD, other_words
 from voiceguide.listen.utterances import SAMPLE_RATE, Utterance, Utterances
 
 __all__ = ["CUT", "SAMPLE_RATE", "Heard", "Recognizer"]
@@ -82,13 +82,9 @@ def lines_grammar(lines: Sequence[str], known: Callable[[str], bool]) -> list[Tr
 def _words_of(line: str) -> list[str]:
     """The words of a line as the dictionary spells them (lower case, straight apostrophes);
     a token with anything else in it (a digit, an accent) is "", which breaks the run."""
-    tokens = [
-        t.strip(".,;:!?\"'()[]-\u2013\u2014\u2026\u2018\u2019\u201c\u201d")
-        for t in line.lower().split()
-    ]
-    return [
-        t if re.fullmatch(r"[a-z']+", t) else "" for t in (t.replace("\u2019", "'") for t in tokens)
-    ]
+    tokens = line.lower().replace("\u2019", "'").split()
+    words = [token.strip(".,;:!?\"'()[]-\u2013\u2014\u2026\u2018\u201c\u201d") for token in tokens]
+    return [word if re.fullmatch(r"[a-z']+", word) else "" for word in words]
 
 
 class Recognizer:
@@ -203,8 +199,4 @@ class Recognizer:
 
 
 def _words(texts: list[str]) -> set[str]:
-    import re
-
-    from voiceguide.listen.commands import EVERYDAY
-
     return {w for text in texts for w in re.findall(r"[a-z']+", text.lower())} | set(EVERYDAY)
