@@ -83,7 +83,8 @@ def _burst(seconds: float, pitch_hz: float, random: np.random.Generator) -> np.n
     sine2 = 2 * sine * cosine
     buzz = sine + sine2 / 2 + sine * (3 - 4 * sine * sine) / 3 + sine2 * (1 - 2 * sine * sine) / 2
     noise = random.standard_normal(frames, dtype=np.float32) * np.float32(0.15)
-    return (np.float32(0.3) * (buzz + noise) * _envelope(frames)).astype(np.float32)
+    word: np.ndarray = (np.float32(0.3) * (buzz + noise) * _envelope(frames)).astype(np.float32)
+    return word
 
 
 @functools.lru_cache(maxsize=256)
