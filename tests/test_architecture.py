@@ -295,6 +295,14 @@ SECOND_ROUTES = [
      "the settings decide command line over routine over default; the plan takes final values"),
     ("voiceguide/timeline", r"routine\.(breathing|chime|linger_s)\b", ("model.py",),
      "the routine's own breathing, chime and linger reach the plan through PlanOptions.of only"),
+    ("voiceguide", r"((?<![=!<>])=|\belse|\bor) *[\"']edges[\"']", ("vocabulary.py",),
+     "the session breath tones' default is vocabulary.DEFAULT_BREATHING_DURING"),
+    ("voiceguide", r"\b6 \* 3600|21600", ("vocabulary.py",),
+     "the longest session is vocabulary.MAX_SESSION_S"),
+    ("voiceguide", r"LEAD_IN_S \+ routine\.steps_s|steps_s \+ LEAD_OUT_S", ("model.py",),
+     "a routine's written length is timeline.written_length_s"),
+    ("voiceguide", r"Path\(routine\.folder\) / routine\.recordings", (),
+     "a routine's recordings folder is Routine.recordings_folder"),
 ]  # fmt: skip
 
 
