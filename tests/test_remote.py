@@ -316,3 +316,25 @@ def test_the_token_dies_with_the_session(controller: Controller) -> None:
     stream.close()
     with pytest.raises(ConnectionRefusedError):
         _ask(page, "/events", headers={TOKEN_HEADER: _token(page)})
+
+
+def test_on_the_local_network_only_its_address_is_served(controller: Controller) -> None:
+    from voiceguide.remote.server import RemoteError, lan_address
+
+    try:
+        address = lan_address()
+    except RemoteError as error:  # a machine with no network: said in one line
+        assert "no local network address" in str(error)
+        return
+    page = start_remote(controller, controller.timeline, lan=True)
+    try:
+        assert page.address == address != "127.0.0.1"
+        assert page.url.startswith(f"http://{address}:{page.port}/#")
+        token = {TOKEN_HEADER: _token(page)}
+        assert _ask(page, "/act/louder", "POST", token)[0] == 204
+        for host in (f"127.0.0.1:{page.port}", f"localhost:{page.port}"):  # not the name it serves
+            assert _ask(page, "/act/softer", "POST", {**token, "Host": host})[0] == 403
+        with pytest.raises(ConnectionRefusedError):  # not listening on the loopback address
+            http.client.HTTPConnection("127.0.0.1", page.port, timeout=2).connect()
+    finally:
+        page.stop()

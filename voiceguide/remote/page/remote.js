@@ -31,14 +31,15 @@ function show(screen) {
   setText("volume", screen.volume ? `· ${screen.volume}` : "");
   setText("now", screen.now);
   setText("upcoming", screen.upcoming || "(the last line)");
-  setText("upcoming-in", screen.upcoming_in ? `in ${screen.upcoming_in}` : "");
+  const waiting = screen.state === "waiting"; // a hold: the next line comes after Ready
+  setText("upcoming-in", waiting ? "after Ready" : screen.upcoming_in ? `in ${screen.upcoming_in}` : "");
   $("coming").hidden = !screen.upcoming;
-  $("hold").hidden = screen.state !== "waiting";
+  $("hold").hidden = !waiting;
   const toggle = $("toggle");
   const paused = screen.state === "paused";
   toggle.dataset.action = paused ? "continue" : "pause";
   setText("toggle", paused ? "Continue" : "Pause");
-  toggle.disabled = screen.state === "waiting";
+  toggle.disabled = waiting;
   let done = screen.done ? `Done: ${screen.done}` : "";
   if (screen.preparing) done = "The voice is still being prepared…";
   if (screen.state === "paused") done = "Paused. " + done;
