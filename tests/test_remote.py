@@ -338,3 +338,34 @@ def test_on_the_local_network_only_its_address_is_served(controller: Controller)
             http.client.HTTPConnection("127.0.0.1", page.port, timeout=2).connect()
     finally:
         page.stop()
+
+
+def test_on_a_terminal_the_link_and_its_qr_code_show_and_space_begins_without_the_page() -> None:
+    from tests.terminal import Terminal
+
+    with Terminal("play", "desk-break", "--engine", "fake", "--backend", "null", "--remote") as tty:
+        tty.read_until("play begins when the page opens (or press space; q stops)")
+        assert "remote page (on this machine): http://127.0.0.1:" in tty.screen
+        assert tty.screen.count("▀") > 20  # the QR code, drawn with half blocks
+        assert "> " not in tty.screen  # not playing yet
+        tty.send(" ")
+        tty.read_until("> Warm-up rub")  # playing, from the start (the space did not pause it)
+        tty.send("q")
+        assert tty.wait() == 0
+
+
+def test_every_answer_forbids_framing_other_scripts_caching_and_referrers(page: RemotePage) -> None:
+    for path, headers in (("/", {}), ("/remote.js", {}), ("/events", {TOKEN_HEADER: "wrong"})):
+        connection = http.client.HTTPConnection(page.address, page.port, timeout=5)
+        connection.request("GET", path, headers={"Host": f"{page.address}:{page.port}", **headers})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        policy = response.getheader("Content-Security-Policy", "")
+        assert "default-src 'none'" in policy and "script-src 'self'" in policy
+        assert "frame-ancestors 'none'" in policy and "unsafe" not in policy
+        assert response.getheader("X-Frame-Options") == "DENY"
+        assert response.getheader("Referrer-Policy") == "no-referrer"
+        assert response.getheader("Cache-Control") == "no-store"
+        assert response.getheader("Access-Control-Allow-Origin") is None  # no CORS, ever
+        assert response.getheader("Server") is None

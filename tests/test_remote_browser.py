@@ -287,6 +287,7 @@ def test_the_phone_page_shows_the_prompter_and_drives_the_player(tmp_path: Path)
             played = card.played
             paused = _first_difference(played, reference, 0, 0)
             assert 0 <= paused - pressed < 0.5 * second, (paused - pressed) / second
+            measured = [f"pause heard after {(paused - pressed) / second:.2f} s"]
             silent = played[paused + round(0.3 * second) : resumed]
             assert len(silent) > 0.5 * second and float(np.abs(silent).max()) == 0.0
 
@@ -300,6 +301,7 @@ def test_the_phone_page_shows_the_prompter_and_drives_the_player(tmp_path: Path)
             assert found is not None, "the second step's audio after Next"
             jumped = settled - (found - starts[1])  # where the second step's first frame played
             assert 0 <= jumped - pressed < 0.5 * second, (jumped - pressed) / second
+            measured.append(f"next heard after {(jumped - pressed) / second:.2f} s")
             assert text("now") == timeline.lines[2].text  # and the page reads it
 
             # 4. A hold: "waiting for you", one big Ready; it waits, then goes on at Ready.
@@ -371,4 +373,5 @@ def test_the_phone_page_shows_the_prompter_and_drives_the_player(tmp_path: Path)
         player.kill()
         card.close()
     assert "stopped at Oil" in player.err
-    print(f"the page followed each button in {', '.join(f'{ms:.0f}' for ms in follows_ms)} ms")
+    follows = ", ".join(f"{ms:.0f}" for ms in follows_ms)
+    print(f"the page followed each button in {follows} ms; {'; '.join(measured)}")
