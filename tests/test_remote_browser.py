@@ -18,12 +18,16 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 import soundfile
 
 from tests.clocked import FRAME_BYTES, ClockedCard
+
+if TYPE_CHECKING:
+    from selenium.webdriver.chrome.webdriver import WebDriver
 from tests.conftest import run_cli
 from tests.proctree import kill_tree
 from voiceguide import api
@@ -137,7 +141,7 @@ class Player:
 
 
 @contextlib.contextmanager
-def _chromium(profile: Path) -> Iterator[object]:
+def _chromium(profile: Path) -> Iterator[WebDriver]:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -221,7 +225,8 @@ def test_the_phone_page_shows_the_prompter_and_drives_the_player(tmp_path: Path)
     exported = tmp_path / "phone.wav"
     result = run_cli("export", str(routine), "--engine", "fake", "-o", str(exported))
     assert result.exit_code == 0, result
-    reference, rate = soundfile.read(exported, dtype="float32")
+    reference, read_rate = soundfile.read(exported, dtype="float32")
+    rate = int(read_rate)
     timeline = api.prepare(api.load(str(routine)), api.SessionOptions(engine="fake")).timeline
     starts = [round(chapter.start_s * rate) for chapter in timeline.chapters]
     prompter = Prompter(io.StringIO(), timeline)
@@ -236,8 +241,7 @@ def test_the_phone_page_shows_the_prompter_and_drives_the_player(tmp_path: Path)
         assert url.startswith("http://127.0.0.1:") and len(url.split("#")[1]) >= 43
         assert "play begins when the page opens" in player.err and "▀" in player.err  # the QR
         with _chromium(tmp_path / "profile") as driver:
-            browser: object = driver
-            find = driver.find_element  # type: ignore[attr-defined]
+            find = driver.find_element
 
             def text(element_id: str) -> str:
                 return str(find(By.ID, element_id).text)
@@ -251,16 +255,16 @@ def test_the_phone_page_shows_the_prompter_and_drives_the_player(tmp_path: Path)
             def press(selector: str, element_id: str, want: str | None) -> int:
                 """Press a button; the frame the card played when it was pressed. The page must
                 show the effect (``want`` as the element's text, None: hidden) within 0.3 s."""
-                shown_ms = driver.execute_async_script(PRESS, selector, element_id, want)  # type: ignore[attr-defined]  # fmt: skip
-                pressed = heard() - round(
-                    shown_ms / 1000 * rate
-                )  # (its return trip: a little late)
+                shown_ms = float(driver.execute_async_script(PRESS, selector, element_id, want))
+                # when it was pressed: now, less how long the page took (its return trip makes
+                # this a little late)
+                pressed = heard() - round(shown_ms / 1000 * rate)
                 assert 0 <= shown_ms < 300, (selector, shown_ms)
                 follows_ms.append(shown_ms)
                 return pressed
 
             follows_ms: list[float] = []
-            driver.get(url)  # type: ignore[attr-defined]
+            driver.get(url)
             _until(lambda: card.speaker_started is not None, 10, "play began when the page opened")
 
             # 1. The line to say now is the prompter's: read where no line starts within the second.
@@ -309,18 +313,20 @@ def test_the_phone_page_shows_the_prompter_and_drives_the_player(tmp_path: Path)
             _until(lambda: find(By.ID, "hold").is_displayed(), 10, "the hold's Ready button")
             assert text("hold-label") == "Waiting for you"
             shot = tmp_path / "remote-page.png"
-            driver.save_screenshot(str(shot))  # type: ignore[attr-defined]
+            driver.save_screenshot(str(shot))
             assert shot.stat().st_size > 10_000
             if ARTIFACTS:
                 shutil.copy(shot, Path(ARTIFACTS) / shot.name)
             held_at = shown_s()
+            done_count = find(By.TAG_NAME, "body").get_attribute("data-done-count")
+            assert done_count == "4"  # pause, continue, next, next: nothing else
 
             # 5. Refused, each, while the session waits; nothing changes.
             origin = url.split("#")[0]
             token = url.split("#")[1]
             for bad in ("", "#wrong"):
-                driver.switch_to.new_window("tab")  # type: ignore[attr-defined]
-                driver.get(origin + bad)  # type: ignore[attr-defined]
+                driver.switch_to.new_window("tab")
+                driver.get(origin + bad)
                 _until(lambda: "Open the link the terminal shows" in text("problem"), 5, bad)
                 assert text("now") == "" and text("step") == "Not connected"
                 for path, headers in (
@@ -328,7 +334,9 @@ def test_the_phone_page_shows_the_prompter_and_drives_the_player(tmp_path: Path)
                     ("/act/continue", {"X-Voiceguide-Token": "wrong"}),
                 ):
                     method = "POST" if "act" in path else "GET"
-                    status = driver.execute_async_script(FETCH, path, {"method": method, "headers": headers})  # type: ignore[attr-defined]  # fmt: skip
+                    status = driver.execute_async_script(
+                        FETCH, path, {"method": method, "headers": headers}
+                    )
                     assert status == 403, (path, status)
                 for path in (
                     "/etc/passwd",
@@ -336,24 +344,26 @@ def test_the_phone_page_shows_the_prompter_and_drives_the_player(tmp_path: Path)
                     "/act/..%2F..%2Fetc%2Fpasswd",
                 ):
                     key = {"X-Voiceguide-Token": token}
-                    status = driver.execute_async_script(FETCH, path, {"method": "POST", "headers": key})  # type: ignore[attr-defined]  # fmt: skip
+                    status = driver.execute_async_script(
+                        FETCH, path, {"method": "POST", "headers": key}
+                    )
                     assert status in (404, 405), (path, status)
-                driver.close()  # type: ignore[attr-defined]
-                driver.switch_to.window(driver.window_handles[0])  # type: ignore[attr-defined]
+                driver.close()
+                driver.switch_to.window(driver.window_handles[0])
             with _another_site() as elsewhere:
-                driver.switch_to.new_window("tab")  # type: ignore[attr-defined]
-                driver.get(elsewhere)  # type: ignore[attr-defined]
+                driver.switch_to.new_window("tab")
+                driver.get(elsewhere)
                 key = {"X-Voiceguide-Token": token}
                 for options in (
                     {"method": "POST", "headers": key},  # a preflight, refused
                     {"method": "POST", "mode": "no-cors"},  # sent as is: its Origin refused
                 ):
-                    status = driver.execute_async_script(FETCH, origin + "act/continue", options)  # type: ignore[attr-defined]  # fmt: skip
+                    status = driver.execute_async_script(FETCH, origin + "act/continue", options)
                     assert status in ("failed: TypeError", 0), (options, status)
-                driver.close()  # type: ignore[attr-defined]
-                driver.switch_to.window(driver.window_handles[0])  # type: ignore[attr-defined]
+                driver.close()
+                driver.switch_to.window(driver.window_handles[0])
             assert find(By.ID, "hold").is_displayed() and shown_s() == held_at
-            assert text("done") == "Done: next"
+            assert find(By.TAG_NAME, "body").get_attribute("data-done-count") == done_count
             before = heard()
             time.sleep(0.5)
             assert float(np.abs(card.played[before : heard()]).max()) > 0  # the bed, softly
@@ -368,7 +378,6 @@ def test_the_phone_page_shows_the_prompter_and_drives_the_player(tmp_path: Path)
             stop.click()
             assert player.wait() == 0, player.err
             _until(lambda: "The session has ended." in text("problem"), 3, "the page says it ended")
-            del browser
     finally:
         player.kill()
         card.close()

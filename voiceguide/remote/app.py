@@ -55,16 +55,17 @@ class Hub:
     closing: threading.Event = field(default_factory=threading.Event)  # the session ended
     connected: threading.Event = field(default_factory=threading.Event)  # a page opened
     done: str = ""
+    done_count: int = 0
     streams: int = 0
 
     def __post_init__(self) -> None:
         self.controller.observe(self._did)
 
     def _did(self, action: str) -> None:  # on the thread of whatever control acted
-        self.done = DONE.get(action, action)
+        self.done, self.done_count = DONE.get(action, action), self.done_count + 1
 
     def screen(self) -> Screen:
-        return screen(self.controller.status(), self.lines, self.done)
+        return screen(self.controller.status(), self.lines, self.done, self.done_count)
 
 
 def _page(name: str) -> bytes:

@@ -61,6 +61,7 @@ class Screen:
     volume: str  # "", "-6 dB" or "full volume"
     preparing: bool  # the voice is still being prepared
     done: str  # the last action taken, by any control ("" before the first)
+    done_count: int  # how many actions were taken (the same action twice is shown twice)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,7 +86,7 @@ class Lines:
         return now, upcoming.text, max(0.0, upcoming.start_s - position_s)
 
 
-def screen(status: Shown, lines: Lines, done: str = "") -> Screen:
+def screen(status: Shown, lines: Lines, done: str = "", done_count: int = 0) -> Screen:
     """The page's screen for ``status``."""
     now, upcoming, wait_s = lines.at(status.position_s)
     volume = f"{status.volume_db:+.0f} dB" if status.volume_db else ""
@@ -103,4 +104,5 @@ def screen(status: Shown, lines: Lines, done: str = "") -> Screen:
         volume="full volume" if status.at_full_volume else volume,
         preparing=status.preparing,
         done=done,
+        done_count=done_count,
     )

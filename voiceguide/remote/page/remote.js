@@ -9,6 +9,9 @@ const STOP_CONFIRM_MS = 4000;
 const $ = (id) => document.getElementById(id);
 let shown = null;
 let stopArmed = 0;
+let doneCount = 0;
+let doneUntil = 0;
+const DONE_SHOWN_MS = 8000;
 
 function setText(id, text) {
   const element = $(id);
@@ -40,9 +43,15 @@ function show(screen) {
   toggle.dataset.action = paused ? "continue" : "pause";
   setText("toggle", paused ? "Continue" : "Pause");
   toggle.disabled = waiting;
-  let done = screen.done ? `Done: ${screen.done}` : "";
+  if (screen.done_count !== doneCount) { // an action, by any control: shown for a while
+    doneCount = screen.done_count;
+    doneUntil = Date.now() + DONE_SHOWN_MS;
+    setTimeout(() => shown && show(shown), DONE_SHOWN_MS + 50);
+  }
+  let done = screen.done && Date.now() < doneUntil ? `Done: ${screen.done}` : "";
   if (screen.preparing) done = "The voice is still being prepared…";
-  if (screen.state === "paused") done = "Paused. " + done;
+  if (screen.state === "paused") done = `Paused. ${done}`.trim();
+  document.body.dataset.doneCount = String(screen.done_count);
   setText("done", done);
   if (screen.state === "finished") ended("The session has ended.");
   else problem("");
