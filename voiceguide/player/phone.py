@@ -5,12 +5,14 @@ play begins when the page is opened, or at a key (q stops)."""
 from __future__ import annotations
 
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from voiceguide.player.controller import Controller
 from voiceguide.player.keys import KeyReader
-from voiceguide.remote import RemotePage, start_remote
 from voiceguide.timeline import Timeline
+
+if TYPE_CHECKING:  # the web server is imported only when the page is asked for
+    from voiceguide.remote import RemotePage
 
 REMOTE_MODES = ("local", "lan")  # this machine only (the default), or the local network too
 STOP_KEYS = ("q", "ctrl-c", "escape")
@@ -19,6 +21,8 @@ TICK_S = 0.05
 
 def open_page(controller: Controller, timeline: Timeline, mode: str, out: TextIO) -> RemotePage:
     """Serve the page and show its link; ``mode`` is one of :data:`REMOTE_MODES`."""
+    from voiceguide.remote import start_remote
+
     page = start_remote(controller, timeline, lan=mode == "lan")
     where = "on this network" if mode == "lan" else "on this machine"
     out.write(f"remote page ({where}): {page.url}\n{page.qr()}")
