@@ -40,6 +40,7 @@ function show(screen) {
   $("hold").hidden = !waiting;
   const toggle = $("toggle");
   const paused = screen.state === "paused";
+  setText("now-label", paused ? "Paused" : "Say now");
   toggle.dataset.action = paused ? "continue" : "pause";
   setText("toggle", paused ? "Continue" : "Pause");
   toggle.disabled = waiting;
