@@ -1,4 +1,4 @@
-"""The drawing in the README is a fact: imports go one way, between rooms and between modules.
+"""The drawing in docs/architecture.md is a fact: imports go one way, between rooms and between modules.
 
 Every ``import`` in the package (at the top of a module or inside a function) is read with ``ast``.
 A room is a direct child of ``voiceguide`` (a subpackage or a module). Rooms sit in layers, top to
@@ -17,7 +17,7 @@ import pytest
 
 PACKAGE = Path(__file__).parent.parent / "voiceguide"
 
-# Top to bottom. The README's "How it works" draws the same chain.
+# Top to bottom. docs/architecture.md draws the same chain.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"__main__"}),
     frozenset({"cli"}),
@@ -89,7 +89,9 @@ def layer_of(room: str) -> int:
     for index, layer in enumerate(LAYERS):
         if room in layer:
             return index
-    raise AssertionError(f"room voiceguide.{room} is in no layer: add it to LAYERS and the README")
+    raise AssertionError(
+        f"room voiceguide.{room} is in no layer: add it to LAYERS and docs/architecture.md"
+    )
 
 
 def all_modules(package: Path = PACKAGE) -> dict[str, Path]:
