@@ -38,6 +38,7 @@ from voiceguide.player.transport import State
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 pytestmark = [
     pytest.mark.real,
+    pytest.mark.slow,
     pytest.mark.skipif(
         not (CHROMIUM.exists() and CHROMEDRIVER.exists()) and not os.environ.get("CI"),
         reason="needs Debian's chromium and chromium-driver (scripts/setup.sh --test installs them)",
