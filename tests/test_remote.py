@@ -387,3 +387,24 @@ def test_every_answer_forbids_framing_other_scripts_caching_and_referrers(page: 
         assert response.getheader("Cache-Control") == "no-store"
         assert response.getheader("Access-Control-Allow-Origin") is None  # no CORS, ever
         assert response.getheader("Server") is None
+
+
+def test_when_an_early_start_lands_the_page_reads_the_whole_sessions_lines() -> None:
+    from voiceguide.player.controller import Upgrade
+    from voiceguide.remote.app import Hub
+
+    routine = parse_routine(ROUTINE, source="t.yaml", name="t")
+    final = tone_mix(routine, RATE)
+    early_routine = parse_routine(
+        ROUTINE.replace(b"Second step.", b"Another line."), source="t.yaml", name="t"
+    )
+    early = tone_mix(early_routine, RATE)  # a timeline with other lines, as a draft's may be
+    upgrade = Upgrade(round(final.timeline.chapters[1].start_s * RATE))
+    controller = Controller(MixRenderer(early), early.timeline, upgrade)
+    hub = Hub(controller, Lines(controller.timeline))
+    controller.perform("next")  # (the pause before the first step)
+    controller.pull(441)
+    assert hub.screen().upcoming == "Another line."
+    upgrade.landed = (MixRenderer(final), final.timeline)
+    controller.pull(441)
+    assert hub.screen().upcoming == "Second step."

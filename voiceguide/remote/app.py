@@ -65,7 +65,10 @@ class Hub:
         self.done, self.done_count = DONE.get(action, action), self.done_count + 1
 
     def screen(self) -> Screen:
-        return screen(self.controller.status(), self.lines, self.done, self.done_count)
+        status = self.controller.status()
+        if self.controller.timeline is not self.lines.timeline:  # an early start's has landed
+            self.lines = Lines(self.controller.timeline)
+        return screen(status, self.lines, self.done, self.done_count)
 
 
 def _page(name: str) -> bytes:

@@ -41,6 +41,8 @@ class Shown(Protocol):
 class Controlled(Protocol):
     """What the page drives (:class:`voiceguide.player.controller.Controller`)."""
 
+    @property
+    def timeline(self) -> Timeline: ...  # the whole session's, once an early start's has landed
     def perform(self, action: str, *, heard: bool = False) -> str: ...
     def status(self) -> Shown: ...
     def observe(self, observer: Callable[[str], None]) -> None: ...
@@ -71,6 +73,7 @@ class Lines:
     """The lines a caregiver reads, with their starts: the prompter's own rule for which is now."""
 
     def __init__(self, timeline: Timeline) -> None:
+        self.timeline = timeline
         self.events = timeline.lines
         self.starts = [event.start_s for event in self.events]
         self.total_s = timeline.total_s
