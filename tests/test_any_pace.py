@@ -72,7 +72,9 @@ def _timeline(name: str, engine: str, rate_wpm: int, minutes: float | None = Non
         options = api.SessionOptions(engine=engine, rate_wpm=rate_wpm)
         _LENGTHS[key] = api.clip_lengths(routine, options)
     target_s = minutes * 60 if minutes is not None else None
-    return plan(routine, _LENGTHS[key], PlanOptions(target_s=target_s, rate_wpm=rate_wpm))
+    return plan(
+        routine, _LENGTHS[key], PlanOptions.of(routine, target_s=target_s, rate_wpm=rate_wpm)
+    )
 
 
 def assert_lays_out(routine: Routine, timeline: Timeline) -> None:

@@ -89,8 +89,10 @@ def test_the_test_count_quoted_is_the_suite_s(request: pytest.FixtureRequest) ->
     """docs/testing.md quotes how many tests the README's command runs: within 10 % of today's."""
     page = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
     quoted = int(re.search(r"runs (\d+) tests", page)[1])  # type: ignore[index]
-    if request.config.getoption("--sweep") or request.config.option.keyword or (
-        request.config.option.markexpr
+    if (
+        request.config.getoption("--sweep")
+        or request.config.option.keyword
+        or (request.config.option.markexpr)
     ):
         pytest.skip("the count is the whole suite's, without --sweep, -k or -m")
     collected = len(request.session.items)
@@ -103,7 +105,9 @@ def _shown_commands() -> list[tuple[str, str]]:
     """Every ``voiceguide ...`` command in the README's and the docs' shell blocks."""
     found: list[tuple[str, str]] = []
     for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
-        for block in re.findall(r"```(?:sh|console)?\n(.*?)```", path.read_text(encoding="utf-8"), re.S):
+        for block in re.findall(
+            r"```(?:sh|console)?\n(.*?)```", path.read_text(encoding="utf-8"), re.S
+        ):
             for line in block.splitlines():
                 command = re.split(r"\s#\s", line)[0].strip().removeprefix("$ ")
                 command = re.sub(r"^(\.venv/bin/)?voiceguide\b", "voiceguide", command)
