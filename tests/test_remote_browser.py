@@ -369,9 +369,20 @@ def test_the_phone_page_shows_the_prompter_and_drives_the_player(tmp_path: Path)
             assert float(np.abs(card.played[before : heard()]).max()) > 0  # the bed, softly
 
             # 6. Ready: the session goes on (the prompt after the hold), then Stop, tapped twice.
-            press("#ready", "hold", None)
+            ready = press("#ready", "hold", None)
             assert text("done") == "Done: go on"
             _until(lambda: text("now") == "Begin at the wrist.", 5, "the line after the hold")
+            # heard: the session from the hold's end on, exactly (the export's hold lasted 4 s)
+            time.sleep(max(0.0, (ready + round(1.1 * second) - heard()) / second))
+            hold_end = round(timeline.holds[0].end_s * second)
+            settled = ready + round(0.6 * second)
+            found = _located(
+                card.played[settled : settled + second // 2], reference, hold_end, second
+            )
+            assert found is not None, "the session's audio after Ready"
+            went_on = settled - (found - hold_end)  # where the hold's end was played
+            assert 0 <= went_on - ready < 1.0 * second, (went_on - ready) / second
+            measured.append(f"Ready heard after {(went_on - ready) / second:.2f} s")
             stop = find(By.ID, "stop")
             stop.click()
             assert stop.text == "Tap again to stop"
