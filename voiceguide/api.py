@@ -129,14 +129,14 @@ def cover_for(routine: Routine, cover_file: Path | None) -> Cover:
 
 def cache_usage() -> Usage:
     """Where the cache is, what it holds by kind, and its size limit."""
-    from voiceguide.speech.cache import cache_usage as usage
+    from voiceguide.cache.room import cache_usage as usage
 
     return usage()
 
 
 def clear_cache() -> int:
     """Empty the cache; the number of files removed."""
-    from voiceguide.speech.cache import clear_cache as clear
+    from voiceguide.cache.room import clear_cache as clear
 
     return clear()
 
