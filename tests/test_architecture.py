@@ -30,7 +30,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"export", "preparing"}),
     frozenset({"render"}),
     frozenset({"clips"}),
-    frozenset({"speech", "sound", "recordings", "listen"}),
+    frozenset({"speech", "sound", "recordings", "listen", "remote"}),
     frozenset({"timeline", "routinefile"}),  # the plan; reading routine files
     frozenset({"routine", "cache"}),
     frozenset({"timetext"}),  # seconds as text, for every room that shows a time
