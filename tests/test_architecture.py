@@ -38,10 +38,15 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"__init__"}),
 )
 
-# The CLI talks to the front doors only: the api, the one export, the batch, the player, the recorder.
+# The CLI talks to the front doors only: the api, the one export, the batch, the player, the recorder;
+# and it builds its options' choices and defaults from the vocabulary (and writes times with timetext),
+# the light standard-library modules that own them, so `voiceguide --help` loads nothing else.
 CLI_DOORS = frozenset(
     {
         "api",
+        "routine",
+        "routine.vocabulary",
+        "timetext",
         "errors",
         "exporting",
         "batch",
