@@ -60,7 +60,7 @@ def _session_options() -> list[tuple[str, str | None, Any, str]]:
         ("--soundscape", None, None,
          "A bundled soundscape ('voiceguide soundscapes'), an audio file, or none."),
         ("--soundscape-gain", "soundscape_gain_db", click.FloatRange(*vocab.SOUNDSCAPE_GAIN_DB),
-         "The soundscape's level against the voice, in dB (default -18)."),
+         f"The soundscape's level against the voice, in dB (default {vocab.DEFAULT_SOUNDSCAPE_GAIN_DB:g})."),
         ("--breathing", None, None, "Breath tones: 4-7-8, box, coherent, calm, or none."),
         ("--breathing-during", None, click.Choice(vocab.BREATHING_DURING),
          "Breath tones under every step, or the first and last only (default)."),
