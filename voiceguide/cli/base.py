@@ -74,7 +74,7 @@ class Bars:
             self.bar = None
 
 
-def prepare(
+def prepared_and_told(
     routine_name: str, options: api.SessionOptions, bars: Bars | None = None
 ) -> api.Session:
     from voiceguide import api

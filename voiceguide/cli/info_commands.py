@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from voiceguide import timetext
-from voiceguide.cli.base import State, cli, error_lines, prepare, say
+from voiceguide.cli.base import State, cli, error_lines, prepared_and_told, say
 from voiceguide.cli.options import options_from, session_options
 from voiceguide.errors import VoiceguideError
 from voiceguide.routine import vocabulary
@@ -28,7 +28,7 @@ def show(routine: str, as_json: bool, **options: Any) -> None:
     """Print the timed script of ROUTINE: start time, step, and what is said."""
     from voiceguide import api
 
-    session = prepare(routine, options_from(**options))
+    session = prepared_and_told(routine, options_from(**options))
     if as_json:
         click.echo(json.dumps(session.timeline.as_dict(), indent=2))
     else:
