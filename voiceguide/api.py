@@ -15,9 +15,16 @@ from typing import TYPE_CHECKING
 
 from voiceguide.errors import OptionError
 from voiceguide.preparing.early import EarlyStart, prepare_to_play
-from voiceguide.preparing.model import Progress, Session, SessionOptions
+from voiceguide.preparing.model import (
+    Progress,
+    Remembered,
+    RememberedValue,
+    Session,
+    SessionOptions,
+)
 from voiceguide.preparing.prepare import clip_lengths, prepare, timeline
 from voiceguide.preparing.settings import Settings, resolve
+from voiceguide.preparing.settings import origins as setting_origins
 from voiceguide.preparing.voicing import recordings_lookup
 from voiceguide.routine import (
     DEFAULT_ROUTINE,
@@ -27,6 +34,7 @@ from voiceguide.routine import (
     load_bundled,
     vocabulary,
 )
+from voiceguide.routine.model import BUILTIN_PATTERNS
 from voiceguide.routine.vocabulary import ENGINE_NAMES, LOUDNESS_PRESETS
 from voiceguide.timeline import LEAD_IN_S, LEAD_OUT_S, Timeline, format_timeline
 from voiceguide.timetext import duration as format_duration
@@ -41,12 +49,15 @@ if TYPE_CHECKING:
     from voiceguide.speech import VoiceInfo
 
 __all__ = [
-    "DEFAULT_ROUTINE", "ENGINE_NAMES", "LOUDNESS_PRESETS", "EarlyStart", "Progress", "RoutineSummary",
-    "Session", "SessionOptions", "Settings", "clip_lengths", "cover_for", "describe_timeline", "export",
-    "format_duration", "list_routines", "load", "prepare", "prepare_to_play", "recording_warnings",
-    "render", "resolve", "session_options_for", "soundscapes", "timeline", "vocabulary", "voices",
+    "BREATHING_PATTERNS", "DEFAULT_ROUTINE", "ENGINE_NAMES", "LOUDNESS_PRESETS", "EarlyStart",
+    "Progress", "Remembered", "RememberedValue", "RoutineSummary", "Session", "SessionOptions",
+    "Settings", "clip_lengths", "cover_for", "describe_timeline", "export", "format_duration",
+    "list_routines", "load", "prepare", "prepare_to_play", "recording_warnings", "render", "resolve",
+    "session_options_for", "setting_origins", "soundscapes", "timeline", "vocabulary", "voices",
     "write_script",
 ]  # fmt: skip
+
+BREATHING_PATTERNS = tuple(BUILTIN_PATTERNS)  # the patterns --breathing names
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,8 @@ def _session_options() -> list[tuple[str, str | None, Any, str]]:
          "A bundled soundscape ('voiceguide soundscapes'), an audio file, or none."),
         ("--soundscape-gain", "soundscape_gain_db", click.FloatRange(*vocab.SOUNDSCAPE_GAIN_DB),
          "The soundscape's level against the voice, in dB (default -18)."),
-        ("--breathing", None, None, "Breath tones: 4-7-8, box, coherent, calm, or none."),
+        ("--breathing", None, click.Choice([*api.BREATHING_PATTERNS, "none"]),
+         "Breath tones: 4-7-8, box, coherent, calm, or none."),
         ("--breathing-during", None, click.Choice(vocab.BREATHING_DURING),
          "Breath tones under every step, or the first and last only (default)."),
         ("--chime", None, click.Choice([*vocab.CHIME_NAMES, "none"]), "The chime between steps."),
@@ -70,6 +71,19 @@ def _session_options() -> list[tuple[str, str | None, Any, str]]:
     ]  # fmt: skip
 
 
+NOT_REMEMBERED = ("--recordings",)  # a routine's own folder: never one for every routine
+
+
+def remembered_options() -> dict[str, click.Option]:
+    """The options the settings file may set, by key (the flag without its dashes): the same
+    names, types and checks as on the command line."""
+    return {
+        flag[2:]: click.Option((flag, name) if name else (flag,), type=kind, help=text)
+        for flag, name, kind, text in _session_options()
+        if flag not in NOT_REMEMBERED
+    }
+
+
 def session_options(command: F) -> F:
     """The options that shape a session, shared by export, show, script, play and validate."""
     for flag, name, kind, text in reversed(_session_options()):
@@ -79,4 +93,7 @@ def session_options(command: F) -> F:
 
 
 def options_from(**values: Any) -> api.SessionOptions:
-    return api.SessionOptions(**values)
+    """The command line's options, with the settings file's values beneath them."""
+    from voiceguide.cli.remembered import read_remembered
+
+    return api.SessionOptions(**values, remembered=read_remembered())

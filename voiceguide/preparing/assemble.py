@@ -85,5 +85,5 @@ def assemble(
     )  # fmt: skip
     return Session(
         routine, timeline, voicing.choice.engine.name, voicing.voice.name, mix, leveling,
-        bed.name if bed else None, voicing.choice.reason, voicing.recording_notes,
+        bed.name if bed else None, voicing.choice.reason, voicing.recording_notes, settings,
     )  # fmt: skip

@@ -40,15 +40,10 @@ class Voicing:
 def voicing(routine: Routine, settings: Settings) -> Voicing:
     from voiceguide.speech import ClipCache, VoiceRequest, choose_engine, resolve_voice
 
-    engine = settings.engine
-    if engine.origin in ("--engine", "--voice-model"):
-        choice = choose_engine(
-            engine.value, engine.origin, settings.language, cache_root=settings.cache_dir
-        )
-    else:
-        choice = choose_engine(
-            engine.value, "the routine", settings.language, settings.voice.value, settings.cache_dir
-        )
+    engine, voice_name = settings.engine, settings.voice.value
+    choice = choose_engine(
+        engine.value, engine.origin, settings.language, voice_name, settings.cache_dir
+    )
     request = VoiceRequest(settings.voice.value, settings.rate_wpm.value, settings.pitch.value)
     try:
         voice = resolve_voice(choice.engine, request, settings.language)
