@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from voiceguide.config import Entry as SettingsEntry
+from voiceguide.config import language_table, settings_path
+from voiceguide.config import read_entries as settings_entries
+from voiceguide.config import set_value as remember_setting
+from voiceguide.config import unset_value as forget_setting
 from voiceguide.errors import OptionError
 from voiceguide.preparing.early import EarlyStart, prepare_to_play
 from voiceguide.preparing.model import (
@@ -24,11 +29,11 @@ from voiceguide.preparing.model import (
 )
 from voiceguide.preparing.prepare import clip_lengths, prepare, timeline
 from voiceguide.preparing.settings import Settings, resolve
-from voiceguide.preparing.settings import origins as setting_origins
 from voiceguide.preparing.voicing import recordings_lookup
 from voiceguide.routine import (
     DEFAULT_ROUTINE,
     Routine,
+    Where,
     bundled_names,
     find_routine,
     load_bundled,
@@ -51,10 +56,11 @@ if TYPE_CHECKING:
 __all__ = [
     "BREATHING_PATTERNS", "DEFAULT_ROUTINE", "ENGINE_NAMES", "LOUDNESS_PRESETS", "EarlyStart",
     "Progress", "Remembered", "RememberedValue", "RoutineSummary", "Session", "SessionOptions",
-    "Settings", "clip_lengths", "cover_for", "describe_timeline", "export", "format_duration",
-    "list_routines", "load", "prepare", "prepare_to_play", "recording_warnings", "render", "resolve",
-    "session_options_for", "setting_origins", "soundscapes", "timeline", "vocabulary", "voices",
-    "write_script",
+    "Settings", "SettingsEntry", "Where", "clip_lengths", "cover_for", "describe_timeline", "export",
+    "forget_setting", "format_duration", "language_table", "list_routines", "load", "prepare",
+    "prepare_to_play", "recording_warnings", "remember_setting", "render", "resolve",
+    "session_options_for", "settings_entries", "settings_path", "soundscapes",
+    "timeline", "vocabulary", "voices", "write_script",
 ]  # fmt: skip
 
 BREATHING_PATTERNS = tuple(BUILTIN_PATTERNS)  # the patterns --breathing names

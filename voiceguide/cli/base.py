@@ -84,9 +84,8 @@ def tell(session: api.Session, early: str = "") -> None:
     if not State.verbose:
         return
     say(f"engine: {session.engine} ({session.engine_reason}); voice: {session.voice}")
-    if session.settings is not None:
-        for line in api.setting_origins(session.settings):
-            say(f"  {line}")
+    for line in session.origins:
+        say(f"  {line}")
     for note in session.recording_notes:
         say(note)
     leveling = session.leveling

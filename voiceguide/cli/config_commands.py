@@ -6,11 +6,10 @@ from pathlib import Path
 
 import click
 
-from voiceguide import config as settings_file
+from voiceguide import api
 from voiceguide.cli.base import cli
 from voiceguide.cli.options import remembered_options
 from voiceguide.cli.remembered import check, read_remembered
-from voiceguide.config.file import LANGUAGE
 from voiceguide.errors import OptionError
 
 _LANGUAGE_HELP = "Only for routines in this language (fr, it, ...): a voice that speaks it, say."
@@ -36,8 +35,8 @@ def config_set(key: str, value: str, language: str | None) -> None:
     except click.BadParameter as error:
         raise OptionError(f"{key}: {error.message}") from None
     stored = _stored(value, converted)
-    path = settings_file.settings_path()
-    settings_file.set_value(path, key, stored, table)
+    path = api.settings_path()
+    api.remember_setting(path, key, stored, table)
     click.echo(f"{_label(key, table)} = {stored} (in {path})")
 
 
@@ -53,8 +52,8 @@ def config_unset(key: str, language: str | None) -> None:
             check(key, "", options)
         except click.BadParameter as error:
             raise OptionError(f"{key}: {error.message}") from None
-    path = settings_file.settings_path()
-    if settings_file.unset_value(path, key, table):
+    path = api.settings_path()
+    if api.forget_setting(path, key, table):
         click.echo(f"forgot {_label(key, table)} (in {path})")
     else:
         click.echo(f"{_label(key, table)} was not set (in {path})")
@@ -63,9 +62,9 @@ def config_unset(key: str, language: str | None) -> None:
 @config.command(name="show")
 def config_show() -> None:
     """Every setting the file can hold: its value and line, or where the value comes from instead."""
-    path = settings_file.settings_path()
-    read_remembered(path)  # a bad file: every problem, located, exit 2
-    entries = settings_file.read_entries(path)
+    path = api.settings_path()
+    read_remembered(remembered_options(), path)  # a bad file: every problem, located, exit 2
+    entries = api.settings_entries(path)
     click.echo(f"settings file: {path}{'' if path.exists() else ' (none yet)'}")
     width = max(len(entry.name) for entry in entries) if entries else 0
     width = max([width, *map(len, remembered_options())])
@@ -81,14 +80,7 @@ def config_show() -> None:
 
 
 def _language(language: str | None) -> str:
-    if language is None:
-        return ""
-    table = language.lower().replace("_", "-").split("-")[0]
-    if not LANGUAGE.fullmatch(table):
-        raise OptionError(
-            f"--language: expected a language code like fr or it, got '{language[:20]}'"
-        )
-    return table
+    return "" if language is None else api.language_table(language)
 
 
 def _label(key: str, table: str) -> str:

@@ -96,4 +96,4 @@ def options_from(**values: Any) -> api.SessionOptions:
     """The command line's options, with the settings file's values beneath them."""
     from voiceguide.cli.remembered import read_remembered
 
-    return api.SessionOptions(**values, remembered=read_remembered())
+    return api.SessionOptions(**values, remembered=read_remembered(remembered_options()))

@@ -8,17 +8,14 @@ from pathlib import Path
 
 import click
 
-from voiceguide import api, config
-from voiceguide.cli.options import remembered_options
+from voiceguide import api
 from voiceguide.errors import SettingsFileError
-from voiceguide.routine.model import Where
 
 
-def read_remembered(path: Path | None = None) -> api.Remembered:
-    """The settings file's values, checked (none when there is no file)."""
-    path = path or config.settings_path()
-    entries = config.read_entries(path)
-    options = remembered_options()
+def read_remembered(options: dict[str, click.Option], path: Path | None = None) -> api.Remembered:
+    """The settings file's values, each checked by the option of its name (none without a file)."""
+    path = path or api.settings_path()
+    entries = api.settings_entries(path)
     values: list[api.RememberedValue] = []
     problems: list[tuple[int | None, str, str]] = []
     for entry in entries:
@@ -29,7 +26,7 @@ def read_remembered(path: Path | None = None) -> api.Remembered:
             continue
         values.append(
             api.RememberedValue(
-                name, value, entry.language, Where(str(path), entry.line, entry.name)
+                name, value, entry.language, api.Where(str(path), entry.line, entry.name)
             )
         )
     if problems:

@@ -4,6 +4,7 @@ from voiceguide.config.file import (
     DIR_VARIABLE,
     Entry,
     config_dir,
+    language_table,
     read_entries,
     set_value,
     settings_path,
@@ -11,6 +12,6 @@ from voiceguide.config.file import (
 )
 
 __all__ = [
-    "DIR_VARIABLE", "Entry", "config_dir", "read_entries", "set_value", "settings_path",
-    "unset_value",
+    "DIR_VARIABLE", "Entry", "config_dir", "language_table", "read_entries", "set_value",
+    "settings_path", "unset_value",
 ]  # fmt: skip

@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from voiceguide.errors import InputError, SettingsFileError, describe_os_error
+from voiceguide.errors import InputError, OptionError, SettingsFileError, describe_os_error
 
 FILE_NAME = "settings.toml"
 DIR_VARIABLE = "VOICEGUIDE_CONFIG_DIR"
@@ -40,6 +40,14 @@ def config_dir() -> Path:
 
 def settings_path() -> Path:
     return config_dir() / FILE_NAME
+
+
+def language_table(code: str) -> str:
+    """The table a language's settings go in: ``fr`` for fr, fr-CA or fr_FR."""
+    table = code.lower().replace("_", "-").split("-")[0]
+    if not LANGUAGE.fullmatch(table):
+        raise OptionError(f"--language: expected a language code like fr or it, got '{code[:20]}'")
+    return table
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,6 @@ from voiceguide.routine.model import Where
 from voiceguide.timeline import Timeline
 
 if TYPE_CHECKING:
-    from voiceguide.preparing.settings import Settings
     from voiceguide.render import Leveling, Mix
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -80,4 +79,4 @@ class Session:
     soundscape: str | None
     engine_reason: str = ""  # why this engine: named, or the best installed for the language
     recording_notes: tuple[str, ...] = ()  # which lines use a recording; stale and unused files
-    settings: Settings | None = field(default=None, repr=False)  # each value and where it came from
+    origins: tuple[str, ...] = ()  # for -v: every setting, its value, and where it came from
