@@ -184,3 +184,16 @@ def test_a_missing_soundscape_points_at_the_settings_line(settings: Path, routin
     assert result.exit_code == 2, result
     assert result.stderr.startswith(f"error: {settings}:2: soundscape: "), result
     assert run_cli("show", routine, "--engine", FAKE, "--soundscape", "none").exit_code == 0
+
+
+def test_list_names_the_voice_each_routine_will_use(settings: Path) -> None:
+    settings.parent.mkdir()
+    settings.write_text('engine = "espeak"\n\n[fr]\nvoice = "fr+m3"\n', encoding="utf-8")
+    listed = run_cli("list")
+    assert listed.exit_code == 0, listed
+    voices = {line.split()[0]: line.split()[4:6] for line in listed.stdout.splitlines()}
+    assert voices["bedtime-hands"] == ["espeak", "en-us+f3"]
+    assert voices["bedtime-hands-it"] == ["espeak", "it+f3"]
+    assert voices["bedtime-hands-fr"] == ["espeak", "fr+m3"]
+    as_json = json.loads(run_cli("list", "--json").stdout)
+    assert {item["name"]: item["voice"] for item in as_json}["bedtime-hands-de"] == "de+f3"

@@ -75,6 +75,8 @@ class RoutineSummary:
     length_s: float  # as written; the spoken session lasts this long unless --minutes changes it
     description: str
     language: str = "en"
+    engine: str = ""  # what will speak it, with the settings given (the settings file's too)
+    voice: str = ""
 
 
 def load(name_or_path: str) -> Routine:
@@ -82,24 +84,34 @@ def load(name_or_path: str) -> Routine:
     return find_routine(name_or_path)
 
 
-def list_routines() -> list[RoutineSummary]:
+def list_routines(options: SessionOptions | None = None) -> list[RoutineSummary]:
+    """The bundled routines; with ``options``, also the engine and voice each would speak with."""
     summaries = []
     for name in bundled_names():
         routine = load_bundled(name)
         length_s = LEAD_IN_S + routine.steps_s + LEAD_OUT_S + routine.linger_s
         audience, steps = routine.audience.value, len(routine.steps)
+        engine, voice = speaker(routine, options) if options is not None else ("", "")
         summaries.append(
             RoutineSummary(
-                name,
-                routine.title,
-                audience,
-                steps,
-                length_s,
-                routine.description,
-                routine.language,
+                name, routine.title, audience, steps, length_s, routine.description,
+                routine.language, engine, voice,
             )
-        )
+        )  # fmt: skip
     return summaries
+
+
+def speaker(routine: Routine, options: SessionOptions) -> tuple[str, str]:
+    """(engine, voice) that would speak ``routine`` with ``options``, nothing spoken; a voice
+    that cannot be had is named as such, not raised."""
+    from voiceguide.errors import VoiceguideError
+    from voiceguide.preparing.voicing import chosen_voice
+
+    try:
+        choice, voice = chosen_voice(resolve(routine, options))
+    except VoiceguideError as error:
+        return "none", f"({error})"
+    return choice.engine.name, voice.name
 
 
 def recording_warnings(routine: Routine, options: SessionOptions) -> list[str]:

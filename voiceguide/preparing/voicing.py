@@ -37,16 +37,24 @@ class Voicing:
     recording_notes: tuple[str, ...] = ()
 
 
-def voicing(routine: Routine, settings: Settings) -> Voicing:
-    from voiceguide.speech import ClipCache, VoiceRequest, choose_engine, resolve_voice
+def chosen_voice(settings: Settings) -> tuple[EngineChoice, Voice]:
+    """The engine and voice the settings choose, nothing spoken: what a session speaks with and
+    what ``list`` shows. (The engine's choice for a language lives in ``speech.choose_engine``.)"""
+    from voiceguide.speech import VoiceRequest, choose_engine, resolve_voice
 
     engine, voice_name = settings.engine, settings.voice.value
     choice = choose_engine(
         engine.value, engine.origin, settings.language, voice_name, settings.cache_dir
     )
-    request = VoiceRequest(settings.voice.value, settings.rate_wpm.value, settings.pitch.value)
+    request = VoiceRequest(voice_name, settings.rate_wpm.value, settings.pitch.value)
+    return choice, resolve_voice(choice.engine, request, settings.language)
+
+
+def voicing(routine: Routine, settings: Settings) -> Voicing:
+    from voiceguide.speech import ClipCache
+
     try:
-        voice = resolve_voice(choice.engine, request, settings.language)
+        choice, voice = chosen_voice(settings)
     except UnknownVoiceError as error:
         raise located_voice_error(routine, settings, error) from None
     found = recordings_lookup(routine, settings)

@@ -1,6 +1,6 @@
 """The words voiceguide adds to a routine, in the routine's language: which side of the body
 (``{side}``, the chapter suffix), the default switch line, the spoken breathing cues, and the labels
-of the printed script. Built-in tables for en, de, es and fr; a routine's ``words:`` map adds or
+of the printed script. Built-in tables for en, de, es, fr and it; a routine's ``words:`` map adds or
 overrides any of them. Standard library only.
 
 Side words are per noun because in most languages the adjective agrees with it (Spanish *mano
@@ -320,6 +320,45 @@ _FR = Words(
     ),
 )
 
-_TABLES = {"en": _EN, "de": _DE, "es": _ES, "fr": _FR}
+_IT_NOUNS = {
+    "hand": ("mano", "f"), "foot": ("piede", "m"), "arm": ("braccio", "m"), "leg": ("gamba", "f"),
+    "shoulder": ("spalla", "f"), "knee": ("ginocchio", "m"), "elbow": ("gomito", "m"),
+    "wrist": ("polso", "m"), "ankle": ("caviglia", "f"), "hip": ("anca", "f"),
+    "side": ("lato", "m"), "ear": ("orecchio", "m"), "eye": ("occhio", "m"), "thumb": ("pollice", "m"),
+    "forearm": ("avambraccio", "m"), "calf": ("polpaccio", "m"), "thigh": ("coscia", "f"),
+}  # fmt: skip
+_IT = Words(
+    language="it",
+    lines=(
+        ("breathe_in", "Inspira."),
+        ("hold", "Trattieni il respiro."),
+        ("breathe_out", "Ed espira."),
+        ("switch", "Ora cambia lato, e dedica la stessa cura al lato sinistro."),
+        ("switch_partner", "Ora passa al lato sinistro del tuo partner."),
+    ),
+    sides=_with_hand_switch(
+        _gendered(
+            _IT_NOUNS, {"f": ("destra", "sinistra"), "m": ("destro", "sinistro")}, "{noun} {adj}"
+        ),
+        "Ora cambia mano, e dedica la stessa cura alla mano sinistra.",
+        "Ora passa alla mano sinistra del tuo partner.",
+    ),
+    script=(
+        ("length", "Durata {length}."),
+        (
+            "read_hint",
+            "Leggi ogni riga al suo momento; le righe in corsivo sono suoni da ascoltare, non parole da dire.",
+        ),
+        ("chime", "campana ({name})"),
+        ("breathing", "respirazione: {name}, {count} respiri, seguendo i suoni"),
+        (
+            "waits",
+            "ti aspetta: continua quando sei pronto (un file esportato si ferma per {seconds} s)",
+        ),
+        ("end", "fine"),
+    ),
+)
+
+_TABLES = {"en": _EN, "de": _DE, "es": _ES, "fr": _FR, "it": _IT}
 ENGLISH = _EN
 LANGUAGES = tuple(_TABLES)
