@@ -105,7 +105,7 @@ def test_set_checks_the_value_as_the_option_does(settings: Path) -> None:
 def test_precedence_and_every_origin_named(settings: Path, routine: str) -> None:
     """Command line > settings file > routine > default, and -v says which for each of the 12."""
     settings.parent.mkdir()
-    settings.write_text('rate = 200\nchime = "bell"\nlinger = 1\n', encoding="utf-8")
+    settings.write_text('rate = 200\nchime = "bell"\nlinger = 0.1\n', encoding="utf-8")
     result = run_cli("-v", "show", routine, "--engine", FAKE, "--loudness", "-18")
     assert result.exit_code == 0, result
     said = origins(result.stderr)
@@ -114,7 +114,7 @@ def test_precedence_and_every_origin_named(settings: Path, routine: str) -> None
     assert said["loudness"] == "-18 LUFS (--loudness)"
     assert said["rate"] == f"200 wpm (the settings file, {settings}:1)"  # over the routine's 150
     assert said["chime"] == f"bell (the settings file, {settings}:2)"  # over the routine's bowl
-    assert said["linger"] == f"60 s (the settings file, {settings}:3)"
+    assert said["linger"] == f"6 s (the settings file, {settings}:3)"
     assert said["pitch"] == "the engine's (default)"
     assert said["soundscape"] == "none (default)"
     no_file = run_cli("-v", "show", routine, "--engine", FAKE)
