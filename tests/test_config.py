@@ -197,3 +197,18 @@ def test_list_names_the_voice_each_routine_will_use(settings: Path) -> None:
     assert voices["bedtime-hands-fr"] == ["espeak", "fr+m3"]
     as_json = json.loads(run_cli("list", "--json").stdout)
     assert {item["name"]: item["voice"] for item in as_json}["bedtime-hands-de"] == "de+f3"
+
+
+def test_an_engine_and_a_voice_from_different_places(settings: Path, routine: str) -> None:
+    """The one from the higher place decides: --engine speaks with its own voice, not the file's."""
+    settings.parent.mkdir()
+    settings.write_text('voice = "en-us+m3"\n', encoding="utf-8")
+    said = origins(run_cli("-v", "show", routine, "--engine", FAKE).stderr)
+    assert said["engine"] == f"{FAKE} (--engine)"
+    assert said["voice"] == "the engine's, for the language (default)"
+    with_voice = Path(routine).with_name("named.yaml")
+    with_voice.write_text(ROUTINE.replace("  rate_wpm: 150", "  engine: fake\n  rate_wpm: 150"))
+    said = origins(run_cli("-v", "show", str(with_voice), "--voice", FAKE).stderr)
+    # without the settings file in it, the command line and the routine work together as before
+    assert said["engine"] == f"{FAKE} (the routine, {with_voice}:4)"
+    assert said["voice"] == f"{FAKE} (--voice)"

@@ -33,7 +33,10 @@ def say(message: str) -> None:
 @click.version_option(__version__, prog_name="voiceguide")
 @click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
 @click.option(
-    "-v", "--verbose", is_flag=True, help="Say which engine and voice were chosen, and why."
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Say which engine and voice were chosen and why, and where each setting came from.",
 )
 def cli(debug: bool, verbose: bool) -> None:
     """Guided sessions from routine scripts: spoken, timed, and fully offline."""

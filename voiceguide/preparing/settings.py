@@ -73,9 +73,12 @@ def resolve(routine: Routine, options: SessionOptions) -> Settings:
     routine, else the default."""
     given = _Given(options, options.remembered.for_language(routine.language))
     voice = routine.voice
+    engine, speaker = _one_speaker(
+        _engine(routine, options, given), _voice(routine, options, given)
+    )
     return Settings(
-        engine=_engine(routine, options, given),
-        voice=_voice(routine, options, given),
+        engine=engine,
+        voice=speaker,
         rate_wpm=_first(given.get("rate_wpm", "--rate"), _written(routine, "voice.rate_wpm", voice.rate_wpm)),
         pitch=_first(given.get("pitch", "--pitch"), _written(routine, "voice.pitch", voice.pitch)),
         target_s=_first(given.get("minutes", "--minutes", scale=60.0)),
@@ -113,14 +116,14 @@ class _Given:
         self.remembered = remembered
 
     def get(self, name: str, flag: str, scale: float = 1.0) -> Setting[Any] | None:
-        value = getattr(self.options, name)
-        if value is not None:
-            return Setting(value * scale if scale != 1.0 else value, flag)
-        entry = self.remembered.get(name)
-        if entry is None:
+        value: Any = getattr(self.options, name)
+        origin, where = flag, None
+        if value is None and name in self.remembered:
+            entry = self.remembered[name]
+            value, origin, where = entry.value, SETTINGS_FILE, entry.where
+        if value is None:
             return None
-        value = entry.value
-        return Setting(value * scale if scale != 1.0 else value, SETTINGS_FILE, entry.where)  # type: ignore[operator]
+        return Setting(value * scale if scale != 1.0 else value, origin, where)
 
 
 def _written(routine: Routine, field: str, value: T | None) -> Setting[T] | None:
@@ -145,15 +148,12 @@ def _engine(routine: Routine, options: SessionOptions, given: _Given) -> Setting
         return Setting(options.engine, "--engine")
     if options.voice_model is not None:
         return Setting("piper", "--voice-model")
-    if options.voice is None:  # a voice named on the command line picks its own engine
-        chosen = given.get("engine", "--engine") or (
-            Setting("piper", SETTINGS_FILE, given.remembered["voice_model"].where)
-            if "voice_model" in given.remembered
-            else None
-        )
-        if chosen is not None:
-            return chosen
-    return _first(_written(routine, "voice.engine", routine.voice.engine))
+    model = given.remembered.get("voice_model")
+    if model is not None:
+        return Setting("piper", SETTINGS_FILE, model.where)
+    return _first(
+        given.get("engine", "--engine"), _written(routine, "voice.engine", routine.voice.engine)
+    )
 
 
 def _voice(routine: Routine, options: SessionOptions, given: _Given) -> Setting[str | None]:
@@ -163,16 +163,38 @@ def _voice(routine: Routine, options: SessionOptions, given: _Given) -> Setting[
         return Setting(str(options.voice_model.resolve()), "--voice-model")
     if options.voice is not None:
         return Setting(options.voice, "--voice")
-    if options.engine is None:  # an engine named on the command line speaks with its own voice
-        model = given.remembered.get("voice_model")
-        if model is not None:
-            return Setting(str(Path(str(model.value)).resolve()), SETTINGS_FILE, model.where)
-        remembered = given.remembered.get("voice")
-        if remembered is not None:
-            return Setting(str(remembered.value), SETTINGS_FILE, remembered.where)
+    model = given.remembered.get("voice_model")
+    if model is not None:
+        return Setting(str(Path(str(model.value)).resolve()), SETTINGS_FILE, model.where)
+    remembered = given.remembered.get("voice")
+    if remembered is not None:
+        return Setting(str(remembered.value), SETTINGS_FILE, remembered.where)
     if routine.voice.name is not None:
         return Setting(routine.voice.name, ROUTINE, routine.voice.name_where)
     return Setting(None)
+
+
+def _one_speaker(
+    engine: Setting[str | None], voice: Setting[str | None]
+) -> tuple[Setting[str | None], Setting[str | None]]:
+    """An engine and a voice from different places, one of them the settings file: the one from
+    the higher place decides, and the other is left to it (an engine speaks with its own voice for
+    the language; a voice picks its engine). The command line and the routine together keep
+    working as they always have."""
+    if engine.value is None or voice.value is None or engine.origin == voice.origin:
+        return engine, voice
+    if SETTINGS_FILE not in (engine.origin, voice.origin):
+        return engine, voice
+    if _rank(engine) < _rank(voice):
+        return engine, Setting(None)
+    return Setting(None), voice
+
+
+def _rank(setting: Setting[str | None]) -> int:
+    """Higher places first: the command line, the settings file, the routine."""
+    if setting.origin.startswith("--"):
+        return 0
+    return 1 if setting.origin == SETTINGS_FILE else 2
 
 
 def _bed(routine: Routine, options: SessionOptions, given: _Given) -> Setting[Bedding | None]:
