@@ -76,7 +76,7 @@ def test_set_show_and_unset(settings: Path) -> None:
     assert any(line.startswith("it.voice") and "for 'it'" in line for line in lines)
     assert any(line.split()[0] == "chime" and "not set" in line for line in lines)
 
-    settings.write_text(settings.read_text() + "# my own note\n", encoding="utf-8")
+    settings.write_text("# my own note\n" + settings.read_text(), encoding="utf-8")
     assert run_cli("config", "set", "rate", "110").exit_code == 0  # the line changes in place
     assert "# my own note" in settings.read_text()
     assert tomllib.loads(settings.read_text())["rate"] == 110
@@ -86,6 +86,10 @@ def test_set_show_and_unset(settings: Path) -> None:
     again = run_cli("config", "unset", "loudness")
     assert again.stdout.strip() == f"loudness was not set (in {settings})"
     assert "loudness" not in tomllib.loads(settings.read_text())
+    assert run_cli("config", "set", "loudness", "-18").exit_code == 0  # a value, not an option
+    assert tomllib.loads(settings.read_text())["loudness"] == -18
+    assert run_cli("config", "unset", "voice", "--language", "it").exit_code == 0
+    assert "[it]" not in settings.read_text()  # an empty table goes too
     assert not [path for path in settings.parent.iterdir() if path.name != "settings.toml"]
 
 
@@ -175,6 +179,10 @@ def test_a_file_that_is_not_toml_is_located(settings: Path) -> None:
     assert result.stderr.startswith(f"error: {settings}:2: "), result
     assert 'text in quotes, e.g. voice = "en-us+f3"' in result.stderr
     assert settings.read_text() == "rate = 120\nvoice = en-us+f3\n"
+    settings.write_text('"rate" = 120\n', encoding="utf-8")  # TOML, but not a line it edits
+    quoted = run_cli("config", "set", "rate", "130")
+    assert quoted.exit_code == 2 and "edit the file by hand" in quoted.stderr, quoted
+    assert settings.read_text() == '"rate" = 120\n'
 
 
 def test_a_missing_soundscape_points_at_the_settings_line(settings: Path, routine: str) -> None:

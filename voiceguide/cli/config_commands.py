@@ -23,9 +23,9 @@ def config() -> None:
     values. 'voiceguide -v play' says where each setting came from."""
 
 
-@config.command(name="set")
+@config.command(name="set", context_settings={"ignore_unknown_options": True})
 @click.argument("key")
-@click.argument("value")
+@click.argument("value")  # a negative number is a value, not an option: loudness -18
 @click.option("--language", help=_LANGUAGE_HELP)
 def config_set(key: str, value: str, language: str | None) -> None:
     """Remember VALUE for KEY (an option's name without its dashes: rate 120, voice en-us+f3)."""
@@ -93,11 +93,12 @@ def _stored(text: str, converted: object) -> object:
     if isinstance(converted, Path):
         return str(converted.expanduser().resolve())
     if isinstance(converted, int | float) and not isinstance(converted, bool):
-        try:
-            number = float(text)
-        except ValueError:
-            return text
-        return int(number) if isinstance(converted, int) else number
+        for kind in (int, float):
+            try:
+                return kind(text)  # as written: loudness -18 stays -18, 'sleep' stays 'sleep'
+            except ValueError:
+                continue
+        return text
     candidate = Path(text).expanduser()
     if candidate.suffix and candidate.is_file():  # a soundscape file: wherever the command runs
         return str(candidate.resolve())

@@ -140,7 +140,7 @@ def set_value(path: Path, key: str, value: object, language: str = "") -> None:
         lines[where - 1] = new
     else:
         lines = _insert(lines, language, new)
-    _write(path, "".join(lines))
+    _write(path, _checked(path, "".join(lines), key, language, value))
 
 
 def unset_value(path: Path, key: str, language: str = "") -> bool:
@@ -154,8 +154,45 @@ def unset_value(path: Path, key: str, language: str = "") -> bool:
         return False
     lines = text.splitlines(keepends=True)
     del lines[where - 1]
-    _write(path, "".join(lines))
+    if language:
+        lines = _without_empty_table(lines, language)
+    _write(path, _checked(path, "".join(lines), key, language, None))
     return True
+
+
+def _without_empty_table(lines: list[str], language: str) -> list[str]:
+    """``lines`` without ``[language]``'s header when nothing but blank lines is left under it."""
+    header = next(
+        (index for index, line in enumerate(lines)
+         if (found := _HEADER.match(line)) and found.group(1) == language),
+        None,
+    )  # fmt: skip
+    if header is None:
+        return lines
+    end = next(
+        (index for index in range(header + 1, len(lines)) if _HEADER.match(lines[index])),
+        len(lines),
+    )
+    if any(line.strip() for line in lines[header + 1 : end]):
+        return lines
+    kept = lines[:header] + lines[end:]
+    while kept and not kept[-1].strip():
+        kept.pop()  # no blank lines left at the end of the file
+    return kept
+
+
+def _checked(path: Path, text: str, key: str, language: str, value: object) -> str:
+    """``text``, if it reads back with ``key`` set to ``value`` (None: absent). A key written in a
+    way this line editor does not follow (quoted, dotted, over several lines) is left to the
+    person, rather than the file broken."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        data = None
+    table = data.get(language, {}) if data is not None and language else data
+    if not isinstance(table, dict) or table.get(key) != value:
+        raise OptionError(f"{path}: cannot change '{key}' here; edit the file by hand")
+    return text
 
 
 def _refuse_broken(path: Path, text: str) -> None:
