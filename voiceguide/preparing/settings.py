@@ -18,6 +18,7 @@ from voiceguide.routine.model import (
     SoundscapeChoice,
     Where,
 )
+from voiceguide.routine.vocabulary import DEFAULT_BREATHING_DURING
 
 T = TypeVar("T")
 
@@ -223,7 +224,9 @@ def _breathing(routine: Routine, given: _Given) -> Setting[SessionBreathing | No
                 f"expected a breathing pattern from {known} (or none), got '{chosen.value}'"
             )
         when = (
-            during.value if during else (routine.breathing.during if routine.breathing else "edges")
+            during.value
+            if during
+            else (routine.breathing.during if routine.breathing else DEFAULT_BREATHING_DURING)
         )
         pattern = BUILTIN_PATTERNS[chosen.value]
         return Setting(SessionBreathing(pattern, when), chosen.origin, chosen.where)
@@ -249,8 +252,8 @@ def _chime(routine: Routine, given: _Given) -> Setting[str | None]:
 def _recordings(routine: Routine, options: SessionOptions) -> Setting[Path | None]:
     if options.recordings is not None:
         return Setting(options.recordings, "--recordings")
-    if routine.recordings is not None:
-        return Setting(Path(routine.folder) / routine.recordings, ROUTINE)
+    if routine.recordings_folder is not None:
+        return Setting(routine.recordings_folder, ROUTINE)
     return Setting(None)
 
 

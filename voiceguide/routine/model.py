@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 
 from voiceguide.routine.vocabulary import CHIME_NAMES as CHIME_NAMES
 from voiceguide.routine.vocabulary import CHIME_SECONDS as CHIME_SECONDS
@@ -189,6 +190,11 @@ class Routine:
     def where_of(self, field: str) -> Where | None:
         """Where the routine writes ``field`` (``voice.rate_wpm``, ``loudness``); None if it does not."""
         return next((place for place in self.places if place.field == field), None)
+
+    @property
+    def recordings_folder(self) -> Path | None:
+        """The folder ``recordings:`` names, resolved against the routine's own folder."""
+        return None if self.recordings is None else Path(self.folder) / self.recordings
 
     @property
     def steps_s(self) -> float:
