@@ -29,7 +29,7 @@ from voiceguide.preparing.model import (
 )
 from voiceguide.preparing.prepare import clip_lengths, prepare, timeline
 from voiceguide.preparing.settings import Settings, resolve
-from voiceguide.preparing.voicing import recordings_lookup
+from voiceguide.preparing.voicing import recordings_lookup, speaker
 from voiceguide.routine import (
     DEFAULT_ROUTINE,
     Routine,
@@ -99,19 +99,6 @@ def list_routines(options: SessionOptions | None = None) -> list[RoutineSummary]
             )
         )  # fmt: skip
     return summaries
-
-
-def speaker(routine: Routine, options: SessionOptions) -> tuple[str, str]:
-    """(engine, voice) that would speak ``routine`` with ``options``, nothing spoken; a voice
-    that cannot be had is named as such, not raised."""
-    from voiceguide.errors import VoiceguideError
-    from voiceguide.preparing.voicing import chosen_voice
-
-    try:
-        choice, voice = chosen_voice(resolve(routine, options))
-    except VoiceguideError as error:
-        return "none", f"({error})"
-    return choice.engine.name, voice.name
 
 
 def recording_warnings(routine: Routine, options: SessionOptions) -> list[str]:

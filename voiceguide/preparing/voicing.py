@@ -15,8 +15,8 @@ from voiceguide.errors import (
     UnknownVoiceError,
     VoiceguideError,
 )
-from voiceguide.preparing.model import Progress
-from voiceguide.preparing.settings import Settings
+from voiceguide.preparing.model import Progress, SessionOptions
+from voiceguide.preparing.settings import Settings, resolve
 from voiceguide.routine import Routine
 from voiceguide.timeline import Line, spoken_lines
 
@@ -48,6 +48,16 @@ def chosen_voice(settings: Settings) -> tuple[EngineChoice, Voice]:
     )
     request = VoiceRequest(voice_name, settings.rate_wpm.value, settings.pitch.value)
     return choice, resolve_voice(choice.engine, request, settings.language)
+
+
+def speaker(routine: Routine, options: SessionOptions) -> tuple[str, str]:
+    """(engine, voice) that would speak ``routine`` with ``options``, nothing spoken (``list``);
+    a voice that cannot be had is named as such, not raised."""
+    try:
+        choice, voice = chosen_voice(resolve(routine, options))
+    except VoiceguideError as error:
+        return "none", f"({error})"
+    return choice.engine.name, voice.name
 
 
 def voicing(routine: Routine, settings: Settings) -> Voicing:
