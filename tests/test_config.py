@@ -220,3 +220,10 @@ def test_an_engine_and_a_voice_from_different_places(settings: Path, routine: st
     # without the settings file in it, the command line and the routine work together as before
     assert said["engine"] == f"{FAKE} (the routine, {with_voice}:4)"
     assert said["voice"] == f"{FAKE} (--voice)"
+
+
+def test_the_breathing_names_the_options_take_are_the_built_in_patterns() -> None:
+    from voiceguide.routine.model import BUILTIN_PATTERNS
+    from voiceguide.routine.vocabulary import BREATHING_PATTERN_NAMES
+
+    assert tuple(BUILTIN_PATTERNS) == BREATHING_PATTERN_NAMES

@@ -30,17 +30,9 @@ from voiceguide.preparing.model import (
 from voiceguide.preparing.prepare import clip_lengths, prepare, timeline
 from voiceguide.preparing.settings import Settings, resolve
 from voiceguide.preparing.voicing import recordings_lookup, speaker
-from voiceguide.routine import (
-    DEFAULT_ROUTINE,
-    Routine,
-    Where,
-    bundled_names,
-    find_routine,
-    load_bundled,
-    vocabulary,
-)
-from voiceguide.routine.model import BUILTIN_PATTERNS
+from voiceguide.routine import Routine, Where, vocabulary
 from voiceguide.routine.vocabulary import ENGINE_NAMES, LOUDNESS_PRESETS
+from voiceguide.routinefile import DEFAULT_ROUTINE, bundled_names, find_routine, load_bundled
 from voiceguide.timeline import Timeline, format_timeline, written_length_s
 from voiceguide.timetext import duration as format_duration
 
@@ -54,7 +46,7 @@ if TYPE_CHECKING:
     from voiceguide.speech import VoiceInfo
 
 __all__ = [
-    "BREATHING_PATTERNS", "DEFAULT_ROUTINE", "ENGINE_NAMES", "LOUDNESS_PRESETS", "EarlyStart",
+    "DEFAULT_ROUTINE", "ENGINE_NAMES", "LOUDNESS_PRESETS", "EarlyStart",
     "Progress", "Remembered", "RememberedValue", "RoutineSummary", "Session", "SessionOptions",
     "Settings", "SettingsEntry", "Where", "clip_lengths", "cover_for", "describe_timeline", "export",
     "forget_setting", "format_duration", "language_table", "list_routines", "load", "prepare",
@@ -62,8 +54,6 @@ __all__ = [
     "session_options_for", "settings_entries", "settings_path", "soundscapes",
     "timeline", "vocabulary", "voices", "write_script",
 ]  # fmt: skip
-
-BREATHING_PATTERNS = tuple(BUILTIN_PATTERNS)  # the patterns --breathing names
 
 
 @dataclass(frozen=True, slots=True)

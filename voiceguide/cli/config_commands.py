@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from voiceguide import api
 from voiceguide.cli.base import cli
 from voiceguide.cli.options import remembered_options
 from voiceguide.cli.remembered import check, read_remembered
@@ -29,6 +28,8 @@ def config() -> None:
 @click.option("--language", help=_LANGUAGE_HELP)
 def config_set(key: str, value: str, language: str | None) -> None:
     """Remember VALUE for KEY (an option's name without its dashes: rate 120, voice en-us+f3)."""
+    from voiceguide import api
+
     table = _language(language)
     try:
         _, converted = check(key, value, remembered_options())
@@ -45,6 +46,8 @@ def config_set(key: str, value: str, language: str | None) -> None:
 @click.option("--language", help=_LANGUAGE_HELP)
 def config_unset(key: str, language: str | None) -> None:
     """Forget KEY: the routine's value (or the default) applies again."""
+    from voiceguide import api
+
     table = _language(language)
     options = remembered_options()
     if key not in options:
@@ -62,6 +65,8 @@ def config_unset(key: str, language: str | None) -> None:
 @config.command(name="show")
 def config_show() -> None:
     """Every setting the file can hold: its value and line, or where the value comes from instead."""
+    from voiceguide import api
+
     path = api.settings_path()
     read_remembered(remembered_options(), path)  # a bad file: every problem, located, exit 2
     entries = api.settings_entries(path)
@@ -80,6 +85,8 @@ def config_show() -> None:
 
 
 def _language(language: str | None) -> str:
+    from voiceguide import api
+
     return "" if language is None else api.language_table(language)
 
 

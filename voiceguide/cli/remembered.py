@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from voiceguide import api
 from voiceguide.errors import SettingsFileError
+
+if TYPE_CHECKING:
+    from voiceguide import api
 
 
 def read_remembered(options: dict[str, click.Option], path: Path | None = None) -> api.Remembered:
     """The settings file's values, each checked by the option of its name (none without a file)."""
+    from voiceguide import api
+
     path = path or api.settings_path()
     entries = api.settings_entries(path)
     values: list[api.RememberedValue] = []
