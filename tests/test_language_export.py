@@ -12,8 +12,8 @@ import soundfile
 
 from tests.conftest import run_cli
 from tests.speechcheck import assert_speech
-from voiceguide.routine import load_bundled
 from voiceguide.routine.words import words_for
+from voiceguide.routinefile import load_bundled
 from voiceguide.speech import VoiceRequest, get_engine, resolve_voice
 from voiceguide.speech.cache import ClipCache
 from voiceguide.speech.piper_voices import best_for_language, installed_voices
