@@ -314,6 +314,8 @@ SECOND_ROUTES = [
      "a routine's written length is timeline.written_length_s"),
     ("voiceguide", r"Path\(routine\.folder\) / routine\.recordings", (),
      "a routine's recordings folder is Routine.recordings_folder"),
+    ("voiceguide/cli", r"Choice\(\s*[\[(]\s*[\"']", (),
+     "the CLI's choices come from the vocabulary that owns them, not literals"),
     ("voiceguide", r"CacheRoom\([^)]*\)\.(usage|clear|trim)\(", ("room.py",),
      "cache-wide usage, clearing and trimming live in the cache room (cache/room.py)"),
 ]  # fmt: skip

@@ -44,13 +44,13 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--sample-rate",
-    type=click.Choice(["22050", "32000", "44100", "48000"]),
+    type=click.Choice([str(rate) for rate in vocabulary.EXPORT_SAMPLE_RATES]),
     help="Samples per second.",
 )
 @click.option("--mono", is_flag=True, help="One channel (a smaller file for phone speakers).")
 @click.option(
     "--subtitles",
-    type=click.Choice(["srt", "vtt", "lrc"]),
+    type=click.Choice(vocabulary.SUBTITLE_FORMATS),
     help="Also write each spoken line with its times.",
 )
 @click.option("--chapters-json", is_flag=True, help="Also write Podcasting 2.0 JSON chapters.")

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 @click.argument("routine", default=vocabulary.DEFAULT_ROUTINE)
 @click.option(
     "--backend",
-    type=click.Choice(["miniaudio", "simpleaudio", "null"]),
+    type=click.Choice(vocabulary.BACKEND_NAMES),
     help="Where the sound goes.",
 )
 @click.option("--quiet", is_flag=True, help="No status line.")
@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     help="Voice commands: pause, continue, next, back, repeat, louder, softer, stop (offline).",
 )
 @click.option(
-    "--remote", type=click.Choice(["local", "lan"]), is_flag=False, flag_value="local",
+    "--remote", type=click.Choice(vocabulary.REMOTE_MODES), is_flag=False,
+    flag_value=vocabulary.REMOTE_MODES[0],
     help="The prompter and the controls on a web page for a phone: --remote (this machine) or "
     "--remote lan (the local network). Shows a link and a QR code; play begins when it opens.",
 )  # fmt: skip
