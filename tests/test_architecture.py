@@ -27,6 +27,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"batch", "player"}),
     frozenset({"exporting"}),  # one export, shared by `export` and `export --all`
     frozenset({"api"}),
+    frozenset({"config"}),  # the settings file (written atomically, as an export is)
     frozenset({"export", "preparing"}),
     frozenset({"render"}),
     frozenset({"clips"}),

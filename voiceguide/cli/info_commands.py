@@ -63,18 +63,21 @@ def cache_clear() -> None:
 @cli.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def list_command(as_json: bool) -> None:
-    """List the bundled routines with their length, audience and language."""
+    """List the bundled routines: length, audience, language, the voice that speaks each (with
+    your settings), and title."""
     from voiceguide import api
 
-    summaries = api.list_routines()
+    summaries = api.list_routines(options_from())
     if as_json:
         click.echo(json.dumps([asdict(summary) for summary in summaries], indent=2))
         return
     width = max(len(summary.name) for summary in summaries)
+    voice_width = max(len(f"{summary.engine} {summary.voice}") for summary in summaries)
     for summary in summaries:
+        voice = f"{summary.engine} {summary.voice}"
         click.echo(
             f"{summary.name:<{width}}  {timetext.duration(summary.length_s):>5}  {summary.audience:<7}  "
-            f"{summary.language:<5}  {summary.title}"
+            f"{summary.language:<5}  {voice:<{voice_width}}  {summary.title}"
         )
 
 
