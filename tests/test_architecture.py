@@ -28,7 +28,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"export", "preparing"}),
     frozenset({"render"}),
     frozenset({"clips"}),
-    frozenset({"speech", "sound", "recordings", "listen"}),
+    frozenset({"listen"}),  # its decoder runs in a helper process (speech.worker)
+    frozenset({"speech", "sound", "recordings"}),
     frozenset({"timeline"}),
     frozenset({"routine", "cache"}),
     frozenset({"timetext"}),  # seconds as text, for every room that shows a time

@@ -114,6 +114,9 @@ def test_the_listener_gives_the_recognizer_the_lines_where_the_session_is() -> N
         def position_s(self) -> float:
             return 52.0 if self.at_s is None else self.at_s
 
+        def not_caught(self) -> None:
+            raise AssertionError("nothing was said")
+
     player = Player()
     recognizer = Recognizer(["Rest."], wake=True)
     lines = Reading((10.0 * n, f"line {n}") for n in range(10))
