@@ -102,13 +102,6 @@ def listen_main(argv: list[str]) -> None:
     ]  # fmt: skip
     try:
         commands = said_commands()
-        for where in ("helper", "here"):
-            longest_ms, decoded = stalls(commands, where)
-            print(
-                f"{args.busy} busy loops beside: decoding {decoded} commands "
-                f"{'in the helper process' if where == 'helper' else 'in this process (before)'}"
-                f": the ticker's longest stall {longest_ms:.0f} ms"
-            )
         with tempfile.TemporaryDirectory() as folder:
             cache = Path(folder) / "cache"
             env = {**os.environ, "VOICEGUIDE_CACHE_DIR": str(cache)}
@@ -116,7 +109,14 @@ def listen_main(argv: list[str]) -> None:
                 [sys.executable, "-m", "voiceguide", "show", args.routine, *length(args)],
                 env=env, check=True, stdout=subprocess.DEVNULL,
             )  # fmt: skip
-            said = schedule(args, cache, commands)
+            said, texts = schedule(args, cache, commands)
+            for where in ("helper", "here"):
+                longest_ms, decoded = stalls(commands, texts, where)
+                print(
+                    f"{args.busy} busy loops beside: decoding {decoded} commands "
+                    f"{'in the helper process' if where == 'helper' else 'in this process (before)'}"
+                    f": the ticker's longest stall {longest_ms:.0f} ms"
+                )
             for listen in (True, False):
                 home = Path(folder) / f"home-{listen}"
                 home.mkdir()
@@ -158,7 +158,7 @@ def said_commands() -> dict[str, Any]:
     return found
 
 
-def stalls(commands: dict[str, Any], where: str) -> tuple[float, int]:
+def stalls(commands: dict[str, Any], texts: list[str], where: str) -> tuple[float, int]:
     """A 5 ms ticker thread's longest stall (ms) while each command, in room noise, is fed to a
     recognizer deciding ``where`` ("helper": its process; "here": this one); commands decoded."""
     import threading
@@ -168,7 +168,6 @@ def stalls(commands: dict[str, Any], where: str) -> tuple[float, int]:
     from voiceguide.listen.decoder_process import DecoderProcess
     from voiceguide.listen.recognizer import Recognizer
 
-    texts = ["Rest your hands in your lap."]
     helper = DecoderProcess(texts, wake=False) if where == "helper" else None
     recognizer = Recognizer(texts, wake=False, decider=helper)
     rng = np.random.default_rng(2)
@@ -210,9 +209,10 @@ def stalls(commands: dict[str, Any], where: str) -> tuple[float, int]:
 
 def schedule(
     args: argparse.Namespace, cache: Path, commands: dict[str, Any]
-) -> list[tuple[str, float, Any]]:
+) -> tuple[list[tuple[str, float, Any]], list[str]]:
     """Where the commands are said (word, its end in session seconds, samples): in turn, in
-    the guide's silences (the gate open over the word), at most one every 15 s."""
+    the guide's silences (the gate open over the word), at most one every 15 s; and the
+    session's texts (what the player gives its recognizer)."""
     from voiceguide import api
     from voiceguide.listen.gate import Gate
     from voiceguide.listen.listener import voice_spans
@@ -231,7 +231,7 @@ def schedule(
             at_s += 15.0
         else:
             at_s += 0.25
-    return said
+    return said, [event.text for event in timeline.events]
 
 
 def listened(

@@ -36,7 +36,7 @@ from voiceguide.listen.utterances import SAMPLE_RATE
 MARGIN = 0.0  # bare commands: how much better per frame (the decoder's log units) the other-words
 # path may fit and the command still be taken. Chosen on scripts/bench_listen.py's tuning voices
 # and a reading of another routine, not on the figures reported.
-SURE = 0.0  # how much better per frame the best command must fit than the best command of another
+SURE = 2.0  # how much better per frame the best command must fit than the best command of another
 # action (see scripts/bench_listen.py --sure: chosen on the tuning families, reported on held-out)
 LEVEL_DBFS: float | None = None  # when set, an utterance is brought to this level (RMS of its
 # loud part) before decoding (measured with scripts/bench_listen.py --level-dbfs)
