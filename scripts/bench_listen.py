@@ -274,13 +274,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--families", default=",".join(FAMILIES))
     parser.add_argument(
-        "--tune-on", default="espeak,piper", help="families the margin is chosen on"
+        "--tune-on",
+        default="espeak,piper;piper;espeak",
+        help="folds (;) of families (,) the margin is chosen on; the first fold's is reported",
     )
     parser.add_argument("--voices", type=int, default=99, help="the first N voices of a family")
     parser.add_argument("--routines", type=int, default=len(bundled_names()))
     parser.add_argument("--echo-db", type=float, default=-12.0, help="the loudspeaker's echo")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-sessions", action="store_true", help="commands only")
+    parser.add_argument("--sessions-only", action="store_true", help="false actions only")
     parser.add_argument(
         "--level-dbfs", type=float, default=LEVEL_DBFS, help="utterances brought to this level"
     )
@@ -300,7 +303,7 @@ def main() -> None:
         FAMILIES[family] = FAMILIES[family][: args.voices]
     rng = np.random.default_rng(args.seed)
     names = list(bundled_names())[: args.routines]
-    clips = corpus(families)
+    clips = [] if args.sessions_only else corpus(families)
     echo_gain = 10 ** (args.echo_db / 20)
     sessions = {name: session_audio(name, voice=True) for name in names}
     made: dict[tuple[str, bool], Decoding] = {}
@@ -317,7 +320,7 @@ def main() -> None:
     for wake in (False, True):
         mode = "with the wake word" if wake else "bare commands"
         mine = [trial for trial in found if trial.wake == wake]
-        for fold, tune_on in enumerate(folds):
+        for fold, tune_on in enumerate(folds if mine else []):
             held_out = [f for f in families if f not in tune_on]
             scores = {sure: summed(tally(mine, sure), tune_on) for sure in SURE_CHOICES}
             chosen = max(
@@ -326,7 +329,7 @@ def main() -> None:
             tallies = tally(mine, chosen)
             print(
                 f"{mode}, fold {fold + 1}: margin chosen on {', '.join(tune_on)}: {chosen:g} "
-                f"(decoding.SURE {SURE:g}); HELD OUT {', '.join(held_out)}"
+                f"(decoding.SURE {SURE[wake]:g}); HELD OUT {', '.join(held_out)}"
             )
             if fold == 0:
                 for family, t in sorted(tallies.items()):
@@ -335,8 +338,8 @@ def main() -> None:
                 print(f"  tuned families: {summed(tallies, tune_on).line()}")
             print(f"  HELD OUT families: {summed(tallies, held_out).line()}")
         held_out = [f for f in families if f not in folds[0]]
-        at_sure = summed(tally(mine, SURE), held_out)
-        print(f"  HELD OUT (fold 1) at decoding.SURE {SURE:g}: {at_sure.line()}")
+        at_sure = summed(tally(mine, SURE[wake]), held_out)
+        print(f"  HELD OUT (fold 1) at decoding.SURE {SURE[wake]:g}: {at_sure.line()}")
         if args.no_sessions:
             continue
         false, unsure, hours, cpu_s = 0, 0, 0.0, 0.0
@@ -350,8 +353,8 @@ def main() -> None:
             started = time.process_time()
             heard = feed(recognizer, mic)
             cpu_s += time.process_time() - started
-            false += sum(1 for w, margin, _, _ in heard if w and margin >= SURE)
-            unsure += sum(1 for w, margin, _, _ in heard if not w or margin < SURE)
+            false += sum(1 for w, margin, _, _ in heard if w and margin >= SURE[wake])
+            unsure += sum(1 for w, margin, _, _ in heard if not w or margin < SURE[wake])
             hours += len(echo) / SAMPLE_RATE / 3600
         print(
             f"{mode}: false actions with the sessions ({hours * 60:.0f} min) playing into the "

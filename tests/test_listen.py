@@ -122,6 +122,7 @@ def test_the_listener_gives_the_recognizer_the_lines_where_the_session_is() -> N
     lines = Reading((10.0 * n, f"line {n}") for n in range(10))
     listener = Listener(player, recognizer, Gate([]), lines)
     try:
+        assert recognizer.reading is not None
         assert recognizer.reading(0.0) == ("line 1", "line 2", "line 3", "line 4")
         assert recognizer.reading(-12.0) == ("line 0", "line 1", "line 2")  # heard 12 s ago
         player.at_s = None  # paused at 52 s
@@ -153,6 +154,7 @@ def spoken() -> Iterator[dict[str, bytes]]:
 
 
 def _hear(recognizer: Recognizer, pcm: bytes) -> list[str]:
+    """The command words heard ("": a command not caught)."""
     words: list[str] = []
     for start in range(0, len(pcm), 3200):  # 100 ms at a time, as the microphone gives it
         words += [heard.word for heard in recognizer.feed(pcm[start : start + 3200])]
@@ -191,7 +193,7 @@ def test_an_espeak_ng_voice_is_heard_and_never_as_another_command() -> None:
         audio += 0.003 * noise.standard_normal(len(audio)).astype(np.float32)  # -50 dBFS
         pcm = (audio * 32767).astype("<i2").tobytes()
         heard[text] = _hear(woken if text.startswith(WAKE_WORD) else bare, pcm)
-    assert all(words in ([], [text.split()[-1]]) for text, words in heard.items()), heard
+    assert all(words in ([], [""], [text.split()[-1]]) for text, words in heard.items()), heard
     assert sum(words == [text.split()[-1]] for text, words in heard.items()) >= 15, heard
 
 
@@ -313,3 +315,77 @@ def test_a_routine_can_ask_for_voice_commands() -> None:
     assert not parse_routine(base % b"", source="t.yaml", name="t").listen
     with pytest.raises(RoutineError, match=r"t\.yaml:5: listen"):
         parse_routine(base % b"listen: maybe", source="t.yaml", name="t")
+
+
+@needs_engines
+@pytest.mark.real
+def test_the_decoder_process_decides_as_decoding_here_and_is_restarted_when_it_dies(
+    spoken: dict[str, bytes],
+) -> None:
+    """The player decodes in a helper process (pocketsphinx holds the interpreter lock while it
+    decodes): the same decisions as here; a helper killed is started again."""
+    import os
+    import signal
+
+    from voiceguide.listen.decoder_process import DecoderProcess
+    from voiceguide.listen.decoding import Decoding
+
+    texts = ["Rest your hands.", "Now press a little softer."]
+    here = Decoding(texts, wake=False)
+    helper = DecoderProcess(texts, wake=False)
+    try:
+        for text in ("pause", "softer", "Next, the fingers."):
+            assert helper.decide(spoken[text]) == here.decide(spoken[text]), text
+        assert here.decide(spoken["pause"]).word == "pause"
+        worker = helper._worker
+        assert worker is not None
+        os.kill(worker.process.pid, signal.SIGKILL)
+        assert helper.decide(spoken["louder"]).word == "louder"
+        assert helper._worker is not None and helper._worker is not worker
+    finally:
+        helper.close()
+    assert worker.process.poll() is not None
+
+
+@needs_engines
+@pytest.mark.real
+def test_a_command_not_caught_changes_nothing_and_plays_the_soft_notes(
+    spoken: dict[str, bytes],
+) -> None:
+    """A command heard but not clearly which (its margin over the runner-up below SURE): nothing
+    is done, and the "nothing changed" notes say so."""
+    from tests.fakes import tone_mix
+    from tests.test_player_controller import ROUTINE
+    from voiceguide.listen.decoding import Decision
+    from voiceguide.listen.listener import Listener
+    from voiceguide.listen.recognizer import NOT_CAUGHT
+    from voiceguide.player.controller import Controller, State
+    from voiceguide.render.mix import MixRenderer
+    from voiceguide.routine import parse_routine
+
+    class Unsure:
+        def decide(self, audio: bytes, lines: object = None) -> Decision:
+            return Decision(None, unsure=True, margin=0.5)
+
+    mix = tone_mix(parse_routine(ROUTINE, source="t.yaml", name="t"), 44100)
+    heard, untouched = (
+        Controller(MixRenderer(mix), mix.timeline),
+        Controller(MixRenderer(mix), mix.timeline),
+    )
+    listener = Listener(heard, Recognizer(["Rest."], wake=False, decider=Unsure()), Gate([]))
+    try:
+        heard.pull(44100)
+        untouched.pull(44100)
+        listener.take(spoken["pause"])
+        deadline = time.monotonic() + 60
+        while not listener.heard:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert [h.action for h in listener.heard] == [NOT_CAUGHT]
+        assert heard.state is State.PLAYING
+        notes = heard.pull(22050) - untouched.pull(22050)
+        spectrum = np.abs(np.fft.rfft(notes[:, 0]))
+        assert abs(float(np.argmax(spectrum)) * 44100 / 22050 - 392) < 5  # the low note
+        assert heard.position_s() == untouched.position_s()
+    finally:
+        listener.stop()

@@ -7,25 +7,24 @@ The helper speaks the project's one helper :mod:`~voiceguide.speech.protocol` (s
 watched by :class:`~voiceguide.speech.worker.Worker`), one request at a time, without a hello:
 ``{"id", "op": "start", "texts", "wake", "sure"}``, then ``{"id", "op": "decide", "pcm"
 (base64 16 kHz 16-bit mono), "lines"}``, answered with ``word``, ``unsure``, ``margin``. It runs
-at a lower priority than the player (:data:`NICE`): with the cores busy, the sound comes first.
+at the player's own priority: at a lower one (nice 5, tried first) a loaded machine left it so
+little time that a command took effect seconds late, and the audio thread no longer waits for it.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 from voiceguide.errors import EngineError
-from voiceguide.listen.decoding import SURE, Decision, Decoding
+from voiceguide.listen.decoding import Decision, Decoding
 from voiceguide.speech import protocol
 from voiceguide.speech.worker import Worker
 
 NAME = "the voice-command decoder"
-NICE = 5  # the helper's priority below the player's
 START_TIMEOUT_S = 60.0  # loading the model (about a second on an idle machine)
 DECIDE_TIMEOUT_S = 20.0  # one utterance (well under a second on an idle machine)
 RESTARTS = 3  # a helper that hangs or dies is started again this often, then listening stops
@@ -34,7 +33,7 @@ RESTARTS = 3  # a helper that hangs or dies is started again this often, then li
 class DecoderProcess:
     """:meth:`decide` as :class:`~voiceguide.listen.decoding.Decoding` does, in the helper."""
 
-    def __init__(self, texts: Sequence[str], *, wake: bool, sure: float = SURE) -> None:
+    def __init__(self, texts: Sequence[str], *, wake: bool, sure: float | None = None) -> None:
         self._start: dict[str, Any] = {"op": "start", "texts": list(texts), "wake": wake,
                                        "sure": sure}  # fmt: skip
         self._restarts = RESTARTS
@@ -96,8 +95,6 @@ def serve(requests: TextIO, answers: TextIO) -> None:
 
 
 def main() -> None:
-    with contextlib.suppress(OSError):
-        os.nice(NICE)
     serve(sys.stdin, sys.stdout)
 
 
