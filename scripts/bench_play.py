@@ -110,12 +110,11 @@ def listen_main(argv: list[str]) -> None:
                 env=env, check=True, stdout=subprocess.DEVNULL,
             )  # fmt: skip
             said, texts = schedule(args, cache, commands)
-            for where in ("helper", "here"):
+            for where, doing in STALLS.items():
                 longest_ms, decoded = stalls(commands, texts, where)
                 print(
-                    f"{args.busy} busy loops beside: decoding {decoded} commands "
-                    f"{'in the helper process' if where == 'helper' else 'in this process (before)'}"
-                    f": the ticker's longest stall {longest_ms:.0f} ms"
+                    f"{args.busy} busy loops beside: {doing} ({decoded} commands decoded): "
+                    f"the ticker's longest stall {longest_ms:.0f} ms"
                 )
             for listen in (True, False):
                 home = Path(folder) / f"home-{listen}"
@@ -158,9 +157,17 @@ def said_commands() -> dict[str, Any]:
     return found
 
 
+STALLS = {
+    "none": "room noise only, nothing to decode (the machine's own stalls)",
+    "helper": "commands decoded in the helper process (as the player does)",
+    "here": "commands decoded in this process (as before)",
+}
+
+
 def stalls(commands: dict[str, Any], texts: list[str], where: str) -> tuple[float, int]:
     """A 5 ms ticker thread's longest stall (ms) while each command, in room noise, is fed to a
-    recognizer deciding ``where`` ("helper": its process; "here": this one); commands decoded."""
+    recognizer deciding ``where`` ("helper": its process; "here": this one; "none": the room
+    noise alone); commands decoded."""
     import threading
 
     import numpy as np
@@ -191,7 +198,8 @@ def stalls(commands: dict[str, Any], texts: list[str], where: str) -> tuple[floa
         for _ in range(3):
             for samples in commands.values():
                 quiet = np.zeros(16000, np.float32)
-                audio = np.concatenate([quiet, samples, quiet, quiet])
+                said = samples if where != "none" else np.zeros_like(samples)
+                audio = np.concatenate([quiet, said, quiet, quiet])
                 audio += rng.standard_normal(len(audio)).astype(np.float32) * 10 ** (-55 / 20)
                 pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
                 feeding.set()

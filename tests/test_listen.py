@@ -164,19 +164,25 @@ def _hear(recognizer: Recognizer, pcm: bytes) -> list[str]:
 @needs_engines
 @pytest.mark.real
 def test_every_command_is_heard_alone_and_after_the_wake_word(spoken: dict[str, bytes]) -> None:
+    """Every command alone; after the wake word every one but at most one, which is then "not
+    caught" (its margin over another action's commands below SURE: Piper's "guide next" here),
+    never heard as another."""
     bare = Recognizer(["Rest your hands."], wake=False)
     woken = Recognizer(["Rest your hands."], wake=True)
+    after_wake = {word: _hear(woken, spoken[f"{WAKE_WORD} {word}"]) for word in COMMANDS}
     for word in COMMANDS:
         assert _hear(bare, spoken[word]) == [word]
-        assert _hear(woken, spoken[f"{WAKE_WORD} {word}"]) == [word]
+        assert after_wake[word] in ([word], [""]), after_wake
+    assert sum(heard == [word] for word, heard in after_wake.items()) >= len(COMMANDS) - 1
 
 
 @pytest.mark.skipif(importlib.util.find_spec("pocketsphinx") is None, reason="needs pocketsphinx")
 @pytest.mark.real
 def test_an_espeak_ng_voice_is_heard_and_never_as_another_command() -> None:
-    """eSpeak NG's formant voice, which the model hears poorly: at least 15 of its 18 commands
+    """eSpeak NG's formant voice, which the model hears poorly: at least 12 of its 18 commands
     (alone and after the wake word) are heard over a microphone's noise floor, none as another
-    command (before the commands-first decoding: 14, and "guide next" heard as "repeat")."""
+    command (before the commands-first decoding: 14, and "guide next" heard as "repeat"; 15 before
+    the not-caught margin, which gives up 3 here to be sure elsewhere, docs/voice-commands.md)."""
     from voiceguide.speech.base import Voice
     from voiceguide.speech.voicing import get_engine
 
@@ -194,7 +200,7 @@ def test_an_espeak_ng_voice_is_heard_and_never_as_another_command() -> None:
         pcm = (audio * 32767).astype("<i2").tobytes()
         heard[text] = _hear(woken if text.startswith(WAKE_WORD) else bare, pcm)
     assert all(words in ([], [""], [text.split()[-1]]) for text, words in heard.items()), heard
-    assert sum(words == [text.split()[-1]] for text, words in heard.items()) >= 15, heard
+    assert sum(words == [text.split()[-1]] for text, words in heard.items()) >= 12, heard
 
 
 @needs_engines
@@ -269,9 +275,13 @@ def test_a_command_after_the_wake_word_is_heard_while_the_lines_read_hold_its_wo
     spoken: dict[str, bytes],
 ) -> None:
     """The lines a caregiver reads may say "next", "softer" or "repeat" themselves: "guide" and
-    the command still fit the command's path better than any piece of them."""
+    the command still fit the command's path better than any piece of them (the lines' check
+    alone: no not-caught margin)."""
+    from voiceguide.listen.decoding import Decoding
+
     lines = ["Next, the fingers.", "Now press a little softer, and repeat on the other side."]
-    woken = Recognizer(lines, wake=True)
+    decider = Decoding(lines, wake=True, sure=-float("inf"))
+    woken = Recognizer(lines, wake=True, decider=decider)
     for word in ("next", "softer", "repeat", "pause"):
         assert _hear(woken, spoken[f"{WAKE_WORD} {word}"]) == [word]
 
