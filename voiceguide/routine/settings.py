@@ -23,6 +23,7 @@ from voiceguide.routine.model import (
 from voiceguide.routine.reader import NodeReader, kind, short
 from voiceguide.routine.vocabulary import (
     BREATHING_DURING,
+    DEFAULT_BREATHING_DURING,
     ENGINE_NAMES,
     LOUDNESS_LUFS,
     PITCH,
@@ -158,7 +159,7 @@ class SettingsReader(NodeReader):
         during = (
             self.choice(fields["during"], "breathing.during", BREATHING_DURING)
             if "during" in fields
-            else "edges"
+            else DEFAULT_BREATHING_DURING
         )
         return SessionBreathing(
             self.breathing_pattern(fields["pattern"], "breathing.pattern"), during
