@@ -36,7 +36,7 @@ from voiceguide.listen.utterances import SAMPLE_RATE
 MARGIN = 0.0  # bare commands: how much better per frame (the decoder's log units) the other-words
 # path may fit and the command still be taken. Chosen on scripts/bench_listen.py's tuning voices
 # and a reading of another routine, not on the figures reported.
-SURE = {False: 0.0, True: 3.0}  # bare commands, after the wake word: how much better per frame
+SURE = {False: 3.0, True: 1.0}  # bare commands, after the wake word: how much better per frame
 # the best command must fit than the commands of another action, or it is "not caught". Chosen
 # by scripts/bench_listen.py on the eSpeak NG and Piper families (the margin that maximises
 # detected minus five times heard-as-another), reported on the held-out pyttsx3 family.
