@@ -14,7 +14,7 @@ from pathlib import Path
 
 from voiceguide import api
 from voiceguide.cache import cache_usage
-from voiceguide.routine.bundled import bundled_names
+from voiceguide.routinefile.bundled import bundled_names
 
 TARGET_MB = 150.0
 

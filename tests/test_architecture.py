@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,8 +31,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"render"}),
     frozenset({"clips"}),
     frozenset({"listen"}),  # its decoder runs in a helper process (speech.worker)
-    frozenset({"speech", "sound", "recordings"}),
-    frozenset({"timeline"}),
+    frozenset({"speech", "sound", "recordings", "remote"}),
+    frozenset({"timeline", "routinefile"}),  # the plan; reading routine files
     frozenset({"routine", "cache"}),
     frozenset({"timetext"}),  # seconds as text, for every room that shows a time
     frozenset({"errors"}),
@@ -53,9 +54,13 @@ CLI_DOORS = frozenset(
     }
 )
 
-# Only the CLI speaks click; the pure rooms use the standard library (and PyYAML to read routines).
+# Only the CLI speaks click; the pure rooms use the standard library only (PyYAML is routinefile's).
 ONLY_IN = {"click": frozenset({"cli"})}
-PURE_ROOMS = {"routine": frozenset({"yaml"}), "timeline": frozenset(), "timetext": frozenset()}
+PURE_ROOMS: dict[str, frozenset[str]] = {
+    "routine": frozenset(),
+    "timeline": frozenset(),
+    "timetext": frozenset(),
+}
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:
@@ -324,3 +329,22 @@ def second_routes(root: Path = PACKAGE.parent) -> list[str]:
 def test_every_rule_has_one_home() -> None:
     routes = second_routes()
     assert not routes, "a rule decided a second time:\n" + "\n".join(routes)
+
+
+@pytest.mark.parametrize(
+    "room", ["voiceguide.routine", "voiceguide.timeline", "voiceguide.timetext"]
+)
+def test_the_pure_rooms_load_only_the_standard_library(room: str) -> None:
+    """Imported in a fresh interpreter, a pure room brings in nothing from outside the standard
+    library (reading YAML is routinefile's, above them)."""
+    script = (
+        "import sys\n"
+        f"import {room}\n"
+        "names = {name.split('.')[0] for name in sys.modules}\n"
+        "print(' '.join(sorted(names - set(sys.stdlib_module_names) - {'voiceguide', '__main__'})))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-S", "-c", script], cwd=PACKAGE.parent, capture_output=True, text=True,
+        check=True,
+    ).stdout.split()  # fmt: skip
+    assert found == [], f"import {room} loads {found}"

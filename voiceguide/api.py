@@ -19,15 +19,9 @@ from voiceguide.preparing.model import Progress, Session, SessionOptions
 from voiceguide.preparing.prepare import clip_lengths, prepare, timeline
 from voiceguide.preparing.settings import Settings, resolve
 from voiceguide.preparing.voicing import recordings_lookup
-from voiceguide.routine import (
-    DEFAULT_ROUTINE,
-    Routine,
-    bundled_names,
-    find_routine,
-    load_bundled,
-    vocabulary,
-)
+from voiceguide.routine import Routine, vocabulary
 from voiceguide.routine.vocabulary import ENGINE_NAMES, LOUDNESS_PRESETS
+from voiceguide.routinefile import DEFAULT_ROUTINE, bundled_names, find_routine, load_bundled
 from voiceguide.timeline import Timeline, format_timeline, written_length_s
 from voiceguide.timetext import duration as format_duration
 

@@ -22,7 +22,7 @@ from voiceguide.exporting import (
     planned_paths,
     refuse_existing,
 )
-from voiceguide.routine import bundled_names
+from voiceguide.routinefile import bundled_names
 from voiceguide.timeline import written_length_s
 from voiceguide.timetext import whole_seconds
 

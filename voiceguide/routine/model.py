@@ -1,4 +1,4 @@
-"""The routine model: plain frozen values, no I/O. Built only by :mod:`voiceguide.routine.load`."""
+"""The routine model: plain frozen values, no I/O. Built only by :mod:`voiceguide.routinefile.load`."""
 
 from __future__ import annotations
 

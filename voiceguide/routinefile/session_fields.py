@@ -1,5 +1,5 @@
 """Reading a routine's session settings: the voice, soundscape, chime, loudness and breathing
-patterns (the steps and the routine itself are read in :mod:`voiceguide.routine.load`)."""
+patterns (the steps and the routine itself are read in :mod:`voiceguide.routinefile.load`)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from voiceguide.routine.model import (
     StepBreathing,
     VoiceSettings,
 )
-from voiceguide.routine.reader import NodeReader, kind, short
 from voiceguide.routine.vocabulary import (
     BREATHING_DURING,
     DEFAULT_BREATHING_DURING,
@@ -29,6 +28,7 @@ from voiceguide.routine.vocabulary import (
     PITCH,
     RATE_WPM,
 )
+from voiceguide.routinefile.reader import NodeReader, kind, short
 
 MAX_PATTERNS = 20
 MAX_CYCLES = 200
