@@ -371,7 +371,7 @@ def test_a_command_not_caught_changes_nothing_and_plays_the_soft_notes(
     from voiceguide.listen.recognizer import NOT_CAUGHT
     from voiceguide.player.controller import Controller, State
     from voiceguide.render.mix import MixRenderer
-    from voiceguide.routine import parse_routine
+    from voiceguide.routinefile import parse_routine
 
     class Unsure:
         def decide(self, audio: bytes, lines: object = None) -> Decision:
