@@ -2,7 +2,11 @@
 operations the command line and ``export --all`` share. Nothing here prints.
 
 Preparing a session lives in :mod:`voiceguide.preparing` (settings resolved once, the voice,
-the early start); this module re-exports what callers use.
+the early start); this module re-exports what callers use, each from where it is defined:
+``prepare``, ``timeline`` and ``clip_lengths`` from :mod:`voiceguide.preparing.pipeline`,
+``prepare_to_play`` from :mod:`voiceguide.preparing.early`, ``resolve`` from
+:mod:`voiceguide.preparing.settings`. "Prepare" means one thing: a session made from a routine and
+options (a clip is made *ready*, :mod:`voiceguide.speech.ready`).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import TYPE_CHECKING
 from voiceguide.errors import OptionError
 from voiceguide.preparing.early import EarlyStart, prepare_to_play
 from voiceguide.preparing.model import Progress, Session, SessionOptions
-from voiceguide.preparing.prepare import clip_lengths, prepare, timeline
+from voiceguide.preparing.pipeline import clip_lengths, prepare, timeline
 from voiceguide.preparing.settings import Settings, resolve
 from voiceguide.preparing.voicing import recordings_lookup
 from voiceguide.routine import Routine, vocabulary

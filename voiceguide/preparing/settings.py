@@ -18,11 +18,11 @@ from voiceguide.routine.model import (
     SoundscapeChoice,
     Where,
 )
-from voiceguide.routine.vocabulary import DEFAULT_BREATHING_DURING
+from voiceguide.routine.vocabulary import DEFAULT_BREATHING_DURING, DEFAULT_SOUNDSCAPE_GAIN_DB
 
 T = TypeVar("T")
 
-DEFAULT_BED_GAIN_DB = -18.0  # the bed this far under the voice (and 10 dB further while it speaks)
+DEFAULT_BED_GAIN_DB = DEFAULT_SOUNDSCAPE_GAIN_DB
 DEFAULT = "default"
 
 
