@@ -11,9 +11,14 @@ With ``--listen``: voice commands beside playback. ``play ROUTINE --minutes M`` 
 ``--listen`` and without, on a sound card that runs in real time (tests/clocked.py: ALSA's file
 plugin on FIFOs that this script drains and fills at the sample rate, as a card's clock would);
 the microphone hears the session from the speaker at a loudspeaker's echo level (-12 dB) over room
-noise (-55 dBFS). Prints the underruns the card counted and the player's CPU (user + system) while
-it played, as a share of one core; ``--busy N`` runs N busy loops beside it.
-    python scripts/bench_play.py --listen [--routine desk-break] [--minutes 4] [--busy 2]
+noise (-55 dBFS), and commands said where the guide is silent ("softer" and "louder" in turn, by
+the Piper voice at -20 dBFS: they leave the session's position alone). Prints the underruns the
+card counted (and those within 2 s of a command being decoded: from the word's end to 3 s after
+it), and the player's CPU (user + system) while it played, as a share of one core; ``--busy N``
+runs N busy loops beside it. First, in this process: a 5 ms ticker thread's longest stall while
+commands are decoded, in the decoder's helper process (as the player does) and, for comparison,
+in this process.
+    python scripts/bench_play.py --listen [--routine desk-break] [--minutes 4] [--busy 1]
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +101,7 @@ def listen_main(argv: list[str]) -> None:
         subprocess.Popen([sys.executable, "-c", "while 1: pass"]) for _ in range(args.busy)
     ]  # fmt: skip
     try:
+        commands = said_commands()
         with tempfile.TemporaryDirectory() as folder:
             cache = Path(folder) / "cache"
             env = {**os.environ, "VOICEGUIDE_CACHE_DIR": str(cache)}
@@ -102,15 +109,27 @@ def listen_main(argv: list[str]) -> None:
                 [sys.executable, "-m", "voiceguide", "show", args.routine, *length(args)],
                 env=env, check=True, stdout=subprocess.DEVNULL,
             )  # fmt: skip
+            said, texts = schedule(args, cache, commands)
+            for where, doing in STALLS.items():
+                longest_ms, decoded = stalls(commands, texts, where)
+                print(
+                    f"{args.busy} busy loops beside: {doing} ({decoded} commands decoded): "
+                    f"the ticker's longest stall {longest_ms:.0f} ms"
+                )
             for listen in (True, False):
                 home = Path(folder) / f"home-{listen}"
                 home.mkdir()
-                played_s, cpu_s, underruns, lines = listened(home, cache, args, listen)
+                played_s, cpu_s, underruns, lines = listened(home, cache, args, listen, said)
                 missing_ms = 1000 * sum(u.missing_s for u in underruns)
+                near = [
+                    u for u in underruns if any(0 <= u.at_s - end_s <= 3 for _, end_s, _ in said)
+                ]
                 print(
                     f"{args.routine} --minutes {args.minutes}, {'with' if listen else 'without'} "
                     f"--listen, {args.busy} busy loops beside: {played_s:.0f} s played, "
-                    f"{len(underruns)} underruns ({missing_ms:.0f} ms missing), player CPU "
+                    f"{len(said)} commands said, "
+                    f"{len(underruns)} underruns ({missing_ms:.0f} ms missing), "
+                    f"{len(near)} within 2 s of a decoded command, player CPU "
                     f"{100 * cpu_s / played_s:.1f} % of one core"
                 )
                 for line in lines:
@@ -121,15 +140,121 @@ def listen_main(argv: list[str]) -> None:
             process.wait()
 
 
+def said_commands() -> dict[str, Any]:
+    """ "softer" and "louder" by the Piper voice, 16 kHz, at about -20 dBFS RMS."""
+    import numpy as np
+    import soxr
+
+    from voiceguide.speech.voicing import get_engine
+
+    engine = get_engine("piper")
+    words = ("softer", "louder")
+    clips = engine.synthesize(list(words), engine.default_voice)
+    found = {}
+    for word, clip in zip(words, clips, strict=True):
+        samples = soxr.resample(clip.samples, clip.sample_rate, 16000).astype(np.float32)
+        found[word] = samples * 0.1 / float(np.sqrt(np.mean(samples**2)))
+    return found
+
+
+STALLS = {
+    "none": "room noise only, nothing to decode (the machine's own stalls)",
+    "helper": "commands decoded in the helper process (as the player does)",
+    "here": "commands decoded in this process (as before)",
+}
+
+
+def stalls(commands: dict[str, Any], texts: list[str], where: str) -> tuple[float, int]:
+    """A 5 ms ticker thread's longest stall (ms) while each command, in room noise, is fed to a
+    recognizer deciding ``where`` ("helper": its process; "here": this one; "none": the room
+    noise alone); commands decoded."""
+    import threading
+
+    import numpy as np
+
+    from voiceguide.listen.decoder_process import DecoderProcess
+    from voiceguide.listen.recognizer import Recognizer
+
+    helper = DecoderProcess(texts, wake=False) if where == "helper" else None
+    recognizer = Recognizer(texts, wake=False, decider=helper)
+    rng = np.random.default_rng(2)
+    gaps: list[float] = []
+    feeding = threading.Event()
+    done = threading.Event()
+
+    def tick() -> None:
+        last = time.perf_counter()
+        while not done.is_set():
+            time.sleep(0.005)
+            now = time.perf_counter()
+            if feeding.is_set():
+                gaps.append(now - last)
+            last = now
+
+    ticker = threading.Thread(target=tick, daemon=True)
+    ticker.start()
+    decoded = 0
+    try:
+        for _ in range(3):
+            for samples in commands.values():
+                quiet = np.zeros(16000, np.float32)
+                said = samples if where != "none" else np.zeros_like(samples)
+                audio = np.concatenate([quiet, said, quiet, quiet])
+                audio += rng.standard_normal(len(audio)).astype(np.float32) * 10 ** (-55 / 20)
+                pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
+                feeding.set()
+                for start in range(0, len(pcm), 3200):  # the microphone's 100 ms
+                    decoded += len(recognizer.feed(pcm[start : start + 3200]))
+                feeding.clear()
+                time.sleep(0.05)
+    finally:
+        done.set()
+        ticker.join()
+        if helper is not None:
+            helper.close()
+    return 1000 * max(gaps, default=0.0), decoded
+
+
+def schedule(
+    args: argparse.Namespace, cache: Path, commands: dict[str, Any]
+) -> tuple[list[tuple[str, float, Any]], list[str]]:
+    """Where the commands are said (word, its end in session seconds, samples): in turn, in
+    the guide's silences (the gate open over the word), at most one every 15 s; and the
+    session's texts (what the player gives its recognizer)."""
+    from voiceguide import api
+    from voiceguide.listen.gate import Gate
+    from voiceguide.listen.listener import voice_spans
+
+    minutes = None if float(args.minutes) == 0 else float(args.minutes)
+    options = api.SessionOptions(minutes=minutes, cache_dir=cache)
+    timeline = api.prepare(api.load(args.routine), options).timeline
+    gate = Gate(voice_spans(timeline))
+    said: list[tuple[str, float, Any]] = []
+    at_s, words = 5.0, list(commands)
+    while at_s < timeline.total_s - 5:
+        word = words[len(said) % len(words)]
+        end_s = at_s + len(commands[word]) / 16000
+        if gate.open(at_s - 0.5, end_s + 0.5):
+            said.append((word, end_s, commands[word]))
+            at_s += 15.0
+        else:
+            at_s += 0.25
+    return said, [event.text for event in timeline.events]
+
+
 def listened(
-    home: Path, cache: Path, args: argparse.Namespace, listen: bool
+    home: Path,
+    cache: Path,
+    args: argparse.Namespace,
+    listen: bool,
+    said: list[tuple[str, float, Any]],
 ) -> tuple[float, float, list[Any], list[str]]:
     """Play once on a card that runs in real time: seconds played, CPU seconds meanwhile, the
     underruns, and what the player said on stderr."""
     from tests.clocked import ClockedCard
     from voiceguide.render.mix import SAMPLE_RATE
 
-    hear, echo = echo_microphone()
+    hear, echo = echo_microphone(said=said)
     card = ClockedCard(home, hear, rate=SAMPLE_RATE)
     env = {**card.env, "VOICEGUIDE_CACHE_DIR": str(cache)}
     command = [sys.executable, "-m", "voiceguide", "play", args.routine, *length(args)]
@@ -173,9 +298,12 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def echo_microphone(echo_db: float = -12.0, room_db: float = -55.0) -> tuple[Any, dict[str, float]]:
-    """What a microphone in the room hears: the speaker (as it plays, downmixed) and room noise;
-    and the echo's sum of squares and sample count, as it goes."""
+def echo_microphone(
+    echo_db: float = -12.0, room_db: float = -55.0, said: Sequence[tuple[str, float, Any]] = ()
+) -> tuple[Any, dict[str, float]]:
+    """What a microphone in the room hears: the speaker (as it plays, downmixed), room noise and
+    the commands ``said`` (word, its end in seconds from the speaker's start, samples); and the
+    echo's sum of squares and sample count, as it goes."""
     import numpy as np
 
     rng = np.random.default_rng(1)
@@ -193,6 +321,11 @@ def echo_microphone(echo_db: float = -12.0, room_db: float = -55.0) -> tuple[Any
             echo["squares"] += float(np.sum(speaker**2))
             echo["samples"] += count
             heard += speaker
+            for _, end_s, samples in said:  # (16 kHz, as the microphone)
+                offset = round((at_s - end_s) * card.mic_rate) + len(samples) + first
+                low, high = max(0, offset), min(len(samples), offset + count)
+                if low < high:
+                    heard[low - offset : high - offset] += samples[low:high]
         return np.rint(np.clip(heard, -1, 1) * 32767).astype(np.int16)
 
     return hear, echo

@@ -31,7 +31,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"export", "preparing"}),
     frozenset({"render"}),
     frozenset({"clips"}),
-    frozenset({"speech", "sound", "recordings", "listen", "remote"}),
+    frozenset({"listen"}),  # its decoder runs in a helper process (speech.worker)
+    frozenset({"speech", "sound", "recordings", "remote"}),
     frozenset({"timeline", "routinefile"}),  # the plan; reading routine files
     frozenset({"routine", "cache"}),
     frozenset({"timetext"}),  # seconds as text, for every room that shows a time

@@ -114,11 +114,15 @@ def test_the_listener_gives_the_recognizer_the_lines_where_the_session_is() -> N
         def position_s(self) -> float:
             return 52.0 if self.at_s is None else self.at_s
 
+        def not_caught(self) -> None:
+            raise AssertionError("nothing was said")
+
     player = Player()
     recognizer = Recognizer(["Rest."], wake=True)
     lines = Reading((10.0 * n, f"line {n}") for n in range(10))
     listener = Listener(player, recognizer, Gate([]), lines)
     try:
+        assert recognizer.reading is not None
         assert recognizer.reading(0.0) == ("line 1", "line 2", "line 3", "line 4")
         assert recognizer.reading(-12.0) == ("line 0", "line 1", "line 2")  # heard 12 s ago
         player.at_s = None  # paused at 52 s
@@ -150,6 +154,7 @@ def spoken() -> Iterator[dict[str, bytes]]:
 
 
 def _hear(recognizer: Recognizer, pcm: bytes) -> list[str]:
+    """The command words heard ("": a command not caught)."""
     words: list[str] = []
     for start in range(0, len(pcm), 3200):  # 100 ms at a time, as the microphone gives it
         words += [heard.word for heard in recognizer.feed(pcm[start : start + 3200])]
@@ -159,19 +164,25 @@ def _hear(recognizer: Recognizer, pcm: bytes) -> list[str]:
 @needs_engines
 @pytest.mark.real
 def test_every_command_is_heard_alone_and_after_the_wake_word(spoken: dict[str, bytes]) -> None:
+    """Every command alone; after the wake word every one but at most one, which is then "not
+    caught" (its margin over another action's commands below SURE: Piper's "guide next" here),
+    never heard as another."""
     bare = Recognizer(["Rest your hands."], wake=False)
     woken = Recognizer(["Rest your hands."], wake=True)
+    after_wake = {word: _hear(woken, spoken[f"{WAKE_WORD} {word}"]) for word in COMMANDS}
     for word in COMMANDS:
         assert _hear(bare, spoken[word]) == [word]
-        assert _hear(woken, spoken[f"{WAKE_WORD} {word}"]) == [word]
+        assert after_wake[word] in ([word], [""]), after_wake
+    assert sum(heard == [word] for word, heard in after_wake.items()) >= len(COMMANDS) - 1
 
 
 @pytest.mark.skipif(importlib.util.find_spec("pocketsphinx") is None, reason="needs pocketsphinx")
 @pytest.mark.real
 def test_an_espeak_ng_voice_is_heard_and_never_as_another_command() -> None:
-    """eSpeak NG's formant voice, which the model hears poorly: at least 15 of its 18 commands
+    """eSpeak NG's formant voice, which the model hears poorly: at least 12 of its 18 commands
     (alone and after the wake word) are heard over a microphone's noise floor, none as another
-    command (before the commands-first decoding: 14, and "guide next" heard as "repeat")."""
+    command (before the commands-first decoding: 14, and "guide next" heard as "repeat"; 15 before
+    the not-caught margin, which gives up 3 here to be sure elsewhere, docs/voice-commands.md)."""
     from voiceguide.speech.base import Voice
     from voiceguide.speech.voicing import get_engine
 
@@ -188,8 +199,8 @@ def test_an_espeak_ng_voice_is_heard_and_never_as_another_command() -> None:
         audio += 0.003 * noise.standard_normal(len(audio)).astype(np.float32)  # -50 dBFS
         pcm = (audio * 32767).astype("<i2").tobytes()
         heard[text] = _hear(woken if text.startswith(WAKE_WORD) else bare, pcm)
-    assert all(words in ([], [text.split()[-1]]) for text, words in heard.items()), heard
-    assert sum(words == [text.split()[-1]] for text, words in heard.items()) >= 15, heard
+    assert all(words in ([], [""], [text.split()[-1]]) for text, words in heard.items()), heard
+    assert sum(words == [text.split()[-1]] for text, words in heard.items()) >= 12, heard
 
 
 @needs_engines
@@ -264,9 +275,13 @@ def test_a_command_after_the_wake_word_is_heard_while_the_lines_read_hold_its_wo
     spoken: dict[str, bytes],
 ) -> None:
     """The lines a caregiver reads may say "next", "softer" or "repeat" themselves: "guide" and
-    the command still fit the command's path better than any piece of them."""
+    the command still fit the command's path better than any piece of them (the lines' check
+    alone: no not-caught margin)."""
+    from voiceguide.listen.decoding import Decoding
+
     lines = ["Next, the fingers.", "Now press a little softer, and repeat on the other side."]
-    woken = Recognizer(lines, wake=True)
+    decider = Decoding(lines, wake=True, sure=-float("inf"))
+    woken = Recognizer(lines, wake=True, decider=decider)
     for word in ("next", "softer", "repeat", "pause"):
         assert _hear(woken, spoken[f"{WAKE_WORD} {word}"]) == [word]
 
@@ -310,3 +325,77 @@ def test_a_routine_can_ask_for_voice_commands() -> None:
     assert not parse_routine(base % b"", source="t.yaml", name="t").listen
     with pytest.raises(RoutineError, match=r"t\.yaml:5: listen"):
         parse_routine(base % b"listen: maybe", source="t.yaml", name="t")
+
+
+@needs_engines
+@pytest.mark.real
+def test_the_decoder_process_decides_as_decoding_here_and_is_restarted_when_it_dies(
+    spoken: dict[str, bytes],
+) -> None:
+    """The player decodes in a helper process (pocketsphinx holds the interpreter lock while it
+    decodes): the same decisions as here; a helper killed is started again."""
+    import os
+    import signal
+
+    from voiceguide.listen.decoder_process import DecoderProcess
+    from voiceguide.listen.decoding import Decoding
+
+    texts = ["Rest your hands.", "Now press a little softer."]
+    here = Decoding(texts, wake=False)
+    helper = DecoderProcess(texts, wake=False)
+    try:
+        for text in ("pause", "softer", "Next, the fingers."):
+            assert helper.decide(spoken[text]) == here.decide(spoken[text]), text
+        assert here.decide(spoken["pause"]).word == "pause"
+        worker = helper._worker
+        assert worker is not None
+        os.kill(worker.process.pid, signal.SIGKILL)
+        assert helper.decide(spoken["louder"]).word == "louder"
+        assert helper._worker is not None and helper._worker is not worker
+    finally:
+        helper.close()
+    assert worker.process.poll() is not None
+
+
+@needs_engines
+@pytest.mark.real
+def test_a_command_not_caught_changes_nothing_and_plays_the_soft_notes(
+    spoken: dict[str, bytes],
+) -> None:
+    """A command heard but not clearly which (its margin over the runner-up below SURE): nothing
+    is done, and the "nothing changed" notes say so."""
+    from tests.fakes import tone_mix
+    from tests.test_player_controller import ROUTINE
+    from voiceguide.listen.decoding import Decision
+    from voiceguide.listen.listener import Listener
+    from voiceguide.listen.recognizer import NOT_CAUGHT
+    from voiceguide.player.controller import Controller, State
+    from voiceguide.render.mix import MixRenderer
+    from voiceguide.routinefile import parse_routine
+
+    class Unsure:
+        def decide(self, audio: bytes, lines: object = None) -> Decision:
+            return Decision(None, unsure=True, margin=0.5)
+
+    mix = tone_mix(parse_routine(ROUTINE, source="t.yaml", name="t"), 44100)
+    heard, untouched = (
+        Controller(MixRenderer(mix), mix.timeline),
+        Controller(MixRenderer(mix), mix.timeline),
+    )
+    listener = Listener(heard, Recognizer(["Rest."], wake=False, decider=Unsure()), Gate([]))
+    try:
+        heard.pull(44100)
+        untouched.pull(44100)
+        listener.take(spoken["pause"])
+        deadline = time.monotonic() + 60
+        while not listener.heard:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert [h.action for h in listener.heard] == [NOT_CAUGHT]
+        assert heard.state is State.PLAYING
+        notes = heard.pull(22050) - untouched.pull(22050)
+        spectrum = np.abs(np.fft.rfft(notes[:, 0]))
+        assert abs(float(np.argmax(spectrum)) * 44100 / 22050 - 392) < 5  # the low note
+        assert heard.position_s() == untouched.position_s()
+    finally:
+        listener.stop()

@@ -9,11 +9,13 @@ import queue
 import threading
 from typing import Protocol
 
+from voiceguide.errors import EngineError
 from voiceguide.listen.commands import said
+from voiceguide.listen.decoder_process import DecoderProcess
 from voiceguide.listen.gate import Gate
 from voiceguide.listen.microphone import Microphone, MicrophoneError
 from voiceguide.listen.reading import Reading
-from voiceguide.listen.recognizer import SAMPLE_RATE, Heard, Recognizer
+from voiceguide.listen.recognizer import NOT_CAUGHT, SAMPLE_RATE, Heard, Recognizer
 from voiceguide.timeline import Timeline
 
 
@@ -30,6 +32,10 @@ class Listening(Protocol):
         """Where the session is, playing or not."""
         ...
 
+    def not_caught(self) -> None:
+        """A command was heard but not clearly which: say so softly, do nothing else."""
+        ...
+
 
 def voice_spans(timeline: Timeline) -> list[tuple[float, float]]:
     """When the guide's voice sounds: every line, the breathing words ("in", "and down") too."""
@@ -38,10 +44,17 @@ def voice_spans(timeline: Timeline) -> list[tuple[float, float]]:
 
 class Listener:
     def __init__(
-        self, player: Listening, recognizer: Recognizer, gate: Gate, reading: Reading | None = None
+        self,
+        player: Listening,
+        recognizer: Recognizer,
+        gate: Gate,
+        reading: Reading | None = None,
+        decoder: DecoderProcess | None = None,
     ) -> None:
-        """``reading``: the lines a caregiver reads aloud (``--prompter``), by session time."""
+        """``reading``: the lines a caregiver reads aloud (``--prompter``), by session time;
+        ``decoder``: the recognizer's helper process, stopped with the listener."""
         self._player = player
+        self._decoder = decoder
         self._recognizer = recognizer
         self._gate = gate
         self._samples: queue.Queue[bytes | None] = queue.Queue(maxsize=200)  # 20 s at most
@@ -63,7 +76,10 @@ class Listener:
             self._heard_s += len(pcm) / 2 / SAMPLE_RATE
             for heard in self._recognizer.feed(pcm):
                 self.heard.append(heard)
-                self._player.perform(heard.action, heard=True)
+                if heard.action == NOT_CAUGHT:
+                    self._player.not_caught()
+                else:
+                    self._player.perform(heard.action, heard=True)
 
     def _open(self, start_s: float, end_s: float) -> bool:
         """Whether the gate was open over this stretch of what the microphone heard (microphone
@@ -86,6 +102,8 @@ class Listener:
             self._microphone.close()
         self._samples.put(None)
         self._thread.join(timeout=5)
+        if self._decoder is not None:
+            self._decoder.close()
 
 
 def start_listening(
@@ -93,13 +111,18 @@ def start_listening(
 ) -> tuple[Listener | None, str]:
     """Listen for commands (after the wake word when ``voice`` is off: a caregiver reads the lines
     aloud then, and those must not be commands). The listener, or None, and the start line."""
-    try:
-        recognizer = Recognizer(texts, wake=not voice)
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("pocketsphinx") is None:
         return None, "voice commands need the pocketsphinx package: pip install pocketsphinx"
+    try:
+        decoder = DecoderProcess(texts, wake=not voice)
+    except EngineError as error:
+        return None, f"voice commands off: {error}"
+    recognizer = Recognizer(texts, wake=not voice, decider=decoder)
     gate = Gate(voice_spans(timeline) if voice else [])
     reading = None if voice else Reading((line.start_s, line.text) for line in timeline.lines)
-    listener = Listener(player, recognizer, gate, reading)
+    listener = Listener(player, recognizer, gate, reading, decoder)
     try:
         listener._microphone = Microphone(listener.take)
     except MicrophoneError as error:

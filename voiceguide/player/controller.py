@@ -165,6 +165,11 @@ class Controller:
             observer(action)
         return action
 
+    def not_caught(self) -> None:
+        """A spoken command not clearly understood: the "nothing changed" notes, nothing done."""
+        with self._lock:
+            self._sound.cue(Cue.LIMIT)
+
     def playing_at_s(self) -> float | None:
         """The position while playing; None while paused, waiting or stopped (for the listener)."""
         t = self._t
