@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import TextIO
 
 from voiceguide.player import mpris
-from voiceguide.player.backends import open_backend, quiet_stderr
+from voiceguide.player.backends import Backend, open_backend, quiet_stderr
 from voiceguide.player.controller import Controller, Upgrade
 from voiceguide.player.display import KEY_HINT, Prompter, StatusLine
 from voiceguide.player.keys import KeyReader
@@ -53,15 +53,19 @@ def play(
     stream: TextIO | None = None,
     upgrade: Upgrade | None = None,
     keys: Sequence[str] = (),
+    opened: tuple[Backend, str] | None = None,
+    start_s: float = 0.0,
+    note: Callable[[], str] | None = None,
 ) -> PlayReport:
     """Play until the end, or until ``q`` / Ctrl-C (which fade out). With ``upgrade``, what plays
     is an early start, and the whole session takes over when it lands. ``keys`` were pressed
     before play began. A hold waits for a key only when there is a terminal to press one on;
-    otherwise it lasts its stated length, as in an export."""
+    otherwise it lasts its stated length, as in an export. ``opened``: the device, already taken;
+    ``start_s``: where to begin; ``note()``: how the speaking goes, shown while play waits for it."""
     out = stream or sys.stderr
     holds_wait = reader is not None or options.listen  # someone can say "go on"
-    controller = Controller(mix_renderer, timeline, upgrade, holds_wait=holds_wait)
-    backend, why = open_backend(options.backend)
+    controller = Controller(mix_renderer, timeline, upgrade, holds_wait=holds_wait, start_s=start_s)
+    backend, why = opened or open_backend(options.backend)
     display: StatusLine | Prompter | None = None
     if options.prompter:
         display = Prompter(out, timeline)
@@ -100,7 +104,7 @@ def play(
                 interrupted = interrupted or (pressed == "ctrl-c" and not controller.finished)
                 controller.handle(pressed)
             if display:
-                display.show(controller.status())
+                display.show(_status(controller, display, note))
         time.sleep(0.15)  # let the device play out its last buffer (the fade's end)
     finally:
         backend.stop()
@@ -116,6 +120,16 @@ def play(
     return PlayReport(
         backend.name, backend.device, why, not controller.stopped, media_why, closing, interrupted
     )
+
+
+def _status(
+    controller: Controller, display: StatusLine | Prompter, note: Callable[[], str] | None
+) -> Status:
+    """The status to show; the prompter follows the plan as better drafts land."""
+    if isinstance(display, Prompter):
+        display.follow(controller.timeline)
+    status = controller.status()
+    return replace(status, note=note()) if note and status.preparing else status
 
 
 def _stopped_at(status: Status) -> str:
