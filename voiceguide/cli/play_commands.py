@@ -31,22 +31,31 @@ from voiceguide.cli.options import options_from, session_options
     is_flag=True,
     help="Voice commands: pause, continue, next, back, repeat, louder, softer, stop (offline).",
 )
+@click.option("--resume", is_flag=True, help="Go on where this routine was last stopped.")
+@click.option("--from", "from_step", metavar="STEP", help="Start at STEP: its id or number.")
 @session_options
 def play(
-    routine: str, backend: str | None, quiet: bool, prompter: bool, listen: bool, **options: Any
-) -> None:
+    routine: str, backend: str | None, quiet: bool, prompter: bool, listen: bool, resume: bool,
+    from_step: str | None, **options: Any,
+) -> None:  # fmt: skip
     """Play ROUTINE. Keys: space pause/resume (or go on at a hold), right/n next step, left/p back,
     r repeat the step, up/down or +/- volume, q or Ctrl-C stop."""
     from voiceguide.player import PlaybackError, PlayOptions, play_routine
+    from voiceguide.player.places import routine_key, save_place, where_to_start
+
+    loaded, key = api.load(routine), routine_key(routine)
+    start, where = where_to_start(loaded, key, resume=resume, from_step=from_step)
 
     def told(session: api.Session, early_s: str) -> None:
         tell(session, early=f"the first {float(early_s):.1f} s" if early_s else "")
         if early_s and State.verbose:
             say(f"early start: the rest is spoken while the first {early_s} s play")
+        if where:
+            say(where)
 
     chosen = PlayOptions(backend, quiet, prompter, listen=listen)
     try:
-        report = play_routine(api.load(routine), options_from(**options), chosen, told)
+        report = play_routine(loaded, options_from(**options), chosen, told, start)
     except PlaybackError as error:
         name = Path(routine).stem
         raise PlaybackError(
@@ -56,6 +65,8 @@ def play(
         say(f"backend: {report.backend} ({report.why}); device: {report.device}")
         if report.media_buttons:
             say(report.media_buttons)
+    if report.backend:  # played: remember where it stopped, or forget it when it finished
+        save_place(key, report.place)
     if not quiet:
         say(report.closing)
     if report.interrupted:

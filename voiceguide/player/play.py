@@ -15,6 +15,7 @@ from voiceguide.player.backends import Backend, open_backend, quiet_stderr
 from voiceguide.player.controller import Controller, Upgrade
 from voiceguide.player.display import KEY_HINT, Prompter, StatusLine
 from voiceguide.player.keys import KeyReader
+from voiceguide.player.places import Place, place_in
 from voiceguide.player.status import Status
 from voiceguide.render.mix import CHANNELS, MixRenderer
 from voiceguide.timeline import Timeline
@@ -42,6 +43,7 @@ class PlayReport:
     closing: str = "finished"  # one line: "finished", or "stopped at <step>, m:ss in"
     interrupted: bool = False  # stopped by Ctrl-C (the shell expects exit code 130)
     early_s: str = ""  # an early start: the seconds ready when play began
+    place: Place | None = None  # where it was stopped, for --resume (None: played to the end)
 
 
 def play(
@@ -116,10 +118,13 @@ def play(
             display.close()
     if controller.failure is not None:
         raise controller.failure
-    closing = "finished" if not controller.stopped else _stopped_at(controller.status())
+    status = controller.status()
+    closing = "finished" if not controller.stopped else _stopped_at(status)
+    place = place_in(controller.timeline, status.position_s) if controller.stopped else None
     return PlayReport(
-        backend.name, backend.device, why, not controller.stopped, media_why, closing, interrupted
-    )
+        backend.name, backend.device, why, not controller.stopped, media_why, closing, interrupted,
+        place=place,
+    )  # fmt: skip
 
 
 def _status(
