@@ -65,8 +65,8 @@ def play(
         say(f"backend: {report.backend} ({report.why}); device: {report.device}")
         if report.media_buttons:
             say(report.media_buttons)
-    if report.backend:  # played: remember where it stopped, or forget it when it finished
-        save_place(key, report.place)
+    if report.backend and (report.completed or report.place):  # remember where it stopped,
+        save_place(key, report.place)  # or forget it when it finished
     if not quiet:
         say(report.closing)
     if report.interrupted:

@@ -95,6 +95,8 @@ def _prepare_and_play(
         finally:
             if unfinished is not None and not unfinished.done():
                 _stop_speaking()  # stopped early: what is still being spoken is not needed
+            if isinstance(first, api.EarlyStart):
+                first.stop()
     return replace(report, early_s=early)
 
 

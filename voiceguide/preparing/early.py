@@ -6,6 +6,7 @@ whole session. This room owns the background threads; the player takes each draf
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
 LEVEL_SPAN_S = 120.0  # an early start's level is measured on at most this much of its start
 
 
+class NotNeededError(Exception):
+    """The early start is not needed any more: speaking stops after the clip it is on."""
+
+
 class Drafts:
     """Better early starts as the lines are spoken (each ready further on), for the player."""
 
@@ -33,6 +38,14 @@ class Drafts:
         self._lock = threading.Lock()
         self._latest: tuple[Session, float] | None = None
         self._follower: Callable[[Session, float], None] | None = None
+        self.closed = threading.Event()
+        self.threads: list[threading.Thread] = []  # the speaking and drafting, to wait for
+
+    def close(self, wait_s: float) -> None:
+        self.closed.set()
+        deadline = time.monotonic() + wait_s
+        for thread in self.threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def offer(self, session: Session, ready_until_s: float) -> None:
         with self._lock:
@@ -64,6 +77,12 @@ class EarlyStart:
     ready_until_s: float
     final: Future[Session]
     drafts: Drafts = field(default_factory=Drafts)
+
+    def stop(self, wait_s: float = 3.0) -> None:
+        """Not needed any more (the player stopped): speak no more, draft no more, and wait a
+        moment for the threads doing so (a process that exits under them may crash)."""
+        self.final.cancel()
+        self.drafts.close(wait_s)
 
 
 def prepare_to_play(
@@ -105,9 +124,12 @@ def prepare_to_play(
             speak(routine, settings, voiced, pending, progress, arrived=drafter.offer)
         finally:
             drafter.stop()
+        if drafts.closed.is_set():
+            raise NotNeededError
         return prepare(routine, options)  # from the cache: the session an export makes
 
-    return EarlyStart(session, ready_until_s, in_background(speak_the_rest), drafts)
+    final = in_background(speak_the_rest, drafts.threads)
+    return EarlyStart(session, ready_until_s, final, drafts)
 
 
 def draft_session(
@@ -167,9 +189,13 @@ class Drafter:
         self._latest: dict[Line, Samples] | None = None
         self._stopped = False
         self._seen = -1
-        threading.Thread(target=self._run, name="voiceguide-drafts", daemon=True).start()
+        thread = threading.Thread(target=self._run, name="voiceguide-drafts", daemon=True)
+        drafts.threads.append(thread)
+        thread.start()
 
     def offer(self, clips: dict[Line, Samples]) -> None:
+        if self.drafts.closed.is_set():
+            raise NotNeededError
         with self._wake:
             self._latest = clips
             self._wake.notify()
@@ -185,7 +211,9 @@ class Drafter:
         while True:
             with self._wake:
                 while self._latest is None and not self._stopped:
-                    self._wake.wait()
+                    self._wake.wait(0.1)
+                    if self.drafts.closed.is_set():
+                        return
                 if self._stopped:
                     return
                 clips, self._latest = self._latest, None
@@ -201,7 +229,9 @@ class Drafter:
                 self.drafts.offer(session, ready_until_s)
 
 
-def in_background(work: Callable[[], Session]) -> Future[Session]:
+def in_background(
+    work: Callable[[], Session], threads: list[threading.Thread] | None = None
+) -> Future[Session]:
     """``work()`` on a daemon thread (a player stopped early does not wait for it); cancelling
     the future before the thread starts skips the work."""
     future: Future[Session] = Future()
@@ -214,5 +244,8 @@ def in_background(work: Callable[[], Session]) -> Future[Session]:
         except BaseException as error:  # handed to whoever waits on the future
             future.set_exception(error)
 
-    threading.Thread(target=run, name="voiceguide-prepare", daemon=True).start()
+    thread = threading.Thread(target=run, name="voiceguide-prepare", daemon=True)
+    if threads is not None:
+        threads.append(thread)
+    thread.start()
     return future
