@@ -47,6 +47,14 @@ class Pace:
             return f"{self.stage} {100 * self.done // max(1, self.total)}%{left}"
         return f"{self.stage} {self.done} of {self.total} {unit}{left}"
 
+    def short(self) -> str:
+        """For a status line: ``speaking 12/66, 1:20 left``."""
+        if self.stage is None:
+            return ""
+        left_s = self.left_s()
+        left = f", {duration(max(1.0, left_s))} left" if left_s is not None else ""
+        return f"{self.stage} {self.done}/{self.total}{left}"
+
 
 class Lines:
     """Progress as lines of text, for a stream that is not a terminal: once work has gone on for

@@ -63,7 +63,7 @@ def play(
     is an early start, and the whole session takes over when it lands. ``keys`` were pressed
     before play began. A hold waits for a key only when there is a terminal to press one on;
     otherwise it lasts its stated length, as in an export. ``opened``: the device, already taken;
-    ``start_s``: where to begin; ``note()``: how the speaking goes, shown while play waits for it."""
+    ``start_s``: where to begin; ``note()``: how the speaking still going on goes (or "")."""
     out = stream or sys.stderr
     holds_wait = reader is not None or options.listen  # someone can say "go on"
     controller = Controller(mix_renderer, timeline, upgrade, holds_wait=holds_wait, start_s=start_s)
@@ -134,7 +134,7 @@ def _status(
     if isinstance(display, Prompter):
         display.follow(controller.timeline)
     status = controller.status()
-    return replace(status, note=note()) if note and status.preparing else status
+    return replace(status, note=note()) if note else status
 
 
 def _stopped_at(status: Status) -> str:

@@ -90,7 +90,7 @@ def _prepare_and_play(
         try:
             report = play(
                 *renderer(session), play_options, upgrade=upgrade, reader=reader, keys=keys,
-                opened=opened, start_s=start_s, note=behind.text if upgrade else None,
+                opened=opened, start_s=start_s, note=_still(behind) if upgrade else None,
             )  # fmt: skip
         finally:
             if unfinished is not None and not unfinished.done():
@@ -98,6 +98,11 @@ def _prepare_and_play(
             if isinstance(first, api.EarlyStart):
                 first.stop()
     return replace(report, early_s=early)
+
+
+def _still(pace: Pace) -> Callable[[], str]:
+    """How the speaking goes while it goes on (nothing once every line is spoken)."""
+    return lambda: pace.short() if pace.done < pace.total else ""
 
 
 def _say(text: str) -> None:
