@@ -95,7 +95,9 @@ def test_a_cold_start_plays_early_then_exactly_the_export(tmp_path: Path) -> Non
         env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "early start: the rest is spoken while the first 3.00 s play" in done.stderr  # the opening
+    assert (
+        "early start: the rest is spoken while the first 3.00 s play" in done.stderr
+    )  # the opening
     exported = tmp_path / "short.wav"
     result = run_cli("export", str(routine), "--engine", "fake", "-o", str(exported))
     assert result.exit_code == 0, result
