@@ -31,6 +31,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"speech", "sound", "recordings", "listen"}),
     frozenset({"timeline"}),
     frozenset({"routine", "cache"}),
+    frozenset({"pace"}),  # the time left of some work, measured
     frozenset({"timetext"}),  # seconds as text, for every room that shows a time
     frozenset({"errors"}),
     frozenset({"__init__"}),
@@ -41,6 +42,7 @@ CLI_DOORS = frozenset(
     {
         "api",
         "errors",
+        "pace",
         "exporting",
         "batch",
         "player",
@@ -53,7 +55,12 @@ CLI_DOORS = frozenset(
 
 # Only the CLI speaks click; the pure rooms use the standard library (and PyYAML to read routines).
 ONLY_IN = {"click": frozenset({"cli"})}
-PURE_ROOMS = {"routine": frozenset({"yaml"}), "timeline": frozenset(), "timetext": frozenset()}
+PURE_ROOMS = {
+    "routine": frozenset({"yaml"}),
+    "timeline": frozenset(),
+    "timetext": frozenset(),
+    "pace": frozenset(),
+}
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:

@@ -40,33 +40,24 @@ def play(
 ) -> None:  # fmt: skip
     """Play ROUTINE. Keys: space pause/resume (or go on at a hold), right/n next step, left/p back,
     r repeat the step, up/down or +/- volume, q or Ctrl-C stop."""
-    from voiceguide.player import PlaybackError, PlayOptions, play_routine
-    from voiceguide.player.places import routine_key, save_place, where_to_start
-
-    loaded, key = api.load(routine), routine_key(routine)
-    start, where = where_to_start(loaded, key, resume=resume, from_step=from_step)
+    from voiceguide.player import PlaybackError, PlayOptions, Resuming, play_routine
 
     def told(session: api.Session, early_s: str) -> None:
         tell(session, early=f"the first {float(early_s):.1f} s" if early_s else "")
         if early_s and State.verbose:
             say(f"early start: the rest is spoken while the first {early_s} s play")
-        if where:
-            say(where)
 
     chosen = PlayOptions(backend, quiet, prompter, listen=listen)
     try:
-        report = play_routine(loaded, options_from(**options), chosen, told, start)
+        where = Resuming.of(routine, resume, from_step)
+        report = play_routine(api.load(routine), options_from(**options), chosen, told, where)
     except PlaybackError as error:
-        name = Path(routine).stem
-        raise PlaybackError(
-            f"{error}; to listen later, try: voiceguide export {routine} -o {name}.mp3"
-        ) from None
+        hint = f"voiceguide export {routine} -o {Path(routine).stem}.mp3"
+        raise PlaybackError(f"{error}; to listen later, try: {hint}") from None
     if State.verbose and report.backend:
         say(f"backend: {report.backend} ({report.why}); device: {report.device}")
         if report.media_buttons:
             say(report.media_buttons)
-    if report.backend and (report.completed or report.place):  # remember where it stopped,
-        save_place(key, report.place)  # or forget it when it finished
     if not quiet:
         say(report.closing)
     if report.interrupted:

@@ -158,3 +158,25 @@ def where_to_start(
     if not resume:
         return None, f"stopped last time in {place.title}: add --resume to go on from there"
     return place.start_s, f"going on in {place.title}, {duration(place.in_step_s)} in"
+
+
+@dataclass(frozen=True, slots=True)
+class Resuming:
+    """What ``play`` was asked about where to begin, for a routine remembered as ``key``."""
+
+    key: str
+    resume: bool = False
+    from_step: str | None = None
+
+    @classmethod
+    def of(cls, name: str, resume: bool, from_step: str | None) -> Resuming:
+        return cls(routine_key(name), resume, from_step)
+
+    def start(self, routine: Routine) -> tuple[Callable[[Timeline], float] | None, str]:
+        return where_to_start(routine, self.key, resume=self.resume, from_step=self.from_step)
+
+    def remember(self, place: Place | None, completed: bool) -> None:
+        """Keep where play stopped (a stop before the first step keeps the place kept before), or
+        forget it when the routine was played to its end."""
+        if completed or place is not None:
+            save_place(self.key, place)

@@ -13,6 +13,7 @@ from voiceguide.pace import Lines, Pace
 from voiceguide.player.backends import Backend, open_backend
 from voiceguide.player.controller import Upgrade
 from voiceguide.player.keys import terminal_keys
+from voiceguide.player.places import Resuming
 from voiceguide.player.play import PlayOptions, PlayReport, play
 from voiceguide.player.preparing import prepare_live
 from voiceguide.render.mix import CHANNELS, MixRenderer
@@ -28,18 +29,28 @@ def play_routine(
     options: api.SessionOptions,
     play_options: PlayOptions,
     tell: Tell,
-    start: Start | None = None,
+    resuming: Resuming | None = None,
 ) -> PlayReport:
-    """Play ``routine`` until its end, a stop or Ctrl-C (then ``interrupted`` is set), from
-    ``start(timeline)`` seconds in (the start of the session without it)."""
+    """Play ``routine`` until its end, a stop or Ctrl-C (then ``interrupted`` is set), from where
+    ``resuming`` says (the start without it), and remember where it stopped."""
     if routine.listen:  # the routine asks for voice commands (as --listen)
         play_options = replace(play_options, listen=True)
+    start, where = resuming.start(routine) if resuming else (None, "")
     backend, why = open_backend(play_options.backend)
     backend.open(options.sample_rate, CHANNELS)  # no device: said before any work
+
+    def told(session: api.Session, early_s: str) -> None:
+        tell(session, early_s)
+        if where:
+            _say(where)
+
     try:
-        return _prepare_and_play(routine, options, play_options, tell, start, (backend, why))
+        report = _prepare_and_play(routine, options, play_options, told, start, (backend, why))
     finally:
         backend.stop()  # (again, after play: stopping twice is nothing)
+    if resuming is not None and report.backend:
+        resuming.remember(report.place, report.completed)
+    return report
 
 
 def _prepare_and_play(
