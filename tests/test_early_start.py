@@ -45,7 +45,7 @@ def cold(tmp_path_factory: pytest.TempPathFactory) -> tuple[EarlyStart, list[api
     routine.write_text(ROUTINE, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("VOICEGUIDE_CACHE_DIR", str(folder / "cache"))
-        patch.setenv("VOICEGUIDE_FAKE_SLOW_S", "0.05")
+        patch.setenv("VOICEGUIDE_FAKE_SLOW_S", "0.3")  # 2.7 s: time for drafts meanwhile
         start = api.prepare_to_play(api.load(str(routine)), OPTIONS)
         assert isinstance(start, EarlyStart)
         drafts: list[tuple[api.Session, float]] = []
