@@ -7,6 +7,12 @@ engine. A cold start plays the first step while the rest is spoken (an early sta
 Targets on a 2-core machine: warm <= 0.5 s; cold <= 1.5 s with eSpeak NG, <= 3 s with Piper
 (its model load included). Run:  python scripts/bench_play.py [--engine piper|espeak]
 
+With ``--night``: the first sound (the first sample that is not silence) of
+``play partner-hands --minutes 25 --rate 110`` with a cold cache, best of three, with each engine:
+every line must be spoken before the session is known exactly, so this is the early start laid out
+from estimated line lengths. Target: <= 2 s on an idle 2-core machine.
+    python scripts/bench_play.py --night [--engine piper|espeak]
+
 With ``--listen``: voice commands beside playback. ``play ROUTINE --minutes M`` runs twice, with
 ``--listen`` and without, on a sound card that runs in real time (tests/clocked.py: ALSA's file
 plugin on FIFOs that this script drains and fills at the sample rate, as a card's clock would);
@@ -37,19 +43,39 @@ from typing import Any
 ROUTINE = "partner-hands"
 
 
-def first_frame_s(home: Path, cache: Path, engine: str) -> float:
+NIGHT = ("--minutes", "25", "--rate", "110")
+
+
+def first_frame_s(
+    home: Path,
+    cache: Path,
+    engine: str,
+    extra: tuple[str, ...] = (),
+    sound: bool = False,
+    cpu: list[float] | None = None,
+) -> float:
+    """Seconds to the first frame played (``sound``: the first frame that is not silence); the
+    player's own CPU seconds until then are added to ``cpu`` (a busy machine's wall time is not
+    the player's, its CPU time is)."""
     captured = home / "played.raw"
     captured.unlink(missing_ok=True)
     env = {**os.environ, "HOME": str(home), "VOICEGUIDE_CACHE_DIR": str(cache)}
     start = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "voiceguide", "play", ROUTINE, "--engine", engine, "--quiet"],
+        [sys.executable, "-m", "voiceguide", "play", ROUTINE, "--engine", engine, "--quiet", *extra],
         env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
         while True:
-            if captured.exists() and captured.stat().st_size > 0:
-                return time.perf_counter() - start
+            if (
+                captured.exists()
+                and captured.stat().st_size > 0
+                and (not sound or _sounded(captured))
+            ):
+                took_s = time.perf_counter() - start
+                if cpu is not None:
+                    cpu.append(cpu_seconds(process.pid))
+                return took_s
             if process.poll() is not None:
                 errors = process.stderr.read().decode() if process.stderr else ""
                 raise RuntimeError(f"the player ended first: {errors}")
@@ -59,9 +85,47 @@ def first_frame_s(home: Path, cache: Path, engine: str) -> float:
         process.wait()
 
 
+def _alsa_file(home: Path) -> None:
+    """ALSA's default device, for a program run with ``HOME=home``: what it plays, in a file."""
+    played = home / "played.raw"
+    (home / ".asoundrc").write_text(
+        f'pcm.!default {{\n  type file\n  slave.pcm "null"\n  file "{played}"\n  format "raw"\n}}\n'
+    )
+
+
+def _sounded(captured: Path) -> bool:
+    with captured.open("rb") as played:
+        data = played.read(1 << 24)
+    import numpy as np
+
+    samples = np.frombuffer(data[: len(data) // 4 * 4], dtype="<f4")
+    return bool(np.any(np.abs(samples) > 1e-4))
+
+
+def night_main(argv: list[str]) -> None:
+    engines = argv[argv.index("--engine") + 1 :][:1] if "--engine" in argv else ["piper", "espeak"]
+    for engine in engines:
+        with tempfile.TemporaryDirectory() as folder:
+            home = Path(folder)
+            _alsa_file(home)
+            cpu: list[float] = []
+            runs = [
+                first_frame_s(home, home / f"cold-{run}", engine, NIGHT, sound=True, cpu=cpu)
+                for run in range(3)
+            ]
+        print(
+            f"first sound, {ROUTINE} {' '.join(NIGHT)}, {engine}, cold cache: {min(runs):.2f} s "
+            f"(best of {', '.join(f'{r:.2f}' for r in runs)}; target <= 2 s idle); the player's "
+            f"CPU time until then {min(cpu):.2f} s; load average {os.getloadavg()[0]:.1f}"
+        )
+
+
 def main() -> None:
     if "--listen" in sys.argv:
         listen_main(sys.argv[1:])
+        return
+    if "--night" in sys.argv:
+        night_main(sys.argv[1:])
         return
     engines = sys.argv[2:3] if sys.argv[1:2] == ["--engine"] else ["piper", "espeak"]
     for engine in engines:

@@ -91,8 +91,12 @@ def _no_user_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_cache(
+    shared_cache: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     monkeypatch.setenv("VOICEGUIDE_CACHE_DIR", str(shared_cache))  # again, if a test changed it
+    # where `play` keeps the place each routine stopped: the test's own, never the user's
+    monkeypatch.setenv("VOICEGUIDE_STATE_DIR", str(tmp_path_factory.mktemp("state")))
     yield
 
 

@@ -35,6 +35,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"speech", "sound", "recordings", "remote"}),
     frozenset({"timeline", "routinefile"}),  # the plan; reading routine files
     frozenset({"routine", "cache"}),
+    frozenset({"pace"}),  # the time left of some work, measured
     frozenset({"timetext"}),  # seconds as text, for every room that shows a time
     frozenset({"errors"}),
     frozenset({"__init__"}),
@@ -50,6 +51,7 @@ CLI_DOORS = frozenset(
         "routine.vocabulary",
         "timetext",
         "errors",
+        "pace",
         "exporting",
         "batch",
         "player",
@@ -66,6 +68,7 @@ PURE_ROOMS: dict[str, frozenset[str]] = {
     "routine": frozenset(),
     "timeline": frozenset(),
     "timetext": frozenset(),
+    "pace": frozenset(),
 }
 
 

@@ -33,9 +33,10 @@ def test_preparing_says_so_and_stops_at_once(
     key: str, code: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("VOICEGUIDE_CACHE_DIR", str(tmp_path / "cold"))  # every line to speak
-    terminal = Terminal(
-        "play", "partner-hands", "--engine", "piper", "--prompter", "--backend", "null"
-    )
+    terminal = Terminal(  # 5 minutes is too short even by estimates: every line is spoken first
+        "play", "partner-hands", "--engine", "piper", "--prompter", "--backend", "null",
+        "--minutes", "5",
+    )  # fmt: skip
     try:
         terminal.read_until("preparing Partner hand massage", timeout_s=60)
         terminal.send("x")  # kept for the player, never echoed

@@ -128,6 +128,7 @@ def _run_pool(
     pool = context.Pool(processes=workers, initializer=_worker_start, initargs=(reports,))
     rendered_s = [0.0] * len(routines)
     totals_s = list(estimates_s)
+    lines: dict[int, tuple[int, int]] = {}  # routine -> (lines spoken, lines to speak)
     done: dict[Path, Done] = {}
     try:
         jobs = [
@@ -135,15 +136,22 @@ def _run_pool(
             for index, (name, target) in enumerate(zip(routines, targets, strict=True))
         ]
         while len(done) < len(jobs):
-            for index, seconds, total_s in _drain(reports):
-                if targets[index] not in done:  # not a late report of a finished routine
-                    rendered_s[index], totals_s[index] = seconds, total_s
+            for index, stage, amount, total in _drain(reports):
+                if targets[index] in done:  # a late report of a finished routine
+                    continue
+                if stage == "speaking":
+                    lines[index] = (round(amount), round(total))
+                else:
+                    rendered_s[index], totals_s[index] = amount, total
             for index, job in enumerate(jobs):
                 if targets[index] not in done and job.ready():
                     done[targets[index]] = result = job.get()  # raises the worker's error here
                     rendered_s[index] = totals_s[index] = result.total_s
             if progress and any(rendered_s):  # the bar (and its ETA) starts with the first audio
                 progress("exporting", round(sum(rendered_s)), round(sum(totals_s)))
+            elif progress and lines:  # before that, the lines spoken so far, one by one
+                spoken = [sum(counts) for counts in zip(*lines.values(), strict=True)]
+                progress("speaking", spoken[0], spoken[1])
             elif progress:
                 progress("preparing", 0, len(routines))
         pool.close()
@@ -155,7 +163,7 @@ def _run_pool(
     return done
 
 
-def _drain(reports: Any) -> list[tuple[int, float, float]]:
+def _drain(reports: Any) -> list[tuple[int, str, float, float]]:
     """Every progress report waiting (after waiting a moment for the first)."""
     found = []
     try:
@@ -185,9 +193,13 @@ def _export_one(
 ) -> Done:
     rate: list[int] = []
 
-    def report(stage: str, frames: int, total_frames: int) -> None:
-        if stage == "rendering" and rate and _reports is not None:
-            _reports.put((index, frames / rate[0], total_frames / rate[0]))
+    def report(stage: str, done: int, total: int) -> None:
+        if _reports is None:
+            return
+        if stage == "speaking":
+            _reports.put((index, stage, done, total))
+        elif stage == "rendering" and rate:
+            _reports.put((index, stage, done / rate[0], total / rate[0]))
 
     exported = export_routine(
         name, target, request, options, progress=report,

@@ -18,15 +18,18 @@ import numpy as np
 
 from voiceguide.sound.level import level_clip
 from voiceguide.speech import Clip, ClipCache, Samples, SpeechEngine, Voice, speak_all
+from voiceguide.speech.base import on_clip_said
 from voiceguide.speech.cache import clip_key
 from voiceguide.speech.ready import finish_clip, ready_clip, shape_clip, shape_input
 from voiceguide.timeline import Line
 
-SPEAK_BATCH = 12  # lines per request to the engine: small enough to overlap speaking and finishing
+SPEAK_BATCHES = (2, 4, 8, 12)  # lines per request to the engine, then 12 a time: the first lines
+# come back at once (an early start plays them), later ones overlap speaking and finishing
 FINISH_METHOD = 4  # bump when preparing or leveling changes
 MAX_RECORDING_S = 600.0  # one recorded line may last up to ten minutes
 
 Progress = Callable[[int, int], None]
+Arrived = Callable[[dict[Line, Samples]], None]
 
 
 def voice_clips(
@@ -37,8 +40,11 @@ def voice_clips(
     *,
     sample_rate: int,
     progress: Progress | None = None,
+    arrived: Arrived | None = None,
 ) -> dict[Line, Samples]:
-    """Every line's finished clip: at ``sample_rate``, leveled, with faded edges."""
+    """Every line's finished clip: at ``sample_rate``, leveled, with faded edges. The lines are
+    spoken in session order; ``progress`` is told of each one as the engine says it, ``arrived``
+    (when given) of the finished clips so far after each request to the engine."""
     finished_cache = _finished_cache(cache)
     keys = _finished_keys(engine, voice, lines)
     clips: dict[Line, Samples] = {
@@ -47,13 +53,15 @@ def voice_clips(
         if line.recording is not None
     }
     clips.update(_cached(keys, finished_cache, sample_rate))
-    missing: dict[float, list[Line]] = {}
-    for line in lines:
-        if line not in clips:
-            missing.setdefault(line.rate_scale, []).append(line)
-    done = len(clips)
+    missing = [line for line in lines if line not in clips]
+    said = [len(clips)]
     if progress:
-        progress(done, len(lines))
+        progress(said[0], len(lines))
+
+    def one_more() -> None:
+        said[0] += 1
+        if progress:
+            progress(min(said[0], len(lines)), len(lines))
 
     def finish(line: Line, raw: Clip) -> Samples:
         # leveled at the engine's own rate (fewer samples), then resampled: band-limited
@@ -66,19 +74,36 @@ def voice_clips(
     # GIL) overlap: each batch is finished on the other cores while the next one is spoken.
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         futures: dict[Line, Future[Samples]] = {}
-        for rate_scale, group in missing.items():
-            scaled = _scaled(voice, Line("", rate_scale))
-            for first in range(0, len(group), SPEAK_BATCH):
-                batch = group[first : first + SPEAK_BATCH]
-                raw = speak_all(engine, scaled, [line.text for line in batch], None)
-                for line in batch:
-                    futures[line] = pool.submit(finish, line, raw[line.text])
+        for batch in _batches(missing):
+            told = on_clip_said.set(one_more)
+            try:
+                raw = speak_all(
+                    engine, _scaled(voice, batch[0]), [line.text for line in batch], None
+                )
+            finally:
+                on_clip_said.reset(told)
+            for line in batch:
+                futures[line] = pool.submit(finish, line, raw[line.text])
+            if arrived:
+                done = {line: f.result() for line, f in futures.items() if f.done()}
+                arrived({**clips, **done})
         for line, future in futures.items():
             clips[line] = future.result()
-            done += 1
-            if progress:
-                progress(done, len(lines))
+    if progress and missing:
+        progress(len(lines), len(lines))
     return clips
+
+
+def _batches(lines: Sequence[Line]) -> list[list[Line]]:
+    """``lines`` in order, cut into requests of :data:`SPEAK_BATCHES` lines, each of one rate."""
+    batches: list[list[Line]] = []
+    for line in lines:
+        size = SPEAK_BATCHES[min(len(batches), len(SPEAK_BATCHES)) - 1] if batches else 0
+        if batches and len(batches[-1]) < size and batches[-1][0].rate_scale == line.rate_scale:
+            batches[-1].append(line)
+        else:
+            batches.append([line])
+    return batches
 
 
 def cached_clips(

@@ -48,15 +48,20 @@ def cli(debug: bool, verbose: bool) -> None:
 
 
 class Bars:
-    """Progress bars on stderr for long work, shown only on a terminal."""
+    """Progress bars on stderr for long work; where stderr is not a terminal, one line a step
+    (at most one a second) with the time left, measured from the work done so far."""
 
     def __init__(self) -> None:
+        from voiceguide.pace import Lines
+
         self.stage: str | None = None
         self.bar: Any = None
         self.shown = 0
+        self.lines = Lines(say)
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not sys.stderr.isatty():
+            self.lines(stage, done, total)
             return
         if stage != self.stage:
             self.close()

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Voice commands: pause, continue, next, back, repeat, louder, softer, stop (offline).",
 )
+@click.option("--resume", is_flag=True, help="Go on where this routine was last stopped.")
+@click.option("--from", "from_step", metavar="STEP", help="Start at STEP: its id or number.")
 @click.option(
     "--remote", type=click.Choice(vocabulary.REMOTE_MODES), is_flag=False,
     flag_value=vocabulary.REMOTE_MODES[0],
@@ -43,21 +45,20 @@ if TYPE_CHECKING:
 @session_options
 def play(
     routine: str, backend: str | None, quiet: bool, prompter: bool, listen: bool,
-    remote: str | None, **options: Any,
+    remote: str | None, resume: bool, from_step: str | None, **options: Any,
 ) -> None:  # fmt: skip
     """Play ROUTINE. Keys: space pause/resume (or go on at a hold), right/n next step, left/p back,
     r repeat the step, up/down or +/- volume, q or Ctrl-C stop."""
     from voiceguide import api
-    from voiceguide.player import PlaybackError, PlayOptions, play_routine
+    from voiceguide.player import PlaybackError, PlayOptions, Resuming, play_routine
 
     chosen = PlayOptions(backend, quiet, prompter, listen=listen, remote=remote)
     try:
-        report = play_routine(api.load(routine), options_from(**options), chosen, _told)
+        where = Resuming.of(routine, resume, from_step)
+        report = play_routine(api.load(routine), options_from(**options), chosen, _told, where)
     except PlaybackError as error:
-        name = Path(routine).stem
-        raise PlaybackError(
-            f"{error}; to listen later, try: voiceguide export {routine} -o {name}.mp3"
-        ) from None
+        hint = f"voiceguide export {routine} -o {Path(routine).stem}.mp3"
+        raise PlaybackError(f"{error}; to listen later, try: {hint}") from None
     if State.verbose and report.backend:
         say(f"backend: {report.backend} ({report.why}); device: {report.device}")
         if report.media_buttons:

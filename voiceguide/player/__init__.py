@@ -2,6 +2,7 @@
 
 from voiceguide.player.backends import PlaybackError, open_backend
 from voiceguide.player.controller import Controller, State, Upgrade
+from voiceguide.player.places import Resuming
 from voiceguide.player.play import PlayOptions, PlayReport, play
 from voiceguide.player.run import play_routine
 
@@ -10,6 +11,7 @@ __all__ = [
     "PlayOptions",
     "PlayReport",
     "PlaybackError",
+    "Resuming",
     "State",
     "Upgrade",
     "open_backend",

@@ -37,7 +37,13 @@ class Backend(Protocol):
     name: str
     device: str
 
-    def start(self, pull: Pull, sample_rate: int, channels: int) -> None: ...
+    def open(self, sample_rate: int, channels: int) -> None:
+        """Take the device (or refuse, with :class:`PlaybackError`) before anything is prepared."""
+        ...
+
+    def start(self, pull: Pull, sample_rate: int, channels: int) -> None:
+        """Play what ``pull`` gives, on the device :meth:`open` took (opened now if not yet)."""
+        ...
 
     @property
     def alive(self) -> bool:
@@ -71,14 +77,11 @@ class MiniaudioBackend:
         self.device = "?"
         self._device: Any = None
 
-    def start(self, pull: Pull, sample_rate: int, channels: int) -> None:
+    def open(self, sample_rate: int, channels: int) -> None:
         import miniaudio
 
-        def stream() -> Any:
-            frames = yield b""
-            while True:
-                frames = yield np.ascontiguousarray(pull(frames), dtype=np.float32).tobytes()
-
+        if self._device is not None:
+            return
         try:
             with quiet_stderr():
                 self._device = miniaudio.PlaybackDevice(
@@ -88,6 +91,14 @@ class MiniaudioBackend:
         except miniaudio.MiniaudioError as error:
             raise PlaybackError(f"no sound device could be opened ({error.args[0]})") from None
         self.device = f"{self._device.backend} default output"
+
+    def start(self, pull: Pull, sample_rate: int, channels: int) -> None:
+        def stream() -> Any:
+            frames = yield b""
+            while True:
+                frames = yield np.ascontiguousarray(pull(frames), dtype=np.float32).tobytes()
+
+        self.open(sample_rate, channels)
         generator = stream()
         next(generator)
         self._device.start(generator)
@@ -112,6 +123,9 @@ class _ThreadBackend:
     def _run(self, loop: Callable[[], None], name: str) -> None:
         self._thread = threading.Thread(target=loop, name=name, daemon=True)
         self._thread.start()
+
+    def open(self, sample_rate: int, channels: int) -> None:
+        """Nothing to take ahead: the device is opened as each buffer plays."""
 
     @property
     def alive(self) -> bool:

@@ -19,6 +19,7 @@ import numpy as np
 
 from voiceguide.player import transport
 from voiceguide.player.fades import TRIM_GLIDE_S, Sound, confirm_tone
+from voiceguide.player.remap import remap
 from voiceguide.player.status import Status
 from voiceguide.player.transport import (
     BACK_GRACE_S,
@@ -59,6 +60,11 @@ class Upgrade:
     ready_until: int
     landed: tuple[MixRenderer, Timeline] | None = None
     failed: BaseException | None = None
+    draft: tuple[MixRenderer, Timeline, int] | None = None  # a better early start: ready until
+
+    def improve(self, renderer: MixRenderer, timeline: Timeline, ready_until: int) -> None:
+        """A better early start (more of it spoken): taken if the whole session has not landed."""
+        self.draft = (renderer, timeline, ready_until)
 
     def follow(self, future: Future[T], make: Callable[[T], tuple[MixRenderer, Timeline]]) -> None:
         """Land ``make(result)`` when ``future`` is done (built on the thread that finished it, so
@@ -84,9 +90,10 @@ class Controller:
         upgrade: Upgrade | None = None,
         *,
         holds_wait: bool = True,
+        start_s: float = 0.0,
     ) -> None:
         """``holds_wait``: a routine's hold waits for "go on" (False: it lasts its stated length,
-        as in an export, when nothing could say "go on")."""
+        as in an export, when nothing could say "go on"). ``start_s``: where play begins."""
         self.rate = renderer.mix.sample_rate
         self._lock = threading.Lock()
         self._upgrade = upgrade
@@ -95,7 +102,10 @@ class Controller:
         self._sound = Sound(renderer)
         ready = upgrade.ready_until if upgrade else None
         self._holds_wait = holds_wait
-        self._t = Transport(self._layout(timeline, renderer, ready))
+        self._start = round(start_s * self.rate)
+        self._t = transport.start_at(
+            Transport(self._layout(timeline, renderer, ready)), self._start
+        )
         self.stopped = False  # asked to stop (a key, a command or a button), not played to the end
         self._full_volume_until = -1  # a position: "+" at the top of the range is shown until then
         self.on_change: Callable[[str], None] | None = None  # told of every control, for a display
@@ -105,10 +115,10 @@ class Controller:
         """Before play: nothing can say "go on" after all (no terminal, and the listener could
         not start), so a hold lasts its stated length, as in an export."""
         with self._lock:
-            assert self._t.position == 0, "decided before play begins"
             self._holds_wait = False
             ready = self._upgrade.ready_until if self._upgrade else None
-            self._t = Transport(self._layout(self.timeline, self._sound.renderer, ready))
+            layout = self._layout(self.timeline, self._sound.renderer, ready)
+            self._t = transport.start_at(Transport(layout), self._start)
 
     def observe(self, observer: Callable[[str], None]) -> None:
         """Tell ``observer`` of every action carried out, by any control (keys, voice, media
@@ -197,13 +207,20 @@ class Controller:
             self._upgrade, self.failure = None, upgrade.failed
             self._t, _ = transport.act(self._t, "quit")
             return
-        if upgrade.landed is None:
+        ready: int | None = None
+        if upgrade.landed is not None:
+            (renderer, timeline), self._upgrade = upgrade.landed, None
+        elif upgrade.draft is not None and upgrade.draft[2] > upgrade.ready_until:
+            renderer, timeline, ready = upgrade.draft
+            upgrade.ready_until = ready
+        else:
             return
-        renderer, timeline = upgrade.landed
-        self._upgrade = None
+        moved = remap(self.timeline, timeline)
         self._sound.swap(renderer)
         self.timeline = timeline
-        self._t = transport.land(self._t, self._layout(timeline, renderer, None))
+        layout = self._layout(timeline, renderer, ready)
+        frames = None if moved is None else (lambda at: round(moved(at / self.rate) * self.rate))
+        self._t = transport.land(self._t, layout, frames)
 
     def _layout(self, timeline: Timeline, renderer: MixRenderer, ready: int | None) -> Layout:
         total = renderer.total_frames

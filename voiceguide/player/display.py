@@ -51,10 +51,17 @@ class Prompter:
 
     def __init__(self, stream: TextIO, timeline: Timeline) -> None:
         self.stream = stream
+        self.shown = ""
+        self.follow(timeline)
+
+    def follow(self, timeline: Timeline) -> None:
+        """Show ``timeline``'s lines (an early start's plan gives way to better ones)."""
+        if getattr(self, "timeline", None) is timeline:
+            return
+        self.timeline = timeline
         self.events = timeline.lines
         self.starts = [event.start_s for event in self.events]
         self.total_s = timeline.total_s
-        self.shown = ""
 
     def lines(self, status: Status, columns: int, rows: int) -> list[tuple[str, bool]]:
         """The screen's lines, each with whether it is the line to say now (bold): at most

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import TextIO
 
 from voiceguide.player import mpris, phone
-from voiceguide.player.backends import open_backend, quiet_stderr
+from voiceguide.player.backends import Backend, open_backend, quiet_stderr
 from voiceguide.player.controller import Controller, Upgrade
 from voiceguide.player.display import KEY_HINT, Prompter, StatusLine
 from voiceguide.player.keys import KeyReader
+from voiceguide.player.places import Place, place_in
 from voiceguide.player.status import Status
 from voiceguide.render.mix import CHANNELS, MixRenderer
 from voiceguide.timeline import Timeline
@@ -43,6 +44,7 @@ class PlayReport:
     closing: str = "finished"  # one line: "finished", or "stopped at <step>, m:ss in"
     interrupted: bool = False  # stopped by Ctrl-C (the shell expects exit code 130)
     early_s: str = ""  # an early start: the seconds ready when play began
+    place: Place | None = None  # where it was stopped, for --resume (None: played to the end)
 
 
 def play(
@@ -54,15 +56,19 @@ def play(
     stream: TextIO | None = None,
     upgrade: Upgrade | None = None,
     keys: Sequence[str] = (),
+    opened: tuple[Backend, str] | None = None,
+    start_s: float = 0.0,
+    note: Callable[[], str] | None = None,
 ) -> PlayReport:
     """Play until the end, or until ``q`` / Ctrl-C (which fade out). With ``upgrade``, what plays
     is an early start, and the whole session takes over when it lands. ``keys`` were pressed
     before play began. A hold waits for a key only when there is a terminal to press one on;
-    otherwise it lasts its stated length, as in an export."""
+    otherwise it lasts its stated length, as in an export. ``opened``: the device, already taken;
+    ``start_s``: where to begin; ``note()``: how the speaking still going on goes (or "")."""
     out = stream or sys.stderr
     holds_wait = reader is not None or options.listen or bool(options.remote)  # can say "go on"
-    controller = Controller(mix_renderer, timeline, upgrade, holds_wait=holds_wait)
-    backend, why = open_backend(options.backend)
+    controller = Controller(mix_renderer, timeline, upgrade, holds_wait=holds_wait, start_s=start_s)
+    backend, why = opened or open_backend(options.backend)
     display: StatusLine | Prompter | None = None
     if options.prompter:
         display = Prompter(out, timeline)
@@ -107,7 +113,7 @@ def play(
                 interrupted = interrupted or (pressed == "ctrl-c" and not controller.finished)
                 controller.handle(pressed)
             if display:
-                display.show(controller.status())
+                display.show(_status(controller, display, note))
         time.sleep(0.15)  # let the device play out its last buffer (the fade's end)
     finally:
         backend.stop()
@@ -121,10 +127,23 @@ def play(
             display.close()
     if controller.failure is not None:
         raise controller.failure
-    closing = "finished" if not controller.stopped else _stopped_at(controller.status())
+    status = controller.status()
+    closing = "finished" if not controller.stopped else _stopped_at(status)
+    place = place_in(controller.timeline, status.position_s) if controller.stopped else None
     return PlayReport(
-        backend.name, backend.device, why, not controller.stopped, media_why, closing, interrupted
-    )
+        backend.name, backend.device, why, not controller.stopped, media_why, closing, interrupted,
+        place=place,
+    )  # fmt: skip
+
+
+def _status(
+    controller: Controller, display: StatusLine | Prompter, note: Callable[[], str] | None
+) -> Status:
+    """The status to show; the prompter follows the plan as better drafts land."""
+    if isinstance(display, Prompter):
+        display.follow(controller.timeline)
+    status = controller.status()
+    return replace(status, note=note()) if note else status
 
 
 def _stopped_at(status: Status) -> str:

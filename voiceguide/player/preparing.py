@@ -4,10 +4,12 @@ The work runs on a helper thread; this thread watches the keys."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Callable
 from typing import TextIO, TypeVar
 
+from voiceguide.pace import Lines, Pace
 from voiceguide.player.display import CLEAR_LINE
 from voiceguide.player.keys import KeyReader
 
@@ -37,6 +39,9 @@ def prepare_live(
     thread.start()
     keys: list[str] = []
     shown = ""
+    terminal = out.isatty()
+    pace = Pace()
+    lines = Lines(lambda text: _write(out, text + "\n"), f"preparing {title}: ")
     try:
         while thread.is_alive():
             key = reader.read(TICK_S) if reader else _wait(thread)
@@ -46,8 +51,12 @@ def prepare_live(
                 return None, keys
             if key:
                 keys.append(key)
-            if out.isatty():
-                line = _line(title, stage[-1] if stage else None)
+            if stage and not terminal:
+                lines(*stage[-1])  # one line a step, for a log
+            elif terminal:
+                if stage:
+                    pace.update(*stage[-1])
+                line = _line(title, pace, shutil.get_terminal_size((80, 24)).columns)
                 if line != shown:
                     out.write(CLEAR_LINE + line)
                     out.flush()
@@ -66,9 +75,14 @@ def _wait(thread: threading.Thread) -> str | None:
     return None
 
 
-def _line(title: str, stage: tuple[str, int, int] | None) -> str:
-    progress = ""
-    if stage is not None:
-        name, done, total = stage
-        progress = f": {name} {done} of {total}" + (" lines" if name == "speaking" else "")
-    return f"preparing {title}{progress}  (q: stop)"
+def _write(out: TextIO, text: str) -> None:
+    out.write(text)
+    out.flush()
+
+
+def _line(title: str, pace: Pace, columns: int) -> str:
+    """One line that fits the terminal (a wrapped one could not be cleared)."""
+    progress = f": {pace.text()}" if pace.stage else ""
+    line = f"preparing {title}{progress}  (q: stop)"
+    width = max(1, columns - 1)
+    return line if len(line) <= width else line[: width - 1] + "…"

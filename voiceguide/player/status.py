@@ -24,11 +24,14 @@ class Status:
     preparing: bool = False  # waiting for the rest of the session to be spoken
     chapter: int = 0  # the step's index
     at_full_volume: bool = False  # "+" was pressed at the top of the range just now
+    note: str = ""  # while the rest is spoken after an early start: "speaking 12/66, 0:40 left"
 
     def line(self) -> str:
         extra = "  (press space to go on)" if self.state is State.HOLDING else ""
         if self.preparing:
             extra = "  (the voice is still being prepared)"
+        if self.note:
+            extra = f"  ({self.note})"
         volume = f"  vol {self.volume_db:+.0f} dB" if self.volume_db else ""
         if self.at_full_volume:
             volume = "  (full volume)"

@@ -10,6 +10,7 @@ a jump cross-fades from the old place (or the hold's bed) to the new one.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -207,10 +208,14 @@ def _jump(t: Transport, target: int) -> Transport:
     return replace(t, then=then, position=min(max(0, target), t.layout.total))
 
 
-def land(t: Transport, layout: Layout) -> Transport:
-    """The whole session has landed (``layout`` without ``ready_until``): go on where it waited, to
-    the place asked for meanwhile, paused if asked."""
-    waiting, then = t.preparing, t.then
+def land(t: Transport, layout: Layout, moved: Callable[[int], int] | None = None) -> Transport:
+    """The whole session (``layout`` without ``ready_until``), or a better early start (ready
+    further on), has landed: go on where it waited, to the place asked for meanwhile, paused if
+    asked. ``moved`` says where a frame of the old plan is in the new one (None: the same)."""
+    waiting = t.preparing
+    if moved is not None:
+        t = _moved(t, moved, waiting)
+    then = t.then
     t = replace(t, layout=layout, then=None)
     if waiting:
         t = replace(_jump(t, t.hold_end if then is None else then), state=State.PLAYING)
@@ -219,6 +224,34 @@ def land(t: Transport, layout: Layout) -> Transport:
     elif then is not None and t.state is State.PAUSED and not t.fade_out:
         t = replace(t, position=then)  # a jump made while paused
     return replace(t, pause_when_ready=False)
+
+
+def start_at(t: Transport, target: int) -> Transport:
+    """Before play begins: start at ``target`` (a step, a place left last time), fading in."""
+    if target <= 0:
+        return t
+    ready = t.layout.ready_until
+    if ready is not None and target > ready:  # wait where the early start ends, then go on
+        return replace(t, position=ready, then=target)
+    return replace(t, position=min(target, t.layout.total), fade_in=t.layout.fade)
+
+
+def _moved(t: Transport, moved: Callable[[int], int], waiting: bool) -> Transport:
+    """Every place ``t`` holds, in the new plan's frames; a jump (cross-faded) where it plays on."""
+    if waiting:  # waiting where the early start ended: the place asked for, moved
+        return replace(t, hold_end=moved(t.hold_end), hold_entry=moved(t.hold_entry),
+                       then=None if t.then is None else moved(t.then))  # fmt: skip
+    target = moved(t.position)
+    if target == t.position:
+        return t
+    if t.state is State.PLAYING and not t.fade_out and t.jump_from is None and not t.jump_from_bed:
+        return replace(t, jump_from=t.position, position=target)
+    return replace(
+        t, position=target, hold_entry=moved(t.hold_entry), hold_end=moved(t.hold_end),
+        jump_from=None if t.jump_from is None else moved(t.jump_from),
+        fade_source=None if t.fade_source is None else moved(t.fade_source),
+        fade_limit=moved(t.fade_limit), then=None if t.then is None else moved(t.then),
+    )  # fmt: skip
 
 
 def advance(t: Transport, frames: int) -> tuple[Transport, list[Segment]]:

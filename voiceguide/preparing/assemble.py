@@ -65,10 +65,13 @@ def assemble(
     clips: dict[Line, Samples],
     *,
     pending: set[Line] | None = None,
+    level_span_s: float | None = None,
 ) -> Session:
     """Plan the session around its clips, mix it and level it: measuring it all or, when some
-    lines are ``pending`` (placeholders, not yet spoken), only what comes before the first."""
-    from voiceguide.render import Ducking, Mix, normalize
+    lines are ``pending`` (placeholders, not yet spoken), only what comes before the first (and
+    at most ``level_span_s``). With no voice before it, the level is the one that brings the
+    voice itself to the target (the soundscape alone would be brought up to it)."""
+    from voiceguide.render import Ducking, Leveling, Mix, normalize
     from voiceguide.sound.level import CLIP_LOUDNESS_LUFS
 
     timeline = plan_around(routine, settings, voicing, clips)
@@ -79,10 +82,19 @@ def assemble(
     mix = Mix(
         timeline, clips, settings.sample_rate, bed, bed_gain, Ducking.from_events(timeline.events)
     )
-    mix, leveling = normalize(
-        mix, target_lufs=settings.loudness_lufs.value, ceiling_dbtp=settings.ceiling_dbtp,
-        cache_dir=voicing.cache.root, until_s=first_start(timeline, pending) if pending else None,
-    )  # fmt: skip
+    target_lufs = settings.loudness_lufs.value
+    until_s = first_start(timeline, pending) if pending else None
+    if until_s is not None and level_span_s is not None:
+        until_s = min(until_s, level_span_s)
+    if until_s is not None and not any(e.start_s < until_s for e in timeline.events):
+        gain_db = target_lufs - CLIP_LOUDNESS_LUFS
+        mix = mix.with_master_gain(10 ** (gain_db / 20))
+        leveling = Leveling(CLIP_LOUDNESS_LUFS, gain_db, target_lufs, target_lufs, False)
+    else:
+        mix, leveling = normalize(
+            mix, target_lufs=target_lufs, ceiling_dbtp=settings.ceiling_dbtp,
+            cache_dir=voicing.cache.root, until_s=until_s,
+        )  # fmt: skip
     return Session(
         routine, timeline, voicing.choice.engine.name, voicing.voice.name, mix, leveling,
         bed.name if bed else None, voicing.choice.reason, voicing.recording_notes,

@@ -3,7 +3,7 @@ every line the session says, and speaking them through the cache."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -80,8 +80,10 @@ def speak(
     voicing: Voicing,
     lines: Sequence[Line],
     progress: Progress | None,
+    arrived: Callable[[dict[Line, Samples]], None] | None = None,
 ) -> dict[Line, Samples]:
-    """Each of ``lines`` ready to mix: from the cache, a recording, or the engine (then cached)."""
+    """Each of ``lines`` ready to mix: from the cache, a recording, or the engine (then cached);
+    ``arrived`` is told of the clips ready so far as they come (an early start's drafts)."""
     from voiceguide.clips import voice_clips
 
     try:
@@ -89,6 +91,7 @@ def speak(
             voicing.choice.engine, voicing.voice, lines, voicing.cache,
             sample_rate=settings.sample_rate,
             progress=(lambda done, total: progress("speaking", done, total)) if progress else None,
+            arrived=arrived,
         )  # fmt: skip
     except UnknownVoiceError as error:
         raise located_voice_error(routine, settings, error) from None

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -10,6 +11,17 @@ import numpy as np
 import numpy.typing as npt
 
 Samples = npt.NDArray[np.float32]
+
+# Told of each clip as the engine finishes it, on the thread that asked (progress line by line,
+# while a batch is still being spoken). Engines call :func:`clip_said`.
+on_clip_said: ContextVar[Callable[[], None] | None] = ContextVar("on_clip_said", default=None)
+
+
+def clip_said() -> None:
+    """One clip of the batch being spoken is done."""
+    told = on_clip_said.get()
+    if told is not None:
+        told()
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
+import time
 from collections.abc import Sequence
 
 import numpy as np
 
 from voiceguide.errors import UnknownVoiceError
-from voiceguide.speech.base import Clip, Voice, VoiceInfo
+from voiceguide.speech.base import Clip, Voice, VoiceInfo, clip_said
 
 NAME = "fake"
 SAMPLE_RATE = 22050
@@ -29,6 +31,7 @@ MEAN_WORD_CHARS = 4.5
 STOP_S = 0.06  # between words: part of the voiced time, as a stop between spoken words is
 COMMA_S = 0.15
 SENTENCE_GAP_S = 0.30  # a pause: longer than the bridge of the pace heard (sound/activity.py)
+SLOW_VARIABLE = "VOICEGUIDE_FAKE_SLOW_S"  # tests: seconds each clip takes, as a real engine's do
 _TOKENS = re.compile(r"\w+|[.!?]+|[,;:]")
 
 
@@ -48,7 +51,13 @@ class FakeEngine:
     def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
         if voice.name != self.default_voice.name:  # one voice, and a clear error for any other
             raise UnknownVoiceError(f"the fake engine has no voice '{voice.name}'")
-        return [Clip(fake_speech(text, voice), SAMPLE_RATE) for text in texts]
+        slow_s = float(os.environ.get(SLOW_VARIABLE) or 0)
+        clips = []
+        for text in texts:
+            time.sleep(slow_s)
+            clips.append(Clip(fake_speech(text, voice), SAMPLE_RATE))
+            clip_said()
+        return clips
 
 
 def fake_speech(text: str, voice: Voice) -> np.ndarray:

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from voiceguide.errors import EngineError
 from voiceguide.speech import protocol
+from voiceguide.speech.base import clip_said
 
 
 class Worker:
@@ -236,7 +237,8 @@ class Zygote:
                 reply = self.worker.receive(max(timeout_s(index) for index in waiting), "speaking")
             except EngineError:
                 raise ZygoteStoppedError(self.name, waiting[0]) from None
-            outstanding.pop(reply["id"], None)
+            if outstanding.pop(reply["id"], None) is not None:
+                clip_said()
             replies[index_of[reply["id"]]] = reply
         return replies
 
