@@ -18,7 +18,7 @@ from voiceguide.record.activity import (
 
 Samples = npt.NDArray[np.float32]
 
-__all__ = ["Samples", "Verdict", "VoiceActivity", "block_levels_db", "judge", "too_short"]
+__all__ = ["Samples", "Verdict", "VoiceActivity", "block_levels_db", "judge"]
 
 PAD_BEFORE_S, PAD_AFTER_S = 0.03, 0.03  # kept around the speech when trimming
 TRIM_BELOW_PEAK_DB = 40.0  # a take's edges: its blocks this close to its loudest
@@ -29,7 +29,6 @@ CLIPPED_RUN = 3  # samples in a row at full scale: clipping, not a loud peak
 QUIET_PEAK_DBFS = -40.0  # the loudest 10 ms of speech under this: far too quiet
 SPEECH_OVER_ROOM_LEVEL_DB = 12.0  # the loudest 10 ms of speech this far over the room's level
 MIN_SPEECH_S = 0.15
-READ_WPM_MAX = 250.0  # nobody reads a guided line aloud faster: a take quicker than this lost words
 NO_SPEECH = "no speech heard: speak after the tone (is the microphone on?)"
 TOO_QUIET = "far too quiet: move closer to the microphone, or speak up"
 
@@ -81,18 +80,6 @@ def _edge(edge: npt.NDArray[np.bool_], at: int, step: int) -> int:
         if not going:
             return at
         at = going[0]
-
-
-def too_short(seconds: float, words: int) -> str | None:
-    """Why a take of ``seconds`` cannot hold ``words`` words (read faster than anyone reads a
-    guided line aloud: words were lost), or None."""
-    least_s = words * 60.0 / READ_WPM_MAX
-    if words == 0 or seconds >= least_s:
-        return None
-    return (
-        f"far too short for its {words} words ({seconds:.1f} s, at least {least_s:.1f} s): "
-        "read the whole line, and wait at each '...' as long as it says"
-    )
 
 
 def _clipped(samples: Samples) -> bool:
