@@ -205,12 +205,37 @@ def test_a_stale_take_is_named_and_recorded_again(
     assert read_manifest(folder)["circles-prompt1"].text == "A little slower."
 
 
-def test_no_microphone_is_one_line(tmp_path: Path, routine: Path) -> None:
+def test_no_microphone_is_one_line_and_leaves_no_folder(tmp_path: Path, routine: Path) -> None:
+    """Issue 22 item 15: the --into folder was made before the microphone was found missing."""
     env = {**os.environ, "HOME": str(tmp_path)}  # no .asoundrc, and this machine has no sound card
-    done = _record(env, str(routine), "--into", str(tmp_path / "voice"))
+    done = _record(env, str(routine), "--into", str(tmp_path / "deep" / "voice"))
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.startswith("error: no microphone could be opened")
+    assert not (tmp_path / "deep").exists()
+
+
+@pytest.mark.parametrize("where", ["read-only folder", "a file in the way"])
+def test_a_folder_that_cannot_be_written_is_named_before_the_first_take(
+    tmp_path: Path, speech: Speech, routine: Path, where: str
+) -> None:
+    """Issue 22 item 15: into a read-only folder, record failed only after the first take."""
+    speech.pcm.tofile(tmp_path / "speech.raw")
+    env = _microphone(tmp_path, tmp_path / "speech.raw")
+    folder = tmp_path / "voice"
+    if where == "a file in the way":
+        (tmp_path / "notes").write_text("notes")
+        folder = tmp_path / "notes" / "voice"
+    elif os.geteuid() == 0:  # root writes into any folder its mode forbids: one the kernel's
+        folder = Path("/sys/kernel")
+    else:
+        folder.mkdir()
+        folder.chmod(0o555)
+    done = _record(env, str(routine), "--into", str(folder))
+    assert done.returncode == 1, done
+    assert done.stderr.startswith(f"error: {folder}: cannot write takes there ("), done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert done.stdout == ""  # no take was heard, kept or refused
 
 
 def _recorder(env: dict[str, str], *args: str) -> Terminal:
