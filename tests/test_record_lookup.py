@@ -160,9 +160,7 @@ def test_a_take_far_too_short_for_its_words_is_named_and_not_used(tmp_path: Path
         "(voiceguide record ROUTINE --line start)"
     ) in checked.stderr
     assert "circles-prompt1" not in checked.stderr
-    shown = run_cli(
-        "show", str(MINIMAL), "--recordings", str(folder), "--engine", "fake", "--json"
-    )
+    shown = run_cli("show", str(MINIMAL), "--recordings", str(folder), "--engine", "fake", "--json")
     assert shown.exit_code == 0, shown
     events = json.loads(shown.stdout)["events"]
     assert [event["text"] for event in events[:2]] == ["Rest your hands.", "Breathe out."]

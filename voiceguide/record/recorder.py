@@ -144,7 +144,9 @@ class _Recorder:
             if line.pauses_s:
                 status = "* recording: say the line, and wait at each [pause] as long as it says"
             self.show(index, status, WHILE_RECORDING)
-            verdict = judge(self.capture(END_SILENCE_S + max(line.pauses_s, default=0.0)), SAMPLE_RATE)
+            verdict = judge(
+                self.capture(END_SILENCE_S + max(line.pauses_s, default=0.0)), SAMPLE_RATE
+            )
             problem = verdict.problem
             if problem is None:
                 problem = line.too_short(len(verdict.samples) / SAMPLE_RATE)

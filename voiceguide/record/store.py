@@ -13,8 +13,8 @@ import numpy as np
 
 from voiceguide.errors import VoiceguideError
 from voiceguide.record.takes import Samples
-from voiceguide.recordings.lines import RecordedLine
 from voiceguide.recordings.length import take_seconds
+from voiceguide.recordings.lines import RecordedLine
 from voiceguide.recordings.lookup import Lookup, match_recordings
 from voiceguide.recordings.manifest import Take, read_manifest, write_atomically, write_manifest
 
