@@ -61,7 +61,8 @@ def _read_aloud(parts: list[np.ndarray], pauses_s: tuple[float, ...]) -> np.ndar
         spoken += [gap, part]
     heard = np.concatenate([np.zeros(RATE), *spoken, np.zeros(7 * RATE)])
     heard += noise("pink", len(heard), -60.0, seed=4)
-    return np.rint(np.clip(heard, -1, 1) * 32767).astype("<i2")
+    pcm: np.ndarray = np.rint(np.clip(heard, -1, 1) * 32767).astype("<i2")
+    return pcm
 
 
 def _best_match(haystack: np.ndarray, needle: np.ndarray) -> float:
