@@ -66,7 +66,9 @@ def speech() -> Speech:
 
     engine = get_engine("espeak")
     voice = resolve_voice(engine, VoiceRequest(rate_wpm=160), "en")
-    (clip,) = engine.synthesize(["Rest your hands, and breathe out slowly."], voice)
+    (clip,) = engine.synthesize(
+        ["Rest your hands, and breathe out slowly, and let your shoulders drop."], voice
+    )  # 12 words, as many as the longest line of ROUTINE: no take is too short for its line
     said = soxr.resample(clip.samples, clip.sample_rate, RATE).astype(np.float64)
     said *= 0.5 / np.max(np.abs(said))
     loud = np.flatnonzero(np.abs(said) > 0.01 * np.max(np.abs(said)))
@@ -409,11 +411,12 @@ def test_the_screen_in_tmux_fits_40_by_12(tmp_path: Path, speech: Speech) -> Non
     )
     try:
         lines = routine_lines(load("partner-hands"))
-        # the first line (362 characters) fills the screen; the third (78) leaves room to spare
-        long_rows = _pane(base, "k keep r retake p back s skip q quit")
+        # the first line (66 words) fills the screen; the third (14) leaves room to spare. The
+        # first two are refused: 4.2 s of speech cannot hold their 66 and 29 words
+        long_rows = _pane(base, "any key: again p back s skip q quit")
         assert " ".join(row.strip() for row in long_rows[:-1]) == lines[0].shown  # every word
         subprocess.run([*base, "send-keys", "s"], check=True)
-        _pane(base, f"line 2 of {len(lines)}: {lines[1].name}", KEEP)
+        _pane(base, f"line 2 of {len(lines)}: {lines[1].name}", "any key: again")
         subprocess.run([*base, "send-keys", "s"], check=True)
         rows = _pane(base, f"line 3 of {len(lines)}: {lines[2].name}", KEEP)
         print("\n".join(long_rows), "\n" + "-" * 40 + "\n" + "\n".join(rows))
@@ -433,8 +436,9 @@ def test_a_key_stops_the_take(
         terminal = _recorder(env, str(routine), "--into", str(tmp_path / "voice"))
         terminals.append(terminal)
         terminal.read_until("* recording")
-        # the speech lasts 2.5 s; a pipe holds up to 0.7 s the recorder has not read yet
-        slow.wait_past(speech.start + round(1.2 * RATE))
+        # the speech lasts 4.2 s; a pipe holds up to 0.7 s the recorder has not read yet; the
+        # take must still hold the line's five words (1.2 s)
+        slow.wait_past(speech.start + round(2.2 * RATE))
         terminal.send(" ")
         terminal.read_until(KEEP)
         seconds = float(terminal.screen.split(KEEP + " (")[1].split(" s)")[0])

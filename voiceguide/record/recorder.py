@@ -20,13 +20,7 @@ from typing import TextIO
 from voiceguide.errors import OptionError
 from voiceguide.player.keys import KeyReader, terminal_keys
 from voiceguide.record.audio import SAMPLE_RATE, Microphone, check_microphone, play
-from voiceguide.record.screen import (
-    CHOICES,
-    COUNTING_IN,
-    WHILE_RECORDING,
-    View,
-    frame,
-)
+from voiceguide.record.screen import CHOICES, COUNTING_IN, WHILE_RECORDING, View, frame
 from voiceguide.record.store import TakeStore, check_writable
 from voiceguide.record.takes import Samples, VoiceActivity, judge
 from voiceguide.recordings.lines import RecordedLine, progress_line, routine_lines
@@ -34,6 +28,7 @@ from voiceguide.routine import Routine
 
 COUNT_IN_S = 0.6
 END_SILENCE_S = 1.0  # quiet after speech that ends a take (plus the longest written pause)
+MAX_TAKE_S = 120.0  # (plus the written pauses)
 READ_WAIT_S = 0.05
 KEEP_KEYS = ("k", "\n", "\r", "space", "y")
 REFUSED_KEYS = "any key: again p back s skip q quit"
@@ -144,9 +139,7 @@ class _Recorder:
             if line.pauses_s:
                 status = "* recording: say the line, and wait at each [pause] as long as it says"
             self.show(index, status, WHILE_RECORDING)
-            verdict = judge(
-                self.capture(END_SILENCE_S + max(line.pauses_s, default=0.0)), SAMPLE_RATE
-            )
+            verdict = judge(self.capture(line), SAMPLE_RATE)
             problem = verdict.problem
             if problem is None:
                 problem = line.too_short(len(verdict.samples) / SAMPLE_RATE)
@@ -173,11 +166,16 @@ class _Recorder:
             if choice != "retake":
                 return choice, verdict.samples if choice == "keep" else None
 
-    def capture(self, end_silence_s: float) -> Samples:
-        """From the microphone until speech and ``end_silence_s`` of quiet, or a key (q: quit)."""
+    def capture(self, line: RecordedLine) -> Samples:
+        """From the microphone until speech and a second of quiet (past the line's longest written
+        pause), or a key (q: quit)."""
         import numpy as np
 
-        activity = VoiceActivity(SAMPLE_RATE, end_silence_s=end_silence_s)
+        activity = VoiceActivity(
+            SAMPLE_RATE,
+            end_silence_s=END_SILENCE_S + max(line.pauses_s, default=0.0),
+            max_s=MAX_TAKE_S + sum(line.pauses_s),
+        )
         heard: list[Samples] = []
         microphone = Microphone()
         try:
