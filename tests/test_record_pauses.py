@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import soundfile
 
+from tests.speechcheck import best_match
 from tests.test_record_real import RATE, _microphone, _record
 
 pytestmark = pytest.mark.real
@@ -65,17 +66,6 @@ def _read_aloud(parts: list[np.ndarray], pauses_s: tuple[float, ...]) -> np.ndar
     return pcm
 
 
-def _best_match(haystack: np.ndarray, needle: np.ndarray) -> float:
-    """The highest normalized correlation of ``needle`` anywhere in ``haystack``."""
-    size = 1 << int(np.ceil(np.log2(len(haystack) + len(needle))))
-    product = np.fft.rfft(haystack, size) * np.conj(np.fft.rfft(needle, size))
-    scores = np.fft.irfft(product, size)[: len(haystack) - len(needle)]
-    running = np.concatenate([[0.0], np.cumsum(haystack**2)])
-    energy = (running[len(needle) :] - running[: -len(needle)])[: len(scores)]
-    normalized = scores / np.sqrt(np.maximum(energy, 1e-12) * np.sum(needle**2))
-    return float(normalized.max())
-
-
 def test_a_line_read_with_its_two_pauses_keeps_all_three_sentences(
     tmp_path: Path, sentences: list[np.ndarray]
 ) -> None:
@@ -103,7 +93,7 @@ def test_a_line_read_with_its_two_pauses_keeps_all_three_sentences(
 
     mixed, mix_rate = soundfile.read(out, dtype="float64")
     heard = mixed[:, 0]
-    matches = [_best_match(heard, soxr.resample(part, RATE, mix_rate)) for part in sentences]
+    matches = [best_match(heard, soxr.resample(part, RATE, mix_rate)) for part in sentences]
     print("each sentence in the export: correlation", [round(match, 3) for match in matches])
     assert all(match > 0.9 for match in matches), matches
 
