@@ -28,3 +28,14 @@ def assert_speech(clip: Clip, text: str, rate_wpm: int) -> None:
     assert 0.2 < loud.mean() < 0.98, loud.mean()
     onsets = np.count_nonzero(loud[1:] & ~loud[:-1])
     assert onsets >= max(1, words // 3), (onsets, words)
+
+
+def best_match(haystack: np.ndarray, needle: np.ndarray) -> float:
+    """The highest normalized correlation of ``needle`` anywhere in ``haystack``."""
+    size = 1 << int(np.ceil(np.log2(len(haystack) + len(needle))))
+    product = np.fft.rfft(haystack, size) * np.conj(np.fft.rfft(needle, size))
+    scores = np.fft.irfft(product, size)[: len(haystack) - len(needle)]
+    running = np.concatenate([[0.0], np.cumsum(haystack**2)])
+    energy = (running[len(needle) :] - running[: -len(needle)])[: len(scores)]
+    normalized = scores / np.sqrt(np.maximum(energy, 1e-12) * np.sum(needle**2))
+    return float(normalized.max())

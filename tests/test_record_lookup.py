@@ -33,7 +33,8 @@ def test_the_walk_names_every_line_in_session_order() -> None:
         ("circles-switch", "Now switch hands, and give the same care to your left hand."),
         ("circles-left", "Circle your left palm with your right thumb."),
     ]
-    assert lines[0].shown == "Rest your hands. ... Breathe out."
+    assert lines[0].shown == "Rest your hands. [pause 1s] Breathe out."
+    assert lines[0].pauses_s == (1.0,)
 
 
 def test_every_bundled_line_name_is_one_the_player_uses() -> None:
@@ -50,7 +51,7 @@ def test_a_silent_recording_is_a_located_error(tmp_path: Path) -> None:
     """Issue 16 item 4: it crashed with 'internal error: KeyError: Line(...)'."""
     folder = tmp_path / "voice"
     folder.mkdir()
-    soundfile.write(folder / "start.wav", np.zeros(48000, dtype=np.float32), 48000)
+    soundfile.write(folder / "start.wav", np.zeros(2 * 48000, dtype=np.float32), 48000)
     result = run_cli("show", str(MINIMAL), "--recordings", str(folder), "--engine", "espeak")
     assert result.exit_code == 2, result
     assert "internal error" not in result.stderr
@@ -63,7 +64,7 @@ def test_a_silent_recording_is_a_located_error(tmp_path: Path) -> None:
 def test_verbose_names_the_recorded_lines_and_the_files_that_match_none(tmp_path: Path) -> None:
     folder = tmp_path / "voice"
     folder.mkdir()
-    _tone(folder / "start.wav")
+    _tone(folder / "start.wav", 2.0)
     _tone(folder / "circles-promt1.wav")  # misspelt
     _tone(folder / "notes.flac")
     result = run_cli("-v", "show", str(MINIMAL), "--recordings", str(folder), "--engine", "espeak")
@@ -142,3 +143,26 @@ def test_the_default_folder_is_never_an_absolute_one_from_the_routine(tmp_path: 
     assert default_folder(load(str(routine))) == tmp_path / "my-voice"
     routine.write_text(text.replace("steps:", "recordings: /etc\nsteps:", 1))
     assert default_folder(load(str(routine))) == Path("mine-voice")
+
+
+def test_a_take_far_too_short_for_its_words_is_named_and_not_used(tmp_path: Path) -> None:
+    """Issue 25: a take that ended at the line's first written pause lost the words after it."""
+    folder = tmp_path / "voice"
+    folder.mkdir()
+    _tone(folder / "start.flac", 0.8)  # five words: a take under 1.2 s cannot hold them
+    _tone(folder / "circles-prompt1.flac", 0.5)  # one word: 0.24 s will do
+    write_manifest(folder, {"start": Take("start", "start.flac", "Rest your hands. Breathe out.")})
+    checked = run_cli("validate", str(MINIMAL), "--recordings", str(folder), "--no-speech")
+    assert checked.exit_code == 0, checked
+    assert (
+        "warning: short recording: start.flac is far too short for its 5 words (0.8 s, at least "
+        "1.2 s): words were lost: the voice speaks the line until it is recorded again "
+        "(voiceguide record ROUTINE --line start)"
+    ) in checked.stderr
+    assert "circles-prompt1" not in checked.stderr
+    shown = run_cli("show", str(MINIMAL), "--recordings", str(folder), "--engine", "fake", "--json")
+    assert shown.exit_code == 0, shown
+    events = json.loads(shown.stdout)["events"]
+    assert [event["text"] for event in events[:2]] == ["Rest your hands.", "Breathe out."]
+    prompts = [event for event in events if event["kind"] == "prompt"]
+    assert all(abs(event["duration_s"] - 0.5) < 0.05 for event in prompts)  # its take is used

@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 import soundfile
 
+from tests.speechcheck import best_match
 from tests.terminal import Terminal
 from voiceguide.api import load
 from voiceguide.recordings.lines import routine_lines
@@ -66,7 +67,9 @@ def speech() -> Speech:
 
     engine = get_engine("espeak")
     voice = resolve_voice(engine, VoiceRequest(rate_wpm=160), "en")
-    (clip,) = engine.synthesize(["Rest your hands, and breathe out slowly."], voice)
+    (clip,) = engine.synthesize(
+        ["Rest your hands, and breathe out slowly, and let your shoulders drop."], voice
+    )  # 12 words, as many as the longest line of ROUTINE: no take is too short for its line
     said = soxr.resample(clip.samples, clip.sample_rate, RATE).astype(np.float64)
     said *= 0.5 / np.max(np.abs(said))
     loud = np.flatnonzero(np.abs(said) > 0.01 * np.max(np.abs(said)))
@@ -176,10 +179,7 @@ def test_every_line_recorded_trimmed_named_and_used_by_export(
     said = soxr.resample(speech.pcm[speech.start : speech.end] / 32768, RATE, mix_rate)
     first = round((events[0]["start_s"] - 0.1) * mix_rate)
     heard = mixed[first : first + len(said) + round(0.2 * mix_rate), 0].astype(np.float64)
-    correlation = max(
-        np.corrcoef(heard[lag : lag + len(said)], said)[0, 1]
-        for lag in range(len(heard) - len(said))
-    )  # the best alignment within 100 ms of the event's start
+    correlation = best_match(heard, said)  # the best alignment within 100 ms of the event's start
     print("export against the take: correlation", correlation)
     assert correlation > 0.9  # the voice in the export is the recording
 
@@ -205,12 +205,37 @@ def test_a_stale_take_is_named_and_recorded_again(
     assert read_manifest(folder)["circles-prompt1"].text == "A little slower."
 
 
-def test_no_microphone_is_one_line(tmp_path: Path, routine: Path) -> None:
+def test_no_microphone_is_one_line_and_leaves_no_folder(tmp_path: Path, routine: Path) -> None:
+    """Issue 22 item 15: the --into folder was made before the microphone was found missing."""
     env = {**os.environ, "HOME": str(tmp_path)}  # no .asoundrc, and this machine has no sound card
-    done = _record(env, str(routine), "--into", str(tmp_path / "voice"))
+    done = _record(env, str(routine), "--into", str(tmp_path / "deep" / "voice"))
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.startswith("error: no microphone could be opened")
+    assert not (tmp_path / "deep").exists()
+
+
+@pytest.mark.parametrize("where", ["read-only folder", "a file in the way"])
+def test_a_folder_that_cannot_be_written_is_named_before_the_first_take(
+    tmp_path: Path, speech: Speech, routine: Path, where: str
+) -> None:
+    """Issue 22 item 15: into a read-only folder, record failed only after the first take."""
+    speech.pcm.tofile(tmp_path / "speech.raw")
+    env = _microphone(tmp_path, tmp_path / "speech.raw")
+    folder = tmp_path / "voice"
+    if where == "a file in the way":
+        (tmp_path / "notes").write_text("notes")
+        folder = tmp_path / "notes" / "voice"
+    elif os.geteuid() == 0:  # root writes into any folder its mode forbids: one the kernel's
+        folder = Path("/sys/kernel")
+    else:
+        folder.mkdir()
+        folder.chmod(0o555)
+    done = _record(env, str(routine), "--into", str(folder))
+    assert done.returncode == 1, done
+    assert done.stderr.startswith(f"error: {folder}: cannot write takes there ("), done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert done.stdout == ""  # no take was heard, kept or refused
 
 
 def _recorder(env: dict[str, str], *args: str) -> Terminal:
@@ -384,11 +409,12 @@ def test_the_screen_in_tmux_fits_40_by_12(tmp_path: Path, speech: Speech) -> Non
     )
     try:
         lines = routine_lines(load("partner-hands"))
-        # the first line (362 characters) fills the screen; the third (78) leaves room to spare
-        long_rows = _pane(base, "k keep r retake p back s skip q quit")
+        # the first line (66 words) fills the screen; the third (14) leaves room to spare. The
+        # first two are refused: 4.2 s of speech cannot hold their 66 and 29 words
+        long_rows = _pane(base, "any key: again p back s skip q quit")
         assert " ".join(row.strip() for row in long_rows[:-1]) == lines[0].shown  # every word
         subprocess.run([*base, "send-keys", "s"], check=True)
-        _pane(base, f"line 2 of {len(lines)}: {lines[1].name}", KEEP)
+        _pane(base, f"line 2 of {len(lines)}: {lines[1].name}", "any key: again")
         subprocess.run([*base, "send-keys", "s"], check=True)
         rows = _pane(base, f"line 3 of {len(lines)}: {lines[2].name}", KEEP)
         print("\n".join(long_rows), "\n" + "-" * 40 + "\n" + "\n".join(rows))
@@ -408,8 +434,9 @@ def test_a_key_stops_the_take(
         terminal = _recorder(env, str(routine), "--into", str(tmp_path / "voice"))
         terminals.append(terminal)
         terminal.read_until("* recording")
-        # the speech lasts 2.5 s; a pipe holds up to 0.7 s the recorder has not read yet
-        slow.wait_past(speech.start + round(1.2 * RATE))
+        # the speech lasts 4.2 s; a pipe holds up to 0.7 s the recorder has not read yet; the
+        # take must still hold the line's five words (1.2 s)
+        slow.wait_past(speech.start + round(2.2 * RATE))
         terminal.send(" ")
         terminal.read_until(KEEP)
         seconds = float(terminal.screen.split(KEEP + " (")[1].split(" s)")[0])

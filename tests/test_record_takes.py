@@ -101,3 +101,25 @@ def test_a_noisy_microphone_that_starts_with_digital_silence_waits_for_the_speec
     stopped, fed = _fed(samples)
     assert stopped and fed / RATE > 0.02 + 2.0 + 1.5 + 0.9, fed / RATE
     assert judge(samples[:fed], RATE).problem is None
+
+
+@pytest.mark.parametrize("room", ["pink", "fan"])
+def test_in_a_bedroom_the_take_ends_a_second_after_the_speech_and_is_trimmed_to_it(
+    room: str,
+) -> None:
+    """Issue 25: in pink room noise at -58 dBFS, takes kept 0.4-8.6 s of room after the speech
+    (short blocks of pink noise swing across a level threshold)."""
+    from tests.rooms import in_room
+
+    speech = _syllables(2.0).astype(np.float64)
+    speech[-round(0.08 * RATE) :] = 0.0
+    speech *= 10 ** ((-23 - 10 * np.log10(np.mean(speech**2) / 0.65)) / 20)  # -23 dBFS voiced
+    heard, start, end = in_room(speech, room, -58.0, before_s=0.7, after_s=6.0, seed=3)
+    samples = heard.astype(np.float32)
+    stopped, fed = _fed(samples)
+    assert stopped and 0.95 <= (fed - end) / RATE <= 1.1, (fed - end) / RATE
+    verdict = judge(samples[:fed], RATE)
+    assert verdict.problem is None, verdict.problem
+    start_error_ms = (verdict.start_frame - start) / RATE * 1000
+    end_error_ms = (verdict.start_frame + len(verdict.samples) - end) / RATE * 1000
+    assert abs(start_error_ms) <= 50 and abs(end_error_ms) <= 50, (start_error_ms, end_error_ms)

@@ -1,6 +1,7 @@
 """The recording loop: for each line without a take, in session order, show it, count in with a
-soft tone, record until a key or a second of quiet after speech, trim, check, play back, and ask
-keep / retake / back / skip / quit.
+soft tone, record until a key or a second of quiet after speech (a line with written pauses: the
+longest of them and a second more), trim, check, play back, and ask keep / retake / back / skip /
+quit. Before the first line is shown, the microphone is opened and the folder written to.
 
 Every way out (q, Ctrl-C, SIGTERM, an error) closes the microphone, keeps the takes already kept
 (each written whole, atomically) and gives the terminal back.
@@ -20,12 +21,14 @@ from voiceguide.errors import OptionError
 from voiceguide.player.keys import KeyReader, terminal_keys
 from voiceguide.record.audio import SAMPLE_RATE, Microphone, check_microphone, play
 from voiceguide.record.screen import CHOICES, COUNTING_IN, WHILE_RECORDING, View, frame
-from voiceguide.record.store import TakeStore
+from voiceguide.record.store import TakeStore, check_writable
 from voiceguide.record.takes import Samples, VoiceActivity, judge
 from voiceguide.recordings.lines import RecordedLine, progress_line, routine_lines
 from voiceguide.routine import Routine
 
 COUNT_IN_S = 0.6
+END_SILENCE_S = 1.0  # quiet after speech that ends a take (plus the longest written pause)
+MAX_TAKE_S = 120.0  # (plus the written pauses)
 READ_WAIT_S = 0.05
 KEEP_KEYS = ("k", "\n", "\r", "space", "y")
 REFUSED_KEYS = "any key: again p back s skip q quit"
@@ -51,11 +54,11 @@ def record(routine: Routine, folder: Path, only: str | None = None) -> Summary:
     lines) into ``folder``; keys from the terminal (without one, each good take is kept)."""
     lines = routine_lines(routine)
     targets = _targets(lines, only)
-    folder.mkdir(parents=True, exist_ok=True)
     store = TakeStore(folder, lines)
     recorder = _Recorder(lines, store, only is not None)
     if recorder.first(targets) is not None:
-        check_microphone()
+        check_microphone()  # before anything is created: no microphone leaves nothing behind
+        check_writable(folder)
         with terminal_keys() as keys:
             recorder.keys = keys
             try:
@@ -133,13 +136,19 @@ class _Recorder:
             play(breath_cue("inhale", COUNT_IN_S, SAMPLE_RATE), self.key_pressed)
             self.act_on_stop_key(self.pending)
             self.pending = None
-            self.show(index, "* recording: say the line now", WHILE_RECORDING)
-            verdict = judge(self.capture(), SAMPLE_RATE)
-            if verdict.problem is not None:
-                self.note(f"{line.name}: not kept: {verdict.problem}")
+            status = "* recording: say the line now"
+            if line.pauses_s:
+                status = "* recording: say the line, and wait at each [pause] as long as it says"
+            self.show(index, status, WHILE_RECORDING)
+            verdict = judge(self.capture(line), SAMPLE_RATE)
+            problem = verdict.problem
+            if problem is None:
+                problem = line.too_short(len(verdict.samples) / SAMPLE_RATE)
+            if problem is not None:
+                self.note(f"{line.name}: not kept: {problem}")
                 if self.keys is None:
                     return "skip", None
-                self.show(index, f"Not kept: {verdict.problem}.", REFUSED_KEYS)
+                self.show(index, f"Not kept: {problem}.", REFUSED_KEYS)
                 choice = self.choose(self.wait_key(), refused=True)
                 if choice == "retake":
                     continue
@@ -158,11 +167,16 @@ class _Recorder:
             if choice != "retake":
                 return choice, verdict.samples if choice == "keep" else None
 
-    def capture(self) -> Samples:
-        """From the microphone until speech and a second of quiet, or a key (q: quit)."""
+    def capture(self, line: RecordedLine) -> Samples:
+        """From the microphone until speech and a second of quiet (past the line's longest written
+        pause), or a key (q: quit)."""
         import numpy as np
 
-        activity = VoiceActivity(SAMPLE_RATE)
+        activity = VoiceActivity(
+            SAMPLE_RATE,
+            end_silence_s=END_SILENCE_S + max(line.pauses_s, default=0.0),
+            max_s=MAX_TAKE_S + sum(line.pauses_s),
+        )
         heard: list[Samples] = []
         microphone = Microphone()
         try:

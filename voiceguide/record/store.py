@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import numpy as np
 
 from voiceguide.errors import VoiceguideError
 from voiceguide.record.takes import Samples
+from voiceguide.recordings.length import take_seconds
 from voiceguide.recordings.lines import RecordedLine
 from voiceguide.recordings.lookup import Lookup, match_recordings
 from voiceguide.recordings.manifest import Take, read_manifest, write_atomically, write_manifest
@@ -28,8 +31,12 @@ class TakeStore:
         self.lines = tuple(lines)
 
     def lookup(self) -> Lookup:
+        if not self.folder.is_dir():  # not made yet: nothing recorded
+            return match_recordings(self.lines, [], {})
         files = [path.name for path in self.folder.iterdir() if path.is_file()]
-        return match_recordings(self.lines, files, read_manifest(self.folder))
+        return match_recordings(
+            self.lines, files, read_manifest(self.folder), take_seconds(self.folder, files)
+        )
 
     def recorded(self) -> set[str]:
         """The names of the lines with a take that says their words now (stale ones are not)."""
@@ -51,3 +58,15 @@ class TakeStore:
         except OSError as error:
             raise TakeWriteError(f"{path}: cannot write the take ({error.strerror})") from None
         return path
+
+
+def check_writable(folder: Path) -> None:
+    """Make ``folder`` (and its parents) and write a file in it, or say in one line why not: before
+    the first line is read, not after the first take."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=".voiceguide-", suffix=".part", dir=folder)
+        os.close(handle)
+        Path(name).unlink()
+    except OSError as error:
+        raise TakeWriteError(f"{folder}: cannot write takes there ({error.strerror})") from None

@@ -1,9 +1,5 @@
-"""A take, from the microphone's samples: when speech starts and stops (voice activity, counted in
-samples, never the wall clock), where to trim it, and whether to keep it.
-
-Levels are the RMS of 10 ms blocks in dBFS. The noise floor is the quietest tenth of the blocks
-heard so far; speech starts with 50 ms of blocks 12 dB over it (and over -55 dBFS) within 80 ms,
-and goes on while blocks are 6 dB over it; the take ends after 1 s without speech.
+"""A take, from the microphone's samples: where to trim it and whether to keep it. When speech
+starts and stops is :mod:`voiceguide.record.activity`'s (the room's spectrum, block by block).
 """
 
 from __future__ import annotations
@@ -13,89 +9,28 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from voiceguide.record.activity import (
+    ONSET_OVER_ROOM_DB,
+    STILL_SPEAKING_OVER_ROOM_DB,
+    VoiceActivity,
+    block_levels_db,
+)
+
 Samples = npt.NDArray[np.float32]
 
-BLOCK_S = 0.01
-SPEECH_OVER_FLOOR_DB = 12.0
-STILL_SPEAKING_OVER_FLOOR_DB = 6.0  # once started, quieter blocks still count as speech
-SPEECH_MIN_DBFS = -55.0
-FLOOR_MAX_DBFS = -40.0  # a floor louder than this is speech heard from the start, not a room
-ONSET_BLOCKS, ONSET_WINDOW = 5, 8  # 50 ms of speech within 80 ms
-FLOOR_BLOCKS = 10  # the room is heard for 100 ms before speech can start
-SILENT_DBFS = -119.0  # digital silence (a device's first period of zeros): not the room's level
-END_SILENCE_S = 1.0
-NO_SPEECH_S = 8.0  # nothing said this long after the tone: stop and say so
-MAX_TAKE_S = 120.0
+__all__ = ["Samples", "Verdict", "VoiceActivity", "block_levels_db", "judge"]
+
 PAD_BEFORE_S, PAD_AFTER_S = 0.03, 0.03  # kept around the speech when trimming
+TRIM_BELOW_PEAK_DB = 40.0  # a take's edges: its blocks this close to its loudest
+EDGE_GAP_BLOCKS = 3  # a softer edge goes on across gaps this short (30 ms)
 EDGE_FADE_S = 0.005
-TRIM_BELOW_PEAK_DB = 40.0  # a take's edges: its first and last blocks this close to its peak
 CLIP_LEVEL = 32766 / 32768
 CLIPPED_RUN = 3  # samples in a row at full scale: clipping, not a loud peak
 QUIET_PEAK_DBFS = -40.0  # the loudest 10 ms of speech under this: far too quiet
+SPEECH_OVER_ROOM_LEVEL_DB = 12.0  # the loudest 10 ms of speech this far over the room's level
 MIN_SPEECH_S = 0.15
 NO_SPEECH = "no speech heard: speak after the tone (is the microphone on?)"
 TOO_QUIET = "far too quiet: move closer to the microphone, or speak up"
-
-
-def block_levels_db(samples: Samples, block_frames: int) -> npt.NDArray[np.float64]:
-    """RMS level of each whole block, in dBFS (-120 for digital silence)."""
-    count = len(samples) // block_frames
-    blocks = samples[: count * block_frames].astype(np.float64).reshape(count, block_frames)
-    rms = np.sqrt(np.mean(blocks**2, axis=1))
-    levels: npt.NDArray[np.float64] = 20 * np.log10(np.maximum(rms, 1e-6))
-    return levels
-
-
-class VoiceActivity:
-    """Fed the microphone's samples as they come; says when the take is over."""
-
-    def __init__(self, sample_rate: int) -> None:
-        self.block_frames = round(sample_rate * BLOCK_S)
-        self.sample_rate = sample_rate
-        self.levels: list[float] = []
-        self.sound: list[float] = []  # the levels of blocks that are not digital silence
-        self._rest = np.zeros(0, dtype=np.float32)
-        self.started_block: int | None = None
-        self.quiet_blocks = 0
-
-    @property
-    def heard_s(self) -> float:
-        return len(self.levels) * BLOCK_S
-
-    @property
-    def speaking(self) -> bool:
-        return self.started_block is not None
-
-    def feed(self, samples: Samples) -> bool:
-        """Take more samples; True when the take is over (speech then 1 s of quiet, or too long)."""
-        joined = np.concatenate([self._rest, samples])
-        whole = len(joined) // self.block_frames * self.block_frames
-        self._rest = joined[whole:]
-        for level in block_levels_db(joined[:whole], self.block_frames):
-            self.levels.append(float(level))
-            if self._block_done(float(level)):
-                return True
-        return False
-
-    def _threshold(self, over_floor_db: float) -> float:
-        sound = self.sound[-3000:]
-        floor = float(np.percentile(sound, 10)) if sound else SILENT_DBFS
-        return max(min(floor, FLOOR_MAX_DBFS) + over_floor_db, SPEECH_MIN_DBFS)
-
-    def _block_done(self, level: float) -> bool:
-        if level > SILENT_DBFS:
-            self.sound.append(level)
-        if self.started_block is None:
-            if len(self.sound) < FLOOR_BLOCKS:
-                return False
-            threshold = self._threshold(SPEECH_OVER_FLOOR_DB)
-            recent = self.levels[-ONSET_WINDOW:]
-            if sum(value > threshold for value in recent) >= ONSET_BLOCKS:
-                self.started_block = len(self.levels) - len(recent)
-            return self.heard_s >= NO_SPEECH_S and self.started_block is None
-        threshold = self._threshold(STILL_SPEAKING_OVER_FLOOR_DB)
-        self.quiet_blocks = 0 if level > threshold else self.quiet_blocks + 1
-        return self.quiet_blocks * BLOCK_S >= END_SILENCE_S or self.heard_s >= MAX_TAKE_S
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,31 +43,43 @@ class Verdict:
 
 
 def judge(samples: Samples, sample_rate: int) -> Verdict:
-    """Trim the silence around the speech and check the take: clipped, far too quiet, or none."""
+    """Trim the room around the speech and check the take: clipped, far too quiet, or none."""
     empty = np.zeros(0, dtype=np.float32)
     if _clipped(samples):
         return Verdict(empty, 0, "clipped: move back from the microphone, or speak more softly")
-    block = round(sample_rate * BLOCK_S / 2)  # 5 ms: finer edges
-    levels = block_levels_db(samples, block)
-    if len(levels) == 0:
-        return Verdict(empty, 0, NO_SPEECH)
-    sound = levels[levels > SILENT_DBFS]
-    floor = float(np.percentile(sound, 10)) if len(sound) else SILENT_DBFS
-    peak = float(levels.max())
-    speech_threshold = max(min(floor, FLOOR_MAX_DBFS) + SPEECH_OVER_FLOOR_DB, SPEECH_MIN_DBFS)
-    if peak <= speech_threshold:
-        heard_something = peak > min(floor, FLOOR_MAX_DBFS) + STILL_SPEAKING_OVER_FLOOR_DB
+    activity = VoiceActivity(sample_rate, end_silence_s=np.inf, no_speech_s=np.inf, max_s=np.inf)
+    activity.feed(samples)
+    over = np.array(activity.over_db)
+    levels = np.array(activity.levels)
+    if activity.started_block is None:
+        heard_something = bool((over > ONSET_OVER_ROOM_DB).any())
         return Verdict(empty, 0, TOO_QUIET if heard_something else NO_SPEECH)
-    edge = max(speech_threshold - 6.0, peak - TRIM_BELOW_PEAK_DB)
-    loud = np.flatnonzero(levels > edge)
-    first, last = int(loud[0]), int(loud[-1])
+    strong = np.flatnonzero(over > ONSET_OVER_ROOM_DB)
+    strong = strong[strong >= activity.started_block]
+    peak = float(levels[strong[0] : strong[-1] + 1].max())
+    # the edges: blocks that stand out of the room, and not far under the speech's loudest
+    edge = (over > STILL_SPEAKING_OVER_ROOM_DB) & (levels > peak - TRIM_BELOW_PEAK_DB)
+    inner = strong[levels[strong] > peak - TRIM_BELOW_PEAK_DB]
+    first, last = _edge(edge, int(inner[0]), -1), _edge(edge, int(inner[-1]), +1)
+    block = activity.block_frames
     if (last + 1 - first) * block < MIN_SPEECH_S * sample_rate:
         return Verdict(empty, 0, NO_SPEECH)
-    if peak < QUIET_PEAK_DBFS:
+    if peak < QUIET_PEAK_DBFS or peak < activity.room.level_dbfs + SPEECH_OVER_ROOM_LEVEL_DB:
         return Verdict(empty, 0, TOO_QUIET)
     start = max(0, first * block - round(PAD_BEFORE_S * sample_rate))
     end = min(len(samples), (last + 1) * block + round(PAD_AFTER_S * sample_rate))
     return Verdict(_faded(samples[start:end], sample_rate), start, None)
+
+
+def _edge(edge: npt.NDArray[np.bool_], at: int, step: int) -> int:
+    """From a block of speech, outward (``step`` -1 or +1) over the ``edge`` blocks, across gaps
+    of up to :data:`EDGE_GAP_BLOCKS`."""
+    while True:
+        ahead = [at + step * k for k in range(1, EDGE_GAP_BLOCKS + 1)]
+        going = [i for i in ahead if 0 <= i < len(edge) and edge[i]]
+        if not going:
+            return at
+        at = going[0]
 
 
 def _clipped(samples: Samples) -> bool:

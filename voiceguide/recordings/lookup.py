@@ -24,6 +24,15 @@ class Stale:
 
 
 @dataclass(frozen=True, slots=True)
+class Short:
+    """A take far too short for its line's words: some were lost."""
+
+    name: str
+    file: str
+    problem: str
+
+
+@dataclass(frozen=True, slots=True)
 class Unmatched:
     file: str
     suggestion: str | None  # the line name it was probably meant for
@@ -34,6 +43,7 @@ class Lookup:
     used: tuple[tuple[str, str], ...]  # (line name, file name), in session order
     stale: tuple[Stale, ...]
     unmatched: tuple[Unmatched, ...]
+    short: tuple[Short, ...] = ()
 
     def describe(self) -> list[str]:
         """One line per finding, for ``-v`` and ``validate``."""
@@ -44,6 +54,11 @@ class Lookup:
             f"(voiceguide record ROUTINE --line {take.name})"
             for take in self.stale
         ]
+        said += [
+            f"short recording: {take.file} is {take.problem}: the voice speaks the line until it "
+            f"is recorded again (voiceguide record ROUTINE --line {take.name})"
+            for take in self.short
+        ]
         for extra in self.unmatched:
             hint = f" (did you mean {extra.suggestion}?)" if extra.suggestion else ""
             said.append(f"unused recording: {extra.file} matches no line{hint}")
@@ -51,12 +66,16 @@ class Lookup:
 
 
 def match_recordings(
-    lines: Sequence[RecordedLine], files: Sequence[str], manifest: Mapping[str, Take]
+    lines: Sequence[RecordedLine],
+    files: Sequence[str],
+    manifest: Mapping[str, Take],
+    seconds: Mapping[str, float] | None = None,
 ) -> Lookup:
     """Sort the audio ``files`` (names in the folder) against the routine's ``lines``.
 
     A line's recording is the file the manifest names for it, else ``NAME.ext``; a take the
-    manifest says was recorded for other words is stale and not used.
+    manifest says was recorded for other words is stale, and one far too short for its words
+    (``seconds``: the files' lengths, where known) is short: neither is used.
     """
     audio = sorted(name for name in files if _suffix(name) in RECORDING_SUFFIXES)
     by_stem: dict[str, str] = {}
@@ -65,6 +84,8 @@ def match_recordings(
     claimed: set[str] = set()
     used: list[tuple[str, str]] = []
     stale: list[Stale] = []
+    short: list[Short] = []
+    lengths = seconds or {}
     for line in lines:
         take = manifest.get(line.name)
         file = take.file if take is not None and take.file in audio else by_stem.get(line.name)
@@ -74,18 +95,24 @@ def match_recordings(
         claimed.add(file)
         if take is not None and take.file == file and take.text != line.text:
             stale.append(Stale(line.name, file, take.text, line.text))
+        elif file in lengths and (problem := line.too_short(lengths[file])) is not None:
+            short.append(Short(line.name, file, problem))
         else:
             used.append((line.name, file))
     for line in lines:
         for name in line.per_hand:  # one hand's own take of words both hands share
             if name in by_stem:
                 claimed.add(by_stem[name])
-                used.append((name, by_stem[name]))
+                file = by_stem[name]
+                if file in lengths and (problem := line.too_short(lengths[file])) is not None:
+                    short.append(Short(name, file, problem))
+                else:
+                    used.append((name, file))
     names = [line.name for line in lines]
     unmatched = tuple(
         Unmatched(name, _closest(_stem(name), names)) for name in audio if name not in claimed
     )
-    return Lookup(tuple(used), tuple(stale), unmatched)
+    return Lookup(tuple(used), tuple(stale), unmatched, tuple(short))
 
 
 def _closest(stem: str, names: Sequence[str]) -> str | None:
