@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voiceguide.errors import OptionError
+from voiceguide.preparing.checking import Checked, check_routine, recording_warnings
 from voiceguide.preparing.early import EarlyStart, prepare_to_play
 from voiceguide.preparing.model import Progress, Session, SessionOptions
 from voiceguide.preparing.prepare import clip_lengths, prepare, timeline
 from voiceguide.preparing.settings import Settings, resolve
-from voiceguide.preparing.voicing import recordings_lookup
 from voiceguide.routine import (
     DEFAULT_ROUTINE,
     Routine,
@@ -41,8 +41,9 @@ if TYPE_CHECKING:
     from voiceguide.speech import VoiceInfo
 
 __all__ = [
-    "DEFAULT_ROUTINE", "ENGINE_NAMES", "LOUDNESS_PRESETS", "EarlyStart", "Progress", "RoutineSummary",
-    "Session", "SessionOptions", "Settings", "clip_lengths", "cover_for", "describe_timeline", "export",
+    "DEFAULT_ROUTINE", "ENGINE_NAMES", "LOUDNESS_PRESETS", "Checked", "EarlyStart", "Progress", "RoutineSummary",
+    "Session", "SessionOptions", "Settings", "check_routine", "clip_lengths", "cover_for", "describe_timeline",
+    "export",
     "format_duration", "list_routines", "load", "prepare", "prepare_to_play", "recording_warnings",
     "render", "resolve", "session_options_for", "soundscapes", "timeline", "vocabulary", "voices",
     "write_script",
@@ -83,14 +84,6 @@ def list_routines() -> list[RoutineSummary]:
             )
         )
     return summaries
-
-
-def recording_warnings(routine: Routine, options: SessionOptions) -> list[str]:
-    """Stale takes and files that match no line, one sentence each (for ``validate``)."""
-    found = recordings_lookup(routine, resolve(routine, options))
-    if found is None:
-        return []
-    return [note for note in found[1].describe() if not note.startswith("recording: ")]
 
 
 def describe_timeline(plan: Timeline) -> str:
