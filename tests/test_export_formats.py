@@ -208,7 +208,7 @@ def test_batch_exports_every_routine_with_a_playlist(tmp_path: Path) -> None:
     files = sorted(path.name for path in folder.iterdir())
     count = len(bundled_names())  # every bundled routine, the German and Spanish ones included
     assert len([name for name in files if name.endswith(".flac")]) == count
-    playlist = (folder / "voiceguide.m3u").read_text(encoding="utf-8").splitlines()
+    playlist = (folder / "voiceguide.m3u8").read_text(encoding="utf-8").splitlines()
     assert playlist[0] == "#EXTM3U"
     entries = playlist[1:]
     assert len(entries) == 2 * count and entries[1] == "bedtime-hands.flac"

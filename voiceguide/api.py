@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from voiceguide.errors import OptionError
 from voiceguide.preparing.checking import Checked, check_routine, recording_warnings
 from voiceguide.preparing.early import EarlyStart, prepare_to_play
+from voiceguide.preparing.identity import session_key
 from voiceguide.preparing.model import Progress, Session, SessionOptions
 from voiceguide.preparing.prepare import clip_lengths, prepare, timeline
 from voiceguide.preparing.settings import Settings, resolve
@@ -45,7 +46,7 @@ __all__ = [
     "Session", "SessionOptions", "Settings", "check_routine", "clip_lengths", "cover_for", "describe_timeline",
     "export",
     "format_duration", "list_routines", "load", "prepare", "prepare_to_play", "recording_warnings",
-    "render", "resolve", "session_options_for", "soundscapes", "timeline", "vocabulary", "voices",
+    "render", "resolve", "session_key", "session_options_for", "soundscapes", "timeline", "vocabulary", "voices",
     "write_script",
 ]  # fmt: skip
 
@@ -174,7 +175,9 @@ def export(
     if mix.sample_rate != encoding.resolved_rate(fmt):
         raise OptionError(f"the session was prepared at {mix.sample_rate} Hz, not for {path.name}")
     cover = cover or cover_for(session.routine, None)
-    metadata = metadata_for(session.routine, session.timeline, cover)
+    metadata = dataclasses.replace(
+        metadata_for(session.routine, session.timeline, cover), title=session.title
+    )
     report = (lambda done, total: progress("rendering", done, total)) if progress else None
     stream = Stream(
         fmt, mix.sample_rate, encoding.mono, encoding.resolved_kbps(fmt), mix.total_frames

@@ -52,3 +52,9 @@ class Session:
     soundscape: str | None
     engine_reason: str = ""  # why this engine: named, or the best installed for the language
     recording_notes: tuple[str, ...] = ()  # which lines use a recording; stale and unused files
+    variant: str = ""  # what the options changed, for titles: "25 min, slow"
+
+    @property
+    def title(self) -> str:
+        """The routine's title, with what the options changed: "Bedtime hands (25 min, slow)"."""
+        return f"{self.routine.title} ({self.variant})" if self.variant else self.routine.title
