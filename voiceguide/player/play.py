@@ -18,7 +18,6 @@ from voiceguide.player.keys import KeyReader
 from voiceguide.player.status import Status
 from voiceguide.render.mix import CHANNELS, MixRenderer
 from voiceguide.timeline import Timeline
-from voiceguide.timetext import duration
 
 TICK_S = 0.05
 
@@ -99,6 +98,7 @@ def play(
             if pressed:
                 interrupted = interrupted or (pressed == "ctrl-c" and not controller.finished)
                 controller.handle(pressed)
+            _show_messages(controller.take_messages(), display, None if options.quiet else out)
             if display:
                 display.show(controller.status())
         time.sleep(0.15)  # let the device play out its last buffer (the fade's end)
@@ -119,7 +119,19 @@ def play(
 
 
 def _stopped_at(status: Status) -> str:
-    return f"stopped at {status.chapter_title}, {duration(status.position_s)} in"
+    return f"stopped at {status.chapter_title}, {status.clock()}"
+
+
+def _show_messages(
+    messages: list[str], display: StatusLine | Prompter | None, out: TextIO | None
+) -> None:
+    """Commands heard, actions refused, the keys: on the display, else one line each."""
+    for message in messages:
+        if display is not None:
+            display.note(message)
+        elif out is not None:
+            out.write(message + "\n")
+            out.flush()
 
 
 def _sleep(seconds: float) -> str | None:
