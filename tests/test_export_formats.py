@@ -102,7 +102,7 @@ def test_format_decodes_with_its_length_chapters_and_tags(
         )
         return
     assert tags is not None and tags.tags is not None
-    assert tags["title"] == ["Desk break"]
+    assert tags["title"] == [session.title] == [f"Desk break ({MINUTES} min)"]
     assert tags["artist"] == ["voiceguide"]
     assert tags["album"] == ["voiceguide sessions"]
     assert tags["genre"] == ["Spoken Word"]
