@@ -215,7 +215,7 @@ def test_batch_exports_every_routine_with_a_playlist(tmp_path: Path) -> None:
     seconds = int(entries[0].split(":")[1].split(",")[0])
     assert abs(seconds - soundfile.info(folder / "bedtime-hands.flac").duration) <= 1
     again = run_cli("export", "--all", "--format", "flac", "-o", str(folder))
-    assert again.exit_code == 2 and "already exists" in again.stderr
+    assert again.exit_code == 2 and "holds an earlier export: use --update" in again.stderr
 
 
 def test_printable_script(tmp_path: Path, session: api.Session) -> None:

@@ -83,6 +83,19 @@ def test_update_writes_only_what_changed(tmp_path: Path, monkeypatch: pytest.Mon
     assert calendar.timegm(built) == 1_700_000_000 - 1
 
     before = _state(out)
+    plain = run_cli(
+        "export",
+        str(first),
+        str(second),
+        "--all",
+        "--engine",
+        FAKE,
+        "--format",
+        "mp3",
+        "-o",
+        str(out),
+    )
+    assert plain.exit_code == 2 and "holds an earlier export: use --update" in plain.stderr, plain
     again = _sync([first, second], out, 1_750_000_000, monkeypatch)
     assert again.strip() == f"nothing to write: the 2 sessions in {out} are up to date"
     assert _state(out) == before

@@ -107,6 +107,11 @@ def export_all(
         if not (update and manifest.fresh(manifest.relative(target), key))
     ]  # fmt: skip
     planned = [*(p for i in todo for p in planned_paths(targets[i], request)), *extra]
+    if not (update or request.force) and any(manifest.ours(p) for p in planned):
+        raise OptionError(
+            f"{folder} holds an earlier export: use --update to write only what changed "
+            "(or --force to replace it all)"
+        )
     refuse_existing([p for p in planned if not (update and manifest.ours(p))], force=request.force)
     estimates_s = [_estimate_s(api.load(routines[i]), options) for i in todo]
     folder.mkdir(parents=True, exist_ok=True)
