@@ -185,7 +185,7 @@ class Controller:
             message = echo(action, refused, heard=heard)
             if message is not None:
                 self.messages.append(message)
-        if self.on_change:
+        if self.on_change and refused is None:  # told of what was done, not of what could not be
             self.on_change(action)
         return action
 
