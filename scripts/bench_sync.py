@@ -35,7 +35,7 @@ def _row(name: str, key: tuple[float, float], render: tuple[float, float]) -> st
 def main() -> None:
     from voiceguide import api
     from voiceguide.exporting import ExportRequest, export_routine
-    from voiceguide.routine import bundled_names
+    from voiceguide.routinefile import bundled_names
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("routines", nargs="*")

@@ -21,7 +21,7 @@ from voiceguide.player.display import Prompter
 from voiceguide.player.feedback import HELP
 from voiceguide.render import Mix
 from voiceguide.render.mix import MixRenderer
-from voiceguide.routine import parse_routine
+from voiceguide.routinefile import parse_routine
 from voiceguide.sound.beds import Bed
 from voiceguide.timetext import duration
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from voiceguide import __version__, api
+from voiceguide import __version__
 from voiceguide.errors import VoiceguideError
+
+if TYPE_CHECKING:
+    from voiceguide import api
 
 
 class State:
@@ -74,6 +77,8 @@ class Bars:
 def prepare(
     routine_name: str, options: api.SessionOptions, bars: Bars | None = None
 ) -> api.Session:
+    from voiceguide import api
+
     session = api.prepare(api.load(routine_name), options, progress=bars)
     tell(session)
     return session

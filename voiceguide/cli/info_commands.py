@@ -6,24 +6,30 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from voiceguide import api
+from voiceguide import timetext
 from voiceguide.cli.base import State, cli, error_lines, prepare, say
 from voiceguide.cli.options import options_from, session_options
 from voiceguide.errors import VoiceguideError
+from voiceguide.routine import vocabulary
+
+if TYPE_CHECKING:
+    from voiceguide import api
 
 MAX_PROBLEMS = 20  # lines per file, then how many more
 
 
 @cli.command()
-@click.argument("routine", default=api.DEFAULT_ROUTINE)
+@click.argument("routine", default=vocabulary.DEFAULT_ROUTINE)
 @click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
 @session_options
 def show(routine: str, as_json: bool, **options: Any) -> None:
     """Print the timed script of ROUTINE: start time, step, and what is said."""
+    from voiceguide import api
+
     session = prepare(routine, options_from(**options))
     if as_json:
         click.echo(json.dumps(session.timeline.as_dict(), indent=2))
@@ -39,6 +45,8 @@ def cache() -> None:
 @cache.command(name="info")
 def cache_info() -> None:
     """Where the cache is, and how much it holds."""
+    from voiceguide import api
+
     usage = api.cache_usage()
     click.echo(f"{usage.folder}: {usage.files} files, {usage.size_bytes / 1e6:.1f} MB "
                f"(limit {usage.limit.described})")  # fmt: skip
@@ -49,6 +57,8 @@ def cache_info() -> None:
 @cache.command(name="clear")
 def cache_clear() -> None:
     """Delete everything in the cache (it fills again as sessions are made)."""
+    from voiceguide import api
+
     click.echo(f"removed {api.clear_cache()} files")
 
 
@@ -56,6 +66,8 @@ def cache_clear() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def list_command(as_json: bool) -> None:
     """List the bundled routines with their length, audience and language."""
+    from voiceguide import api
+
     summaries = api.list_routines()
     if as_json:
         click.echo(json.dumps([asdict(summary) for summary in summaries], indent=2))
@@ -63,7 +75,7 @@ def list_command(as_json: bool) -> None:
     width = max(len(summary.name) for summary in summaries)
     for summary in summaries:
         click.echo(
-            f"{summary.name:<{width}}  {api.format_duration(summary.length_s):>5}  {summary.audience:<7}  "
+            f"{summary.name:<{width}}  {timetext.duration(summary.length_s):>5}  {summary.audience:<7}  "
             f"{summary.language:<5}  {summary.title}"
         )
 
@@ -78,6 +90,8 @@ def list_command(as_json: bool) -> None:
 @session_options
 def validate(files: tuple[Path, ...], no_speech: bool, **options: Any) -> None:
     """Check routine FILES; each problem is reported as file:line: field: message, all in one run."""
+    from voiceguide import api
+
     failed = 0
     for path in files:
         try:
@@ -115,6 +129,8 @@ def _report(path: Path, checked: api.Checked) -> int:
 @click.option("--json", "as_json", is_flag=True, help="Print the soundscapes as JSON.")
 def soundscapes(as_json: bool) -> None:
     """List the bundled soundscapes (for --soundscape or a routine's soundscape.name)."""
+    from voiceguide import api
+
     found = api.soundscapes()
     if as_json:
         click.echo(json.dumps([asdict(info) for info in found], indent=2))
@@ -127,12 +143,14 @@ def soundscapes(as_json: bool) -> None:
 @cli.command()
 @click.option(
     "--engine",
-    type=click.Choice(api.ENGINE_NAMES),
+    type=click.Choice(vocabulary.ENGINE_NAMES),
     help="Only this engine's voices (default: the neural voices, if installed, and eSpeak NG's).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the voices as JSON.")
 def voices(engine: str | None, as_json: bool) -> None:
     """List the voices an engine offers (for --voice or a routine's voice.name)."""
+    from voiceguide import api
+
     found = api.voices(engine)
     if as_json:
         click.echo(json.dumps([asdict(voice) for voice in found], indent=2))

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from voiceguide import api
+from voiceguide.routine import vocabulary
+
+if TYPE_CHECKING:
+    from voiceguide import api
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -21,9 +25,9 @@ class Loudness(click.ParamType):  # type: ignore[type-arg]  # generic only in ne
     ) -> float:
         if isinstance(value, float):
             return value
-        low, high = api.vocabulary.LOUDNESS_LUFS
-        if str(value) in api.LOUDNESS_PRESETS:
-            return api.LOUDNESS_PRESETS[str(value)]
+        low, high = vocabulary.LOUDNESS_LUFS
+        if str(value) in vocabulary.LOUDNESS_PRESETS:
+            return vocabulary.LOUDNESS_PRESETS[str(value)]
         try:
             level = float(value)
         except ValueError:
@@ -41,9 +45,9 @@ class Loudness(click.ParamType):  # type: ignore[type-arg]  # generic only in ne
 
 def _session_options() -> list[tuple[str, str | None, Any, str]]:
     """(flag, parameter name when not the flag's, type, help) of every option that shapes a session."""
-    vocab = api.vocabulary
+    vocab = vocabulary
     return [
-        ("--engine", None, click.Choice(api.ENGINE_NAMES),
+        ("--engine", None, click.Choice(vocabulary.ENGINE_NAMES),
          "Speech engine (default: the routine's, else a neural voice for its language when one is "
          "installed, else espeak)."),
         ("--voice", None, None, "Voice name, e.g. en_US-joe-medium or en-us+f3 ('voiceguide voices')."),
@@ -56,7 +60,7 @@ def _session_options() -> list[tuple[str, str | None, Any, str]]:
         ("--soundscape", None, None,
          "A bundled soundscape ('voiceguide soundscapes'), an audio file, or none."),
         ("--soundscape-gain", "soundscape_gain_db", click.FloatRange(*vocab.SOUNDSCAPE_GAIN_DB),
-         "The soundscape's level against the voice, in dB (default -18)."),
+         f"The soundscape's level against the voice, in dB (default {vocab.DEFAULT_SOUNDSCAPE_GAIN_DB:g})."),
         ("--breathing", None, None, "Breath tones: 4-7-8, box, coherent, calm, or none."),
         ("--breathing-during", None, click.Choice(vocab.BREATHING_DURING),
          "Breath tones under every step, or the first and last only (default)."),
@@ -79,4 +83,6 @@ def session_options(command: F) -> F:
 
 
 def options_from(**values: Any) -> api.SessionOptions:
+    from voiceguide import api
+
     return api.SessionOptions(**values)

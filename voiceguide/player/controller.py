@@ -110,6 +110,7 @@ class Controller:
         self._full_volume_until = -1  # a position: "+" at the top of the range is shown until then
         self.on_change: Callable[[str], None] | None = None  # told of every control, for a display
         self.messages: list[str] = []  # for the screen: commands heard, actions refused, the keys
+        self._observers: list[Callable[[str], None]] = []  # more of them (see observe)
 
     def holds_last_their_length(self) -> None:
         """Before play: nothing can say "go on" after all (no terminal, and the listener could
@@ -119,6 +120,11 @@ class Controller:
             self._holds_wait = False
             ready = self._upgrade.ready_until if self._upgrade else None
             self._t = Transport(self._layout(self.timeline, self._sound.renderer, ready))
+
+    def observe(self, observer: Callable[[str], None]) -> None:
+        """Tell ``observer`` of every action carried out, by any control (keys, voice, media
+        buttons, the remote page), on the thread that acted, after the action took effect."""
+        self._observers.append(observer)
 
     # -- what it is doing -----------------------------------------------------------------------
     @property
@@ -185,8 +191,9 @@ class Controller:
             message = echo(action, refused, heard=heard)
             if message is not None:
                 self.messages.append(message)
-        if self.on_change and refused is None:  # told of what was done, not of what could not be
-            self.on_change(action)
+        if refused is None:  # observers are told of what was done, not of what could not be
+            for observer in [*([self.on_change] if self.on_change else []), *self._observers]:
+                observer(action)
         return action
 
     def take_messages(self) -> list[str]:

@@ -14,8 +14,9 @@ from voiceguide.preparing.model import SessionOptions
 from voiceguide.preparing.prepare import prepare
 from voiceguide.preparing.settings import resolve
 from voiceguide.preparing.voicing import recordings_lookup
-from voiceguide.routine import Routine, find_routine
-from voiceguide.routine.checking import check_routine_file
+from voiceguide.routine import Routine
+from voiceguide.routinefile import find_routine
+from voiceguide.routinefile.checking import check_routine_file
 from voiceguide.timeline import fixed_time_problems
 
 

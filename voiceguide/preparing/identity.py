@@ -15,7 +15,7 @@ from voiceguide import __version__
 from voiceguide.preparing.model import SessionOptions
 from voiceguide.preparing.settings import resolve
 from voiceguide.preparing.voicing import voicing
-from voiceguide.routine import find_routine
+from voiceguide.routinefile import find_routine
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from voiceguide.errors import RoutineError
-from voiceguide.routine.load import file_bytes, read_tree
 from voiceguide.routine.model import Routine
+from voiceguide.routinefile.load import file_bytes, read_tree
 
 
 def check_routine_file(
