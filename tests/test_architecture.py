@@ -27,6 +27,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"batch", "player"}),
     frozenset({"exporting"}),  # one export, shared by `export` and `export --all`
     frozenset({"api"}),
+    frozenset({"config"}),  # the settings file (written atomically, as an export is)
     frozenset({"export", "preparing"}),
     frozenset({"render"}),
     frozenset({"clips"}),
@@ -315,6 +316,8 @@ SECOND_ROUTES = [
      "a routine's recordings folder is Routine.recordings_folder"),
     ("voiceguide/cli", r"Choice\(\s*[\[(]\s*[\"']", (),
      "the CLI's choices come from the vocabulary that owns them, not literals"),
+    ("voiceguide", r"^def prepare\(", ("pipeline.py",),
+     "'prepare' means one thing: a session from a routine and options (preparing/pipeline.py)"),
     ("voiceguide", r"CacheRoom\([^)]*\)\.(usage|clear|trim)\(", ("room.py",),
      "cache-wide usage, clearing and trimming live in the cache room (cache/room.py)"),
 ]  # fmt: skip
@@ -327,7 +330,7 @@ def second_routes(root: Path = PACKAGE.parent) -> list[str]:
             if path.name in homes:
                 continue
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if re.search(pattern, line.split("#")[0]):
+                if re.search(pattern, line.split("#")[0], re.M):
                     found.append(f"{path.relative_to(root)}:{number}: {line.strip()} ({rule})")
     return found
 

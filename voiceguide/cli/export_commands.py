@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from voiceguide import timetext
-from voiceguide.cli.base import Bars, cli, prepare, tell
+from voiceguide.cli.base import Bars, cli, prepared_and_told, tell
 from voiceguide.cli.options import options_from, session_options
 from voiceguide.errors import OptionError
 from voiceguide.routine import vocabulary
@@ -188,6 +188,6 @@ def script(
         raise OptionError(
             f"cannot write '{output.name}': expected a file name ending in .md or .html"
         )
-    session = prepare(routine, options_from(**options))
+    session = prepared_and_told(routine, options_from(**options))
     api.write_script(session, output, cover_file=cover_file, force=force)
     click.echo(f"wrote {output} ({len(session.timeline.chapters)} chapters)")

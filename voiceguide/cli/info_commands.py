@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from voiceguide import timetext
-from voiceguide.cli.base import State, cli, error_lines, prepare, say
+from voiceguide.cli.base import State, cli, error_lines, prepared_and_told, say
 from voiceguide.cli.options import options_from, session_options
 from voiceguide.errors import VoiceguideError
 from voiceguide.routine import vocabulary
@@ -30,7 +30,7 @@ def show(routine: str, as_json: bool, **options: Any) -> None:
     """Print the timed script of ROUTINE: start time, step, and what is said."""
     from voiceguide import api
 
-    session = prepare(routine, options_from(**options))
+    session = prepared_and_told(routine, options_from(**options))
     if as_json:
         click.echo(json.dumps(session.timeline.as_dict(), indent=2))
     else:
@@ -65,18 +65,21 @@ def cache_clear() -> None:
 @cli.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def list_command(as_json: bool) -> None:
-    """List the bundled routines with their length, audience and language."""
+    """List the bundled routines: length, audience, language, the voice that speaks each (with
+    your settings), and title."""
     from voiceguide import api
 
-    summaries = api.list_routines()
+    summaries = api.list_routines(options_from())
     if as_json:
         click.echo(json.dumps([asdict(summary) for summary in summaries], indent=2))
         return
     width = max(len(summary.name) for summary in summaries)
+    voice_width = max(len(f"{summary.engine} {summary.voice}") for summary in summaries)
     for summary in summaries:
+        voice = f"{summary.engine} {summary.voice}"
         click.echo(
             f"{summary.name:<{width}}  {timetext.duration(summary.length_s):>5}  {summary.audience:<7}  "
-            f"{summary.language:<5}  {summary.title}"
+            f"{summary.language:<5}  {voice:<{voice_width}}  {summary.title}"
         )
 
 

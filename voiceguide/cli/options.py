@@ -61,7 +61,8 @@ def _session_options() -> list[tuple[str, str | None, Any, str]]:
          "A bundled soundscape ('voiceguide soundscapes'), an audio file, or none."),
         ("--soundscape-gain", "soundscape_gain_db", click.FloatRange(*vocab.SOUNDSCAPE_GAIN_DB),
          f"The soundscape's level against the voice, in dB (default {vocab.DEFAULT_SOUNDSCAPE_GAIN_DB:g})."),
-        ("--breathing", None, None, "Breath tones: 4-7-8, box, coherent, calm, or none."),
+        ("--breathing", None, click.Choice([*vocab.BREATHING_PATTERN_NAMES, "none"]),
+         f"Breath tones: {', '.join(vocab.BREATHING_PATTERN_NAMES)}, or none."),
         ("--breathing-during", None, click.Choice(vocab.BREATHING_DURING),
          "Breath tones under every step, or the first and last only (default)."),
         ("--chime", None, click.Choice([*vocab.CHIME_NAMES, "none"]), "The chime between steps."),
@@ -74,6 +75,19 @@ def _session_options() -> list[tuple[str, str | None, Any, str]]:
     ]  # fmt: skip
 
 
+NOT_REMEMBERED = ("--recordings",)  # a routine's own folder: never one for every routine
+
+
+def remembered_options() -> dict[str, click.Option]:
+    """The options the settings file may set, by key (the flag without its dashes): the same
+    names, types and checks as on the command line."""
+    return {
+        flag[2:]: click.Option((flag, name) if name else (flag,), type=kind, help=text)
+        for flag, name, kind, text in _session_options()
+        if flag not in NOT_REMEMBERED
+    }
+
+
 def session_options(command: F) -> F:
     """The options that shape a session, shared by export, show, script, play and validate."""
     for flag, name, kind, text in reversed(_session_options()):
@@ -83,6 +97,8 @@ def session_options(command: F) -> F:
 
 
 def options_from(**values: Any) -> api.SessionOptions:
+    """The command line's options, with the settings file's values beneath them."""
     from voiceguide import api
+    from voiceguide.cli.remembered import read_remembered
 
-    return api.SessionOptions(**values)
+    return api.SessionOptions(**values, remembered=read_remembered(remembered_options()))

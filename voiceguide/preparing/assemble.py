@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from voiceguide.errors import InputError, RoutineError
 from voiceguide.preparing.model import Session
-from voiceguide.preparing.settings import Settings
+from voiceguide.preparing.settings import Settings, origins
 from voiceguide.preparing.voicing import Voicing
 from voiceguide.routine import Routine
 from voiceguide.timeline import Line, PlanOptions, Timeline, plan
@@ -87,7 +87,7 @@ def assemble(
     return Session(
         routine, timeline, voicing.choice.engine.name, voicing.voice.name, mix, leveling,
         bed.name if bed else None, voicing.choice.reason, voicing.recording_notes,
-        variant(routine, settings, voicing),
+        tuple(origins(settings)), variant(routine, settings, voicing),
     )  # fmt: skip
 
 

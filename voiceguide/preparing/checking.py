@@ -11,7 +11,7 @@ from pathlib import Path
 
 from voiceguide.errors import InputError, RoutineError, RoutineProblemsError
 from voiceguide.preparing.model import SessionOptions
-from voiceguide.preparing.prepare import prepare
+from voiceguide.preparing.pipeline import prepare
 from voiceguide.preparing.settings import resolve
 from voiceguide.preparing.voicing import recordings_lookup
 from voiceguide.routine import Routine
