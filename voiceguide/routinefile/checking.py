@@ -7,7 +7,8 @@ from pathlib import Path
 
 from voiceguide.errors import RoutineError
 from voiceguide.routine.model import Routine
-from voiceguide.routinefile.load import file_bytes, read_tree
+from voiceguide.routinefile.load import read_tree
+from voiceguide.routinefile.yamlnodes import file_bytes
 
 
 def check_routine_file(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import replace
 from functools import partial
@@ -26,7 +25,7 @@ from voiceguide.routine.vocabulary import MAX_LINGER_S, MAX_SESSION_S
 from voiceguide.routine.words import ENGLISH, Words, words_for
 from voiceguide.routinefile.session_fields import SettingsReader
 from voiceguide.routinefile.wordsmap import missing_breath_words, missing_words, read_words
-from voiceguide.routinefile.yamlnodes import MAX_FILE_BYTES, read_nodes, too_large
+from voiceguide.routinefile.yamlnodes import file_bytes, read_nodes
 from voiceguide.timetext import span
 
 MAX_STEPS = 200
@@ -46,21 +45,6 @@ def load_routine(path: Path, *, source: str | None = None, name: str | None = No
     shown = source or str(path)
     data = file_bytes(path, shown)
     return parse_routine(data, source=shown, name=name or path.stem, folder=str(path.parent))
-
-
-def file_bytes(path: Path, shown: str) -> bytes:
-    try:
-        if not path.is_file():  # raises OSError for a name the file system refuses
-            raise RoutineError(
-                shown, None, "", "expected a routine file, but there is no such file"
-            )
-        with path.open("rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if size > MAX_FILE_BYTES:  # a huge file is never read
-                raise RoutineError(shown, None, "", too_large(size))
-            return stream.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise RoutineError(shown, None, "", f"cannot read the file: {error.strerror}") from None
 
 
 def parse_routine(data: bytes, *, source: str, name: str, folder: str = ".") -> Routine:
