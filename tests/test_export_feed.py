@@ -48,7 +48,7 @@ def test_feed_parses_with_every_element(feeds: tuple[Path, Path]) -> None:
     for entry, name in zip(parsed.entries, ROUTINES, strict=True):
         audio = folder / f"{name}.mp3"
         session = api.prepare(api.load(name), api.SessionOptions(minutes=7))
-        assert entry.title == session.routine.title
+        assert entry.title == session.title == f"{session.routine.title} (7 min)"
         (enclosure,) = entry.enclosures
         assert enclosure.href == f"{BASE}/{name}.mp3"
         assert int(enclosure.length) == audio.stat().st_size and enclosure.type == "audio/mpeg"

@@ -102,7 +102,7 @@ def test_format_decodes_with_its_length_chapters_and_tags(
         )
         return
     assert tags is not None and tags.tags is not None
-    assert tags["title"] == ["Desk break"]
+    assert tags["title"] == [session.title] == [f"Desk break ({MINUTES} min)"]
     assert tags["artist"] == ["voiceguide"]
     assert tags["album"] == ["voiceguide sessions"]
     assert tags["genre"] == ["Spoken Word"]
@@ -208,14 +208,14 @@ def test_batch_exports_every_routine_with_a_playlist(tmp_path: Path) -> None:
     files = sorted(path.name for path in folder.iterdir())
     count = len(bundled_names())  # every bundled routine, the German and Spanish ones included
     assert len([name for name in files if name.endswith(".flac")]) == count
-    playlist = (folder / "voiceguide.m3u").read_text(encoding="utf-8").splitlines()
+    playlist = (folder / "voiceguide.m3u8").read_text(encoding="utf-8").splitlines()
     assert playlist[0] == "#EXTM3U"
     entries = playlist[1:]
     assert len(entries) == 2 * count and entries[1] == "bedtime-hands.flac"
     seconds = int(entries[0].split(":")[1].split(",")[0])
     assert abs(seconds - soundfile.info(folder / "bedtime-hands.flac").duration) <= 1
     again = run_cli("export", "--all", "--format", "flac", "-o", str(folder))
-    assert again.exit_code == 2 and "already exists" in again.stderr
+    assert again.exit_code == 2 and "holds an earlier export: use --update" in again.stderr
 
 
 def test_printable_script(tmp_path: Path, session: api.Session) -> None:

@@ -173,16 +173,18 @@ def partner(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, api.Session
 def test_split_gives_one_track_per_chapter(partner: tuple[Path, api.Session]) -> None:
     folder, session = partner
     chapters = session.timeline.chapters
-    parts = sorted(folder.glob("mparts-*.mp3"))
+    parts = sorted(folder.glob("mparts/mparts-*.mp3"))
     assert len(parts) == len(chapters) > 1
     for number, (part, chapter) in enumerate(zip(parts, chapters, strict=True), start=1):
         tags = mutagen.File(part, easy=True)
         assert tags["tracknumber"] == [f"{number}/{len(chapters)}"]
         assert tags["album"] == [session.routine.title] and tags["title"] == [chapter.title]
         assert _attached_pictures(part) == 1
-        flac = mutagen.File(folder / part.name.replace("mparts", "fparts").replace(".mp3", ".flac"))
+        flac = mutagen.File(
+            folder / "fparts" / part.name.replace("mparts", "fparts").replace(".mp3", ".flac")
+        )
         assert flac["TRACKNUMBER"] == [str(number)] and flac["TRACKTOTAL"] == [str(len(chapters))]
-    playlist = (folder / "mparts.m3u").read_text(encoding="utf-8").splitlines()
+    playlist = (folder / "mparts" / "mparts.m3u8").read_text(encoding="utf-8").splitlines()
     assert playlist[0] == "#EXTM3U" and [line for line in playlist if not line.startswith("#")] == [
         part.name for part in parts
     ]
@@ -192,7 +194,7 @@ def test_split_flac_joins_to_the_same_samples(partner: tuple[Path, api.Session])
     folder, _ = partner
     whole, _ = soundfile.read(folder / "fwhole.flac", dtype="int16")
     joined = np.concatenate(
-        [soundfile.read(p, dtype="int16")[0] for p in sorted(folder.glob("fparts-*.flac"))]
+        [soundfile.read(p, dtype="int16")[0] for p in sorted(folder.glob("fparts/fparts-*.flac"))]
     )
     assert np.array_equal(joined, whole)
 
@@ -203,7 +205,7 @@ def test_split_mp3_joins_without_a_gap(partner: tuple[Path, api.Session]) -> Non
     folder, session = partner
     rate = session.mix.sample_rate
     whole = _decode(folder / "mwhole.mp3", rate)
-    parts = [_decode(part, rate) for part in sorted(folder.glob("mparts-*.mp3"))]
+    parts = [_decode(part, rate) for part in sorted(folder.glob("mparts/mparts-*.mp3"))]
     joined = np.concatenate(parts)
     assert len(joined) == len(whole) == session.mix.total_frames
     bounds = np.cumsum([len(part) for part in parts])[:-1]

@@ -191,6 +191,8 @@ def test_spoken_commands_pause_resume_and_skip_the_session(
     assert done.returncode == 0, done.stderr
     assert "listening for: pause, continue" in done.stderr
     assert "never stored" in done.stderr
+    heard = [line for line in done.stderr.splitlines() if line.startswith("heard: ")]
+    assert heard == ["heard: pause", "heard: continue", "heard: next"], done.stderr  # on screen too
     assert card.speaker_started is not None
     assert len(card.microphone_opens) == 1, card.microphone_opens
     played = card.played
@@ -273,6 +275,8 @@ def test_with_the_prompter_a_caregiver_reads_aloud_and_commands_follow_the_wake_
             card.close()
         assert done.returncode == 0, done.stderr
         assert 'say "guide" first' in done.stderr and "finished" in done.stderr
+        if name == "reading":  # every command acted on is shown on the prompter's screen
+            assert "heard: pause" in done.stderr and "heard: continue" in done.stderr
         assert card.speaker_started is not None
         return card.played, card.microphone_opens[0] - card.speaker_started, done.stderr
 

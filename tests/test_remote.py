@@ -241,9 +241,12 @@ def test_every_action_on_the_page_is_the_players(page: RemotePage, controller: C
     token = {TOKEN_HEADER: _token(page)}
     done: list[str] = []
     controller.observe(done.append)
-    for name in ("pause", "continue", "next", "back", "repeat", "louder", "softer", "stop"):
+    # Observers hear only what was done: softer before louder (at full volume louder changes
+    # nothing), and back from the third step (from the first it changes nothing).
+    names = ("pause", "continue", "next", "next", "back", "repeat", "softer", "louder", "stop")
+    for name in names:
         assert _ask(page, f"/act/{name}", "POST", token)[0] == 204, name
-    assert done == ["pause", "continue", "next", "back", "repeat", "louder", "softer", "quit"]
+    assert done == [*names[:-1], "quit"]
     assert controller.state in (State.STOPPING, State.FINISHED)
 
 

@@ -23,7 +23,9 @@ from voiceguide.config import read_entries as settings_entries
 from voiceguide.config import set_value as remember_setting
 from voiceguide.config import unset_value as forget_setting
 from voiceguide.errors import OptionError
+from voiceguide.preparing.checking import Checked, check_routine, recording_warnings
 from voiceguide.preparing.early import EarlyStart, prepare_to_play
+from voiceguide.preparing.identity import session_key
 from voiceguide.preparing.model import (
     Progress,
     Remembered,
@@ -33,7 +35,7 @@ from voiceguide.preparing.model import (
 )
 from voiceguide.preparing.pipeline import clip_lengths, prepare, timeline
 from voiceguide.preparing.settings import Settings, resolve
-from voiceguide.preparing.voicing import recordings_lookup, speaker
+from voiceguide.preparing.voicing import speaker
 from voiceguide.routine import Routine, Where, vocabulary
 from voiceguide.routine.vocabulary import ENGINE_NAMES, LOUDNESS_PRESETS
 from voiceguide.routinefile import DEFAULT_ROUTINE, bundled_names, find_routine, load_bundled
@@ -50,11 +52,11 @@ if TYPE_CHECKING:
     from voiceguide.speech import VoiceInfo
 
 __all__ = [
-    "DEFAULT_ROUTINE", "ENGINE_NAMES", "LOUDNESS_PRESETS", "EarlyStart",
+    "DEFAULT_ROUTINE", "ENGINE_NAMES", "LOUDNESS_PRESETS", "Checked", "EarlyStart",
     "Progress", "Remembered", "RememberedValue", "RoutineSummary", "Session", "SessionOptions",
-    "Settings", "SettingsEntry", "Where", "clip_lengths", "cover_for", "describe_timeline", "export",
-    "forget_setting", "format_duration", "language_table", "list_routines", "load", "prepare",
-    "prepare_to_play", "recording_warnings", "remember_setting", "render", "resolve",
+    "Settings", "SettingsEntry", "Where", "check_routine", "clip_lengths", "cover_for", "describe_timeline",
+    "export", "forget_setting", "format_duration", "language_table", "list_routines", "load", "prepare",
+    "prepare_to_play", "recording_warnings", "remember_setting", "render", "resolve", "session_key",
     "session_options_for", "settings_entries", "settings_path", "soundscapes",
     "timeline", "vocabulary", "voices", "write_script",
 ]  # fmt: skip
@@ -93,14 +95,6 @@ def list_routines(options: SessionOptions | None = None) -> list[RoutineSummary]
             )
         )  # fmt: skip
     return summaries
-
-
-def recording_warnings(routine: Routine, options: SessionOptions) -> list[str]:
-    """Stale takes and files that match no line, one sentence each (for ``validate``)."""
-    found = recordings_lookup(routine, resolve(routine, options))
-    if found is None:
-        return []
-    return [note for note in found[1].describe() if not note.startswith("recording: ")]
 
 
 def describe_timeline(plan: Timeline) -> str:
@@ -191,7 +185,9 @@ def export(
     if mix.sample_rate != encoding.resolved_rate(fmt):
         raise OptionError(f"the session was prepared at {mix.sample_rate} Hz, not for {path.name}")
     cover = cover or cover_for(session.routine, None)
-    metadata = metadata_for(session.routine, session.timeline, cover)
+    metadata = dataclasses.replace(
+        metadata_for(session.routine, session.timeline, cover), title=session.title
+    )
     report = (lambda done, total: progress("rendering", done, total)) if progress else None
     stream = Stream(
         fmt, mix.sample_rate, encoding.mono, encoding.resolved_kbps(fmt), mix.total_frames

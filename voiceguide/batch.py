@@ -1,12 +1,17 @@
 """Exporting many routines at once, one process per core, with an M3U playlist of the results and,
-with a feed URL, a podcast feed. Progress counts audio seconds rendered across all routines."""
+with a feed URL, a podcast feed. Progress counts audio seconds rendered across all routines.
+With ``update``, a sync: only routines whose bytes would change are written (each routine's key is
+kept beside the outputs, :mod:`voiceguide.export.manifest`), and nothing voiceguide did not write is
+replaced or removed."""
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import queue
 import signal
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +19,8 @@ from typing import Any
 
 from voiceguide import api
 from voiceguide.errors import OptionError
-from voiceguide.export import atomic_path, format_named
+from voiceguide.export import format_named
+from voiceguide.export.manifest import Entry, Manifest, Written, remove, write_if_changed
 from voiceguide.exporting import (
     ExportRequest,
     export_routine,
@@ -26,16 +32,25 @@ from voiceguide.routinefile import bundled_names
 from voiceguide.timeline import written_length_s
 from voiceguide.timetext import whole_seconds
 
-PLAYLIST = "voiceguide.m3u"
+PLAYLIST = "voiceguide.m3u8"  # UTF-8 titles: .m3u8
 
 Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
 class BatchReport:
-    files: list[Path]
+    files: list[Path]  # the sessions' audio files written (all of them, unless updating)
     playlist: Path
     feed: Path | None = None
+    unchanged: tuple[Path, ...] = ()  # sessions left as they were (--update)
+    shared: tuple[
+        Path, ...
+    ] = ()  # playlist, feed and covers written (not the ones left as they were)
+    removed: tuple[Path, ...] = ()  # files of an earlier export no longer made (--update)
+
+    @property
+    def wrote_nothing(self) -> bool:
+        return not (self.files or self.shared or self.removed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +62,9 @@ class Done:
     title: str
     description: str
     total_s: float
-    cover: bytes
+    cover: bytes  # empty: the cover written before is kept
     cover_mime: str
+    changed_s: float = 0.0  # when the audio last changed (the feed's date)
 
 
 def export_all(
@@ -60,8 +76,10 @@ def export_all(
     options: api.SessionOptions,
     feed_url: str | None = None,
     progress: Progress | None = None,
+    update: bool = False,
 ) -> BatchReport:
-    """Export ``names`` (default: every bundled routine) into ``folder`` using every core."""
+    """Export ``names`` (default: every bundled routine) into ``folder`` using every core; with
+    ``update``, only those whose bytes would change."""
     fmt = format_named(format_name)
     routines = names or list(bundled_names())
     if folder.exists() and not folder.is_dir():
@@ -80,31 +98,107 @@ def export_all(
         from voiceguide.export.feed import feed_paths
 
         extra += feed_paths(folder, targets)
-    refuse_existing(
-        [*(p for t in targets for p in planned_paths(t, request)), *extra], force=request.force
-    )
-    estimates_s = [
-        _estimate_s(api.load(name), options) for name in routines
-    ]  # checks every routine first
+    manifest = Manifest.load(folder)
+    keys = [
+        _key(name, target, request, options) for name, target in zip(routines, targets, strict=True)
+    ]
+    todo = [
+        index for index, (target, key) in enumerate(zip(targets, keys, strict=True))
+        if not (update and manifest.fresh(manifest.relative(target), key))
+    ]  # fmt: skip
+    planned = [*(p for i in todo for p in planned_paths(targets[i], request)), *extra]
+    if not (update or request.force) and any(manifest.ours(p) for p in planned):
+        raise OptionError(
+            f"{folder} holds an earlier export: use --update to write only what changed "
+            "(or --force to replace it all)"
+        )
+    refuse_existing([p for p in planned if not (update and manifest.ours(p))], force=request.force)
+    estimates_s = [_estimate_s(api.load(routines[i]), options) for i in todo]
     folder.mkdir(parents=True, exist_ok=True)
-    done = _run_pool(routines, targets, request, options, estimates_s, progress)
-    playlist = folder / PLAYLIST
-    with atomic_path(playlist, force=True) as temporary:
-        lines = ["#EXTM3U"]
-        for target in targets:
-            lines += [
-                f"#EXTINF:{whole_seconds(done[target].total_s)},{done[target].title}",
-                target.name,
-            ]
-        temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    writing = dataclasses.replace(request, force=request.force or update)
+    done = _run_pool(
+        [routines[i] for i in todo], [targets[i] for i in todo], writing, options, estimates_s, progress
+    ) if todo else {}  # fmt: skip
+    episodes, removed = _record(manifest, targets, keys, done)
+    shared = _write_playlist(folder, episodes, manifest, force=writing.force)
     feed = None
     if feed_url is not None:
         from voiceguide.export.feed import write_feed
 
-        feed = write_feed(
-            folder, [done[target] for target in targets], feed_url, force=request.force
+        feed, files = write_feed(folder, episodes, feed_url, force=writing.force)
+        for path, wrote in files:
+            if path.is_file():
+                manifest.note(path)
+            if wrote:
+                shared.append(path)
+    manifest.save()
+    return BatchReport(
+        [targets[i] for i in todo], folder / PLAYLIST, feed,
+        tuple(target for i, target in enumerate(targets) if i not in todo), tuple(shared), tuple(removed),
+    )  # fmt: skip
+
+
+def _key(name: str, target: Path, request: ExportRequest, options: api.SessionOptions) -> str:
+    """What the routine's export depends on (the routine read, its engine and voice chosen)."""
+    from voiceguide.preparing.identity import file_digest
+
+    cover = request.cover_file
+    extra = repr((target.suffix, request.encoding, request.outputs, request.split))
+    extra += file_digest(cover) if cover is not None and cover.is_file() else ""
+    return api.session_key(name, api.session_options_for(target, options, request.encoding), extra)
+
+
+def _now_s() -> float:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return float(epoch) if epoch and epoch.isdigit() else time.time()
+
+
+def _record(
+    manifest: Manifest, targets: list[Path], keys: list[str], done: dict[Path, Done]
+) -> tuple[list[Done], list[Path]]:
+    """Every routine's episode (as exported now, or as the manifest remembers it), the manifest
+    brought up to date; and the files of earlier exports no longer made, removed."""
+    now_s, episodes, removed = _now_s(), [], []
+    for number, (target, key) in enumerate(zip(targets, keys, strict=True), start=1):
+        name = manifest.relative(target)
+        if target not in done:
+            entry = manifest.entries[name]
+            files = tuple(manifest.folder / file for file in entry.files)
+            episodes.append(Done(
+                target, files, entry.title, entry.description, entry.total_s, b"", entry.cover_mime,
+                entry.changed_s,
+            ))  # fmt: skip
+            continue
+        exported = done[target]
+        written = {manifest.relative(path): Written.of(path) for path in exported.files}
+        before = manifest.entries.get(name)
+        same = (
+            before is not None
+            and name in before.files
+            and before.files[name].sha256 == written[name].sha256
         )
-    return BatchReport(targets, playlist, feed)
+        changed_s = before.changed_s if before is not None and same else now_s - number
+        stale = manifest.record(name, Entry(
+            key, written, changed_s, exported.title, exported.description, exported.total_s,
+            exported.cover_mime,
+        ))  # fmt: skip
+        remove(stale, manifest.folder)
+        removed += stale
+        episodes.append(dataclasses.replace(exported, changed_s=changed_s))
+    return episodes, removed
+
+
+def _write_playlist(
+    folder: Path, episodes: list[Done], manifest: Manifest, *, force: bool
+) -> list[Path]:
+    lines = ["#EXTM3U"]
+    for episode in episodes:
+        lines += [f"#EXTINF:{whole_seconds(episode.total_s)},{episode.title}", episode.path.name]
+    playlist = folder / PLAYLIST
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    wrote = write_if_changed(playlist, data, force=force)
+    manifest.note(playlist)
+    return [playlist] if wrote else []
 
 
 def _estimate_s(routine: Any, options: api.SessionOptions) -> float:
@@ -207,6 +301,6 @@ def _export_one(
     )  # fmt: skip
     routine, cover = exported.session.routine, exported.cover
     return Done(
-        target, exported.files, routine.title, routine.description,
+        target, exported.files, exported.session.title, routine.description,
         exported.session.timeline.total_s, cover.data, cover.mime,
     )  # fmt: skip

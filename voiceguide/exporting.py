@@ -16,7 +16,7 @@ from voiceguide.export import EncodeOptions as EncodeOptions  # for the CLI's re
 from voiceguide.export import Outputs as Outputs
 from voiceguide.export.cover import Cover
 from voiceguide.export.session import sidecar_paths
-from voiceguide.export.split import split_paths
+from voiceguide.export.split import split_paths, split_playlist
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -61,9 +61,7 @@ def planned_paths(target: Path, request: ExportRequest, chapters: int | None = N
     """Every file an export to ``target`` writes (a split's parts once ``chapters`` is known)."""
     sidecars = sidecar_paths(target, request.outputs)
     if request.split:
-        parts = (
-            split_paths(target, chapters) if chapters is not None else [target.with_suffix(".m3u")]
-        )
+        parts = split_paths(target, chapters) if chapters is not None else [split_playlist(target)]
         return [*parts, *sidecars]
     return [target, *sidecars]
 

@@ -62,13 +62,17 @@ if TYPE_CHECKING:
 @click.option(
     "--feed-url", help="With --all: also write feed.xml, a podcast feed served from this URL."
 )
+@click.option(
+    "--update", is_flag=True,
+    help="With --all: write only the routines whose files would change (a sync); keep the rest.",
+)  # fmt: skip
 @click.option("--force", is_flag=True, help="Replace files that exist.")
 @session_options
 def export(
     routines: tuple[str, ...], output: Path | None, every: bool, format_name: str | None,
     kbps: int | None, sample_rate: str | None, mono: bool, subtitles: str | None,
-    chapters_json: bool, cover_file: Path | None, split: bool, feed_url: str | None, force: bool,
-    **options: Any,
+    chapters_json: bool, cover_file: Path | None, split: bool, feed_url: str | None, update: bool,
+    force: bool, **options: Any,
 ) -> None:  # fmt: skip
     """Render ROUTINE (a bundled name or a .yaml file; default bedtime-hands) to an audio file."""
     from voiceguide.exporting import EncodeOptions, ExportRequest, Outputs
@@ -77,10 +81,16 @@ def export(
     request = ExportRequest(encoding, Outputs(subtitles, chapters_json), cover_file, split, force)
     if every:
         _export_all(
-            routines, output, format_name or "mp3", request, feed_url, options_from(**options)
+            routines,
+            output,
+            format_name or "mp3",
+            request,
+            feed_url,
+            options_from(**options),
+            update,
         )
-    elif feed_url or len(routines) > 1:
-        raise OptionError("--feed-url and several ROUTINEs go with --all")
+    elif feed_url or update or len(routines) > 1:
+        raise OptionError("--feed-url, --update and several ROUTINEs go with --all")
     else:
         _export_one(
             routines[0] if routines else vocabulary.DEFAULT_ROUTINE,
@@ -128,6 +138,7 @@ def _export_all(
     request: Any,
     feed_url: str | None,
     options: api.SessionOptions,
+    update: bool,
 ) -> None:
     from voiceguide.batch import export_all
 
@@ -135,15 +146,24 @@ def _export_all(
     try:
         report = export_all(
             list(routines) or None, output or Path(), format_name=format_name, request=request,
-            options=options, feed_url=feed_url, progress=bars,
+            options=options, feed_url=feed_url, progress=bars, update=update,
         )  # fmt: skip
     finally:
         bars.close()
-    for path in report.files:
+    sessions = len(report.files) + len(report.unchanged)
+    if report.wrote_nothing:
+        click.echo(
+            f"nothing to write: the {sessions} sessions in {output or Path()} are up to date"
+        )
+        return
+    for path in [*report.files, *report.shared]:
         click.echo(f"wrote {path}")
-    click.echo(f"wrote {report.playlist} ({len(report.files)} sessions)")
-    if report.feed is not None:
-        click.echo(f"wrote {report.feed} (serve the folder at {feed_url})")
+    for path in report.removed:
+        click.echo(f"removed {path} (from an earlier export)")
+    if report.unchanged:
+        click.echo(f"left {len(report.unchanged)} of {sessions} sessions as they were (up to date)")
+    if report.feed is not None and report.feed in report.shared:
+        click.echo(f"(serve the folder at {feed_url})")
 
 
 @cli.command()

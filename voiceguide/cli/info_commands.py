@@ -17,7 +17,9 @@ from voiceguide.errors import VoiceguideError
 from voiceguide.routine import vocabulary
 
 if TYPE_CHECKING:
-    pass
+    from voiceguide import api
+
+MAX_PROBLEMS = 20  # lines per file, then how many more
 
 
 @cli.command()
@@ -90,26 +92,40 @@ def list_command(as_json: bool) -> None:
 )
 @session_options
 def validate(files: tuple[Path, ...], no_speech: bool, **options: Any) -> None:
-    """Check routine FILES; each problem is reported as file:line: field: message."""
+    """Check routine FILES; each problem is reported as file:line: field: message, all in one run."""
     from voiceguide import api
 
     failed = 0
     for path in files:
         try:
-            routine = api.load(str(path))
-            for note in api.recording_warnings(routine, options_from(**options)):
-                say(f"warning: {note}")
-            if not no_speech:
-                api.prepare(routine, options_from(**options))
+            checked = api.check_routine(str(path), options_from(**options), speech=not no_speech)
         except VoiceguideError as error:
             if error.exit_code != 2 or State.debug:
                 raise
             say(error_lines(error))
             failed += 1
-        else:
-            click.echo(f"ok: {path} ({routine.title}, {len(routine.steps)} steps)")
+            continue
+        failed += _report(path, checked)
     if failed:
         sys.exit(2)
+
+
+def _report(path: Path, checked: api.Checked) -> int:
+    """Print a file's warnings and its problems (or ok); 1 if it has problems."""
+    for note in checked.warnings:
+        say(f"warning: {note}")
+    if checked.ok and checked.routine is not None:
+        routine = checked.routine
+        click.echo(f"ok: {path} ({routine.title}, {len(routine.steps)} steps)")
+        return 0
+    if State.debug:
+        raise checked.problems[0]
+    for problem in checked.problems[:MAX_PROBLEMS]:
+        say(error_lines(problem))
+    if len(checked.problems) > MAX_PROBLEMS:
+        more = len(checked.problems) - MAX_PROBLEMS
+        say(f"error: {path}: and {more} more problems not shown")
+    return 1
 
 
 @cli.command()

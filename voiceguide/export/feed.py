@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
-import os
-import time
 import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
 from voiceguide import __version__
 from voiceguide.errors import OptionError
-from voiceguide.export.atomic import atomic_path
 from voiceguide.export.cover import generated_cover
+from voiceguide.export.manifest import write_if_changed
 from voiceguide.timetext import whole_seconds
 
 FEED = "feed.xml"
@@ -48,6 +47,8 @@ class Episode(Protocol):
     def cover(self) -> bytes: ...
     @property
     def cover_mime(self) -> str: ...
+    @property
+    def changed_s(self) -> float: ...  # when its audio last changed: the episode's date
 
 
 def check_url(feed_url: str) -> None:
@@ -68,25 +69,32 @@ def feed_paths(folder: Path, targets: list[Path]) -> list[Path]:
     return [folder / FEED, folder / "feed.cover.jpg", *covers]
 
 
-def write_feed(folder: Path, episodes: list[Episode], feed_url: str, *, force: bool) -> Path:
-    """Write every episode's cover, the channel's cover and feed.xml (each atomically)."""
+def write_feed(
+    folder: Path, episodes: Sequence[Episode], feed_url: str, *, force: bool
+) -> tuple[Path, list[tuple[Path, bool]]]:
+    """Write every episode's cover, the channel's cover and feed.xml (each atomically, each only
+    when its bytes change; an episode with no cover bytes keeps the one written before). The
+    feed's path, and every file of the feed with whether it was written."""
     base = feed_url.rstrip("/") + "/"
     channel_cover = folder / "feed.cover.jpg"
-    with atomic_path(channel_cover, force=force) as temporary:
-        temporary.write_bytes(generated_cover(CHANNEL_TITLE).data)
+    files = [
+        (
+            channel_cover,
+            write_if_changed(channel_cover, generated_cover(CHANNEL_TITLE).data, force=force),
+        )
+    ]
     covers = []
     for episode in episodes:
         cover = episode.path.with_suffix(
             ".cover.png" if episode.cover_mime == "image/png" else ".cover.jpg"
         )
-        with atomic_path(cover, force=force) as temporary:
-            temporary.write_bytes(episode.cover)
+        wrote = bool(episode.cover) and write_if_changed(cover, episode.cover, force=force)
+        files.append((cover, wrote))
         covers.append(cover)
     document = feed_document(episodes, covers, base, channel_cover)
     target = folder / FEED
-    with atomic_path(target, force=force) as temporary:
-        temporary.write_bytes(document)
-    return target
+    files.append((target, write_if_changed(target, document, force=force)))
+    return target, files
 
 
 def _url(base: str, path: Path) -> str:
@@ -94,17 +102,19 @@ def _url(base: str, path: Path) -> str:
 
 
 def feed_document(
-    episodes: list[Episode], covers: list[Path], base: str, channel_cover: Path
+    episodes: Sequence[Episode], covers: list[Path], base: str, channel_cover: Path
 ) -> bytes:
     ET.register_namespace("itunes", ITUNES)
     ET.register_namespace("podcast", PODCAST)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
-    now = float(os.environ.get("SOURCE_DATE_EPOCH") or time.time())
+    built_s = max(
+        (episode.changed_s for episode in episodes), default=0.0
+    )  # stable when none changed
     for tag, text in (
         ("title", CHANNEL_TITLE), ("link", base), ("language", "en"),
         ("description", "Voice-guided sessions made offline by voiceguide."),
-        ("generator", f"voiceguide {__version__}"), ("lastBuildDate", email.utils.formatdate(now, usegmt=True)),
+        ("generator", f"voiceguide {__version__}"), ("lastBuildDate", email.utils.formatdate(built_s, usegmt=True)),
         (f"{{{ITUNES}}}author", "voiceguide"), (f"{{{ITUNES}}}explicit", "false"),
         (f"{{{ITUNES}}}type", "episodic"), (f"{{{PODCAST}}}guid", str(uuid.uuid5(_PODCAST_NS, base))),
     ):  # fmt: skip
@@ -116,7 +126,7 @@ def feed_document(
     category = ET.SubElement(channel, f"{{{ITUNES}}}category", {"text": "Health & Fitness"})
     ET.SubElement(category, f"{{{ITUNES}}}category", {"text": "Alternative Health"})
     for number, (episode, cover) in enumerate(zip(episodes, covers, strict=True), start=1):
-        _item(channel, episode, cover, base, number, now)
+        _item(channel, episode, cover, base, number)
     ET.indent(rss)
     document: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=True)
     return document + b"\n"
@@ -126,15 +136,13 @@ def feed_document(
 _PODCAST_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
 
-def _item(
-    channel: ET.Element, episode: Episode, cover: Path, base: str, number: int, now: float
-) -> None:
+def _item(channel: ET.Element, episode: Episode, cover: Path, base: str, number: int) -> None:
     item = ET.SubElement(channel, "item")
     audio = episode.path
     digest = hashlib.sha256(audio.read_bytes()).hexdigest()
     for tag, text in (
         ("title", episode.title), ("description", episode.description),
-        ("pubDate", email.utils.formatdate(now - number, usegmt=True)),
+        ("pubDate", email.utils.formatdate(episode.changed_s, usegmt=True)),
         (f"{{{ITUNES}}}duration", whole_seconds(episode.total_s)), (f"{{{ITUNES}}}episode", str(number)),
         (f"{{{ITUNES}}}explicit", "false"),
     ):  # fmt: skip

@@ -1,6 +1,7 @@
 """``--split``: one file per chapter (track n of N, album = the routine's title) cut from one render,
-sample for sample, plus an M3U playlist. The encoders' gapless information (the LAME tag in MP3,
-Opus pre-skip and end trimming, the MP4 edit list) lets players join the files without a gap."""
+sample for sample, plus an M3U playlist (``.m3u8``, UTF-8), all in a folder of their own. The
+encoders' gapless information (the LAME tag in MP3, Opus pre-skip and end trimming, the MP4 edit
+list) lets players join the files without a gap."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.errors import ExportError
+from voiceguide.errors import ExportError, describe_os_error
 from voiceguide.export.atomic import atomic_path
 from voiceguide.export.encoders import Stream
 from voiceguide.export.metadata import ChapterMark, Metadata
@@ -21,14 +22,25 @@ from voiceguide.timetext import whole_seconds
 Progress = Callable[[int, int], None]
 
 
+def split_folder(target: Path) -> Path:
+    """``name.mp3`` -> the folder ``name/`` beside it, where the parts go."""
+    return target.with_suffix("")
+
+
+def split_playlist(target: Path) -> Path:
+    return split_folder(target) / f"{target.stem}.m3u8"
+
+
 def split_paths(target: Path, chapters: int) -> list[Path]:
-    """``name.mp3`` -> ``name-01.mp3`` ... ``name-NN.mp3``, then the playlist ``name.m3u``."""
+    """``name.mp3`` -> ``name/name-01.mp3`` ... ``name/name-NN.mp3``, then the playlist
+    ``name/name.m3u8``."""
     digits = max(2, len(str(chapters)))
+    folder = split_folder(target)
     parts = [
-        target.with_name(f"{target.stem}-{number:0{digits}d}{target.suffix}")
+        folder / f"{target.stem}-{number:0{digits}d}{target.suffix}"
         for number in range(1, chapters + 1)
     ]
-    return [*parts, target.with_suffix(".m3u")]
+    return [*parts, split_playlist(target)]
 
 
 def part_metadata(metadata: Metadata, number: int) -> Metadata:
@@ -60,7 +72,15 @@ def write_split(
     bounds = [round(chapter.start_s * stream.sample_rate) for chapter in metadata.chapters]
     bounds = [0, *bounds[1:], total_frames]
     source = _Cutter(iter(blocks))
+    folder = split_folder(target)
+    made = not folder.exists()
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as error:
+        raise ExportError(f"cannot make the folder {folder}: {describe_os_error(error)}") from None
     with contextlib.ExitStack() as stack:
+        if made:
+            stack.callback(_remove_if_empty, folder)
         temporaries = [stack.enter_context(atomic_path(path, force=force)) for path in paths]
         for number, temporary in enumerate(temporaries[:-1], start=1):
             start, end = bounds[number - 1], bounds[number]
@@ -76,6 +96,13 @@ def write_split(
             )
         temporaries[-1].write_text(_playlist(paths[:-1], metadata), encoding="utf-8")
     return paths
+
+
+def _remove_if_empty(folder: Path) -> None:
+    """A folder made for the parts goes again when the export fails before any part is written."""
+    with contextlib.suppress(OSError):
+        if not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _playlist(parts: list[Path], metadata: Metadata) -> str:

@@ -19,6 +19,15 @@ import numpy as np
 
 from voiceguide.player import transport
 from voiceguide.player.fades import TRIM_GLIDE_S, Sound, confirm_tone
+from voiceguide.player.feedback import (
+    BED_ACTIONS,
+    BED_RANGE_DB,
+    BED_STEP_DB,
+    HELP,
+    echo,
+    refusal,
+    unknown_key,
+)
 from voiceguide.player.remap import remap
 from voiceguide.player.status import Status
 from voiceguide.player.transport import (
@@ -43,6 +52,7 @@ KEYS = {
     "up": "louder", "+": "louder", "=": "louder",
     "down": "softer", "-": "softer",
     "q": "quit", "ctrl-c": "quit", "escape": "quit",
+    "]": "soundscape-louder", "[": "soundscape-softer", "?": "help",
 }  # fmt: skip
 
 __all__ = [
@@ -109,6 +119,7 @@ class Controller:
         self.stopped = False  # asked to stop (a key, a command or a button), not played to the end
         self._full_volume_until = -1  # a position: "+" at the top of the range is shown until then
         self.on_change: Callable[[str], None] | None = None  # told of every control, for a display
+        self.messages: list[str] = []  # for the screen: commands heard, actions refused, the keys
         self._observers: list[Callable[[str], None]] = []  # more of them (see observe)
 
     def holds_last_their_length(self) -> None:
@@ -154,31 +165,58 @@ class Controller:
     def handle(self, key: str) -> str | None:
         """Act on a key (``space``, ``right``, ``n``, ``q``, ...); return the action taken, if any."""
         action = KEYS.get(key)
-        return None if action is None else self.perform(action)
+        if action is None:
+            with self._lock:
+                self.messages.append(unknown_key(key))
+            return None
+        return self.perform(action)
 
     def perform(self, action: str, *, heard: bool = False) -> str:
         """Carry out one of :data:`~voiceguide.player.transport.ACTIONS`, confirmed by ear. A
         command ``heard`` (spoken) is always confirmed: one that makes no sound of its own (a
         jump, a volume step) gets the soft notes too, so the speaker knows it was understood."""
         with self._lock:
+            if action == "help":
+                self.messages.append(HELP)
+                return action
+            renderer = self._sound.renderer
+            refused = refusal(
+                self._t, action, bed=renderer.mix.bed is not None, bed_db=renderer.bed_db
+            )
             self.stopped = self.stopped or (action == "quit" and not self._t.finished)
-            self._t, cue = transport.act(self._t, action)
+            if refused is not None:
+                cue: Cue | None = None if action == "quit" else Cue.LIMIT  # nothing changed
+            elif action in BED_ACTIONS:
+                step = BED_STEP_DB if action == "soundscape-louder" else -BED_STEP_DB
+                renderer.bed_db = min(BED_RANGE_DB[1], max(BED_RANGE_DB[0], renderer.bed_db + step))
+                cue = Cue.RISING if step > 0 else Cue.FALLING
+            else:
+                self._t, cue = transport.act(self._t, action)
             if cue is None and heard and action != "quit":
                 cue = Cue.FALLING if action in ("back", "repeat", "softer") else Cue.RISING
             if cue is not None:
                 self._sound.cue(cue)
             if cue is Cue.LIMIT and action == "louder":
                 self._full_volume_until = self._t.position + round(FULL_VOLUME_SHOWN_S * self.rate)
-        if self.on_change:
-            self.on_change(action)
-        for observer in self._observers:
-            observer(action)
+            message = echo(action, refused, heard=heard)
+            if message is not None:
+                self.messages.append(message)
+        if refused is None:  # observers are told of what was done, not of what could not be
+            for observer in [*([self.on_change] if self.on_change else []), *self._observers]:
+                observer(action)
         return action
 
     def not_caught(self) -> None:
         """A spoken command not clearly understood: the "nothing changed" notes, nothing done."""
         with self._lock:
             self._sound.cue(Cue.LIMIT)
+            self.messages.append("heard a command, not clearly which: nothing done, say it again")
+
+    def take_messages(self) -> list[str]:
+        """The lines to show since the last call (for the display)."""
+        with self._lock:
+            taken, self.messages = self.messages, []
+        return taken
 
     def playing_at_s(self) -> float | None:
         """The position while playing; None while paused, waiting or stopped (for the listener)."""
@@ -216,6 +254,7 @@ class Controller:
         else:
             return
         moved = remap(self.timeline, timeline)
+        renderer.bed_db = self._sound.renderer.bed_db  # the listener's soundscape level stays
         self._sound.swap(renderer)
         self.timeline = timeline
         layout = self._layout(timeline, renderer, ready)
@@ -239,4 +278,5 @@ class Controller:
         return Status(
             t.state, position_s, title, max(0.0, position_s - start_s),
             timeline.total_s - position_s, t.volume_db, t.preparing, index, full,
+            soundscape_db=self._sound.renderer.bed_db,
         )  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import shutil
 import textwrap
+import time
 from typing import TextIO
 
 from voiceguide.player.status import Status
@@ -20,7 +21,8 @@ from voiceguide.timetext import duration
 CLEAR_LINE = "\r\x1b[K"
 HOME, CLEAR_TO_END, CLEAR_TO_EOL = "\x1b[H", "\x1b[J", "\x1b[K"
 BOLD, PLAIN = "\x1b[1m", "\x1b[0m"
-KEY_HINT = "keys: space pause/go on, left/right step, r repeat, up/down volume, q stop"
+KEY_HINT = "keys: space pause/go on, left/right step, r repeat, up/down volume, q stop, ? all keys"
+NOTE_S = 6.0  # how long the prompter shows a note (a command heard, the keys)
 
 
 def _fit(text: str, width: int) -> str:
@@ -39,6 +41,11 @@ class StatusLine:
             self.stream.write(CLEAR_LINE + text)
             self.stream.flush()
             self.shown = text
+
+    def note(self, text: str) -> None:
+        """A line of its own above the status (it stays in the scrollback: "heard: next")."""
+        self.stream.write(CLEAR_LINE + text + "\n" + self.shown)
+        self.stream.flush()
 
     def close(self) -> None:
         if self.shown:
@@ -62,6 +69,11 @@ class Prompter:
         self.events = timeline.lines
         self.starts = [event.start_s for event in self.events]
         self.total_s = timeline.total_s
+        self.shown = ""
+        self._note: tuple[str, float] = ("", 0.0)  # a note, and until when it shows
+
+    def note(self, text: str) -> None:
+        self._note = (text, time.monotonic() + NOTE_S)
 
     def lines(self, status: Status, columns: int, rows: int) -> list[tuple[str, bool]]:
         """The screen's lines, each with whether it is the line to say now (bold): at most
@@ -70,16 +82,20 @@ class Prompter:
         index = bisect.bisect_right(self.starts, status.position_s) - 1
         current = self.events[index].text if index >= 0 else "(get ready)"
         upcoming = self.events[index + 1] if index + 1 < len(self.events) else None
-        clock = f"{duration(status.position_s)} / {duration(self.total_s)}"
-        head = [_fit(f"{status.chapter_title}  {clock}", width), ""]
+        head = [_fit(f"{status.chapter_title}  {status.clock()}", width), ""]
         tail: list[str] = []
         if upcoming is not None:
+            holding = status.state is State.HOLDING
             wait = duration(max(0.0, upcoming.start_s - status.position_s))
-            tail = ["", _fit(f"next in {wait}: {upcoming.text}", width)]
+            when = "next, when you go on" if holding else f"next in {wait}"
+            tail = ["", _fit(f"{when}: {upcoming.text}", width)]
         if status.state is State.PAUSED:
             tail.append("(paused: press space)")
         elif status.state is State.HOLDING:
             tail.append("(waiting: press space when ready)")
+        note, until = self._note
+        if note and time.monotonic() < until:
+            tail += textwrap.wrap(note, width)[:3]
         room = max(1, rows - len(head) - len(tail) - 1)  # (the last row stays empty)
         said = textwrap.wrap(current, width) or [""]
         if len(said) > room:

@@ -19,7 +19,6 @@ from voiceguide.player.places import Place, place_in
 from voiceguide.player.status import Status
 from voiceguide.render.mix import CHANNELS, MixRenderer
 from voiceguide.timeline import Timeline
-from voiceguide.timetext import duration
 
 TICK_S = 0.05
 
@@ -112,6 +111,7 @@ def play(
             if pressed:
                 interrupted = interrupted or (pressed == "ctrl-c" and not controller.finished)
                 controller.handle(pressed)
+            _show_messages(controller.take_messages(), display, None if options.quiet else out)
             if display:
                 display.show(_status(controller, display, note))
         time.sleep(0.15)  # let the device play out its last buffer (the fade's end)
@@ -147,7 +147,19 @@ def _status(
 
 
 def _stopped_at(status: Status) -> str:
-    return f"stopped at {status.chapter_title}, {duration(status.position_s)} in"
+    return f"stopped at {status.chapter_title}, {status.clock()}"
+
+
+def _show_messages(
+    messages: list[str], display: StatusLine | Prompter | None, out: TextIO | None
+) -> None:
+    """Commands heard, actions refused, the keys: on the display, else one line each."""
+    for message in messages:
+        if display is not None:
+            display.note(message)
+        elif out is not None:
+            out.write(message + "\n")
+            out.flush()
 
 
 def _sleep(seconds: float) -> str | None:

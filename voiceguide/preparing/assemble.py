@@ -4,6 +4,7 @@ mix leveled to its loudness target."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voiceguide.errors import InputError, RoutineError
@@ -98,5 +99,20 @@ def assemble(
     return Session(
         routine, timeline, voicing.choice.engine.name, voicing.voice.name, mix, leveling,
         bed.name if bed else None, voicing.choice.reason, voicing.recording_notes,
-        tuple(origins(settings)),
+        tuple(origins(settings)), variant(routine, settings, voicing),
     )  # fmt: skip
+
+
+def variant(routine: Routine, settings: Settings, voicing: Voicing) -> str:
+    """What the command line changed in the session, in a few words ("25 min, slow"), so that
+    two exports of one routine have titles that tell them apart; "" when nothing did."""
+    parts = []
+    if settings.target_s.value is not None:
+        parts.append(f"{settings.target_s.value / 60:.3g} min")
+    if settings.rate_wpm.origin == "--rate":
+        written = routine.voice.rate_wpm or voicing.choice.engine.default_voice.rate_wpm
+        if voicing.voice.rate_wpm != written:
+            parts.append("slow" if voicing.voice.rate_wpm < written else "fast")
+    if settings.voice.origin in ("--voice", "--voice-model"):
+        parts.append(f"voice {Path(voicing.voice.name).stem}")
+    return ", ".join(parts)

@@ -80,3 +80,9 @@ class Session:
     engine_reason: str = ""  # why this engine: named, or the best installed for the language
     recording_notes: tuple[str, ...] = ()  # which lines use a recording; stale and unused files
     origins: tuple[str, ...] = ()  # for -v: every setting, its value, and where it came from
+    variant: str = ""  # what the options changed, for titles: "25 min, slow"
+
+    @property
+    def title(self) -> str:
+        """The routine's title, with what the options changed: "Bedtime hands (25 min, slow)"."""
+        return f"{self.routine.title} ({self.variant})" if self.variant else self.routine.title

@@ -25,6 +25,7 @@ SAMPLE_RATE = 44100
 CHANNELS = 2
 BLOCK_FRAMES = 1 << 17  # about 3 s: big enough that numpy does the work, small enough to stream
 CEILING_DB = -1.0  # a last safety: nothing passes this, whatever the gains
+BED_GLIDE_S = 0.15  # a change of the player's soundscape level glides over this long
 
 
 def db_to_gain(db: float) -> float:
@@ -112,6 +113,8 @@ class MixRenderer:
             [cue_samples(cue, rate) for cue in timeline.cues],
             [1.0] * len(timeline.cues),
         )
+        self.bed_db = 0.0  # the listener's own soundscape level (the player's [ and ] keys)
+        self._bed_gain = 1.0  # the level applied now, gliding toward bed_db's
         self._ceiling = np.float32(db_to_gain(CEILING_DB))
         self._clip = (
             clip  # off only to measure: the true peaks must be seen, not their clipped remains
@@ -129,7 +132,7 @@ class MixRenderer:
         self._cues.add_into(mono, block_start)
         block = np.repeat(mono[:, None], CHANNELS, axis=1)
         if mix.bed is not None and mix.bed_gain > 0:
-            block += _bed_block(mix, block_start, block_end)
+            block += self._bed_level(_bed_block(mix, block_start, block_end))
         block *= (_master_envelope(mix, block_start, block_end) * mix.master_gain)[:, None]
         if self._clip:
             np.clip(block, -self._ceiling, self._ceiling, out=block)
@@ -143,7 +146,24 @@ class MixRenderer:
         unducked = Mix(
             mix.timeline, mix.clips, mix.sample_rate, mix.bed, mix.bed_gain, None, mix.master_gain
         )
-        return _bed_block(unducked, block_start, block_end) * np.float32(mix.master_gain)
+        bed = self._bed_level(_bed_block(unducked, block_start, block_end))
+        return bed * np.float32(mix.master_gain)
+
+    def _bed_level(self, bed: np.ndarray) -> np.ndarray:
+        """The bed at the listener's own level (as rendered, unless the player changed it), gliding
+        to a new level over :data:`BED_GLIDE_S` so that a change never clicks."""
+        target = db_to_gain(self.bed_db)
+        if self._bed_gain == target == 1.0:
+            return bed
+        step = 1.0 / (BED_GLIDE_S * self.mix.sample_rate)
+        frames = np.arange(1, len(bed) + 1)
+        if target >= self._bed_gain:
+            gains = np.minimum(self._bed_gain + frames * step, target)
+        else:
+            gains = np.maximum(self._bed_gain - frames * step, target)
+        self._bed_gain = float(gains[-1]) if len(gains) else self._bed_gain
+        leveled: np.ndarray = bed * gains.astype(np.float32)[:, None]
+        return leveled
 
 
 def render_blocks(

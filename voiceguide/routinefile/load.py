@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import replace
 from functools import partial
@@ -26,7 +25,7 @@ from voiceguide.routine.vocabulary import MAX_LINGER_S, MAX_SESSION_S
 from voiceguide.routine.words import ENGLISH, Words, words_for
 from voiceguide.routinefile.session_fields import SettingsReader
 from voiceguide.routinefile.wordsmap import missing_breath_words, missing_words, read_words
-from voiceguide.routinefile.yamlnodes import MAX_FILE_BYTES, read_nodes, too_large
+from voiceguide.routinefile.yamlnodes import file_bytes, read_nodes
 from voiceguide.timetext import span
 
 MAX_STEPS = 200
@@ -44,18 +43,7 @@ _NOUN = re.compile(r"[^\W\d_][\w-]{0,31}")
 def load_routine(path: Path, *, source: str | None = None, name: str | None = None) -> Routine:
     """Read and check a routine file; raise :class:`RoutineError` naming the place of any mistake."""
     shown = source or str(path)
-    try:
-        if not path.is_file():  # raises OSError for a name the file system refuses
-            raise RoutineError(
-                shown, None, "", "expected a routine file, but there is no such file"
-            )
-        with path.open("rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if size > MAX_FILE_BYTES:  # a huge file is never read
-                raise RoutineError(shown, None, "", too_large(size))
-            data = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise RoutineError(shown, None, "", f"cannot read the file: {error.strerror}") from None
+    data = file_bytes(path, shown)
     return parse_routine(data, source=shown, name=name or path.stem, folder=str(path.parent))
 
 
@@ -64,25 +52,32 @@ def parse_routine(data: bytes, *, source: str, name: str, folder: str = ".") -> 
 
     Relative paths in the routine (a soundscape file) resolve against ``folder``.
     """
-    node = read_nodes(data, lambda line, message: RoutineError(source, line, "", message))
-    if node is None:
-        raise RoutineError(
-            source, 1, "", "expected a routine with title and steps, got an empty file"
-        )
-    reader = _Reader(source)
-    routine = reader.attempt(lambda: reader.routine(node, name, folder))
+    routine, reader = read_tree(data, source=source, name=name, folder=folder, lenient=False)
     reader.raise_problems()
     assert routine is not None
     return routine
 
 
+def read_tree(
+    data: bytes, *, source: str, name: str, folder: str, lenient: bool
+) -> tuple[Routine | None, _Reader]:
+    node = read_nodes(data, lambda line, message: RoutineError(source, line, "", message))
+    if node is None:
+        raise RoutineError(
+            source, 1, "", "expected a routine with title and steps, got an empty file"
+        )
+    reader = _Reader(source, lenient=lenient)
+    return reader.attempt(lambda: reader.routine(node, name, folder)), reader
+
+
 class _Reader(SettingsReader):
     """Walks the node tree; every mistake is noted with its place and reading goes on."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, *, lenient: bool = False) -> None:
         super().__init__(source)
         self.words: Words = ENGLISH
         self.audience = Audience.SELF
+        self.lenient = lenient  # build the routine from its right parts, mistakes noted
 
     def spoken(self, node: yaml.Node, field: str, *, each_hand: bool) -> str:
         value = self.text(node, field)
@@ -116,13 +111,18 @@ class _Reader(SettingsReader):
             self.words = read_words(self, fields["words"], self.words)
         steps = self.field(fields, "steps", self.steps)
         description = self.field(fields, "description", lambda n: self.text(n, "description"))
-        if title is None or steps is None or ("language" in fields and language is None):
+        if not self.lenient and (
+            title is None or steps is None or ("language" in fields and language is None)
+        ):
             self.field(fields, "voice", self.voice)  # every mistake in one run
+            return None
+        if steps is None:
+            self.field(fields, "voice", self.voice)
             return None
         routine = Routine(
             name=name,
             source=self.source,
-            title=title,
+            title=title or name,
             description=description or "",
             audience=self.audience,
             language=language or "en",
@@ -175,7 +175,7 @@ class _Reader(SettingsReader):
 
     def steps(self, node: yaml.Node) -> tuple[Step, ...] | None:
         read = [
-            self.attempt(partial(self.step, step_node, f"steps[{index}]"))
+            self.checked_step(step_node, f"steps[{index}]")
             for index, step_node in enumerate(self.sequence(node, "steps", MAX_STEPS))
         ]
         given: dict[str, int] = {}
@@ -190,17 +190,24 @@ class _Reader(SettingsReader):
                     )
                 )  # fmt: skip
             given.setdefault(step.id, index)
-        if any(step is None for step in read):
+        if any(step is None for step in read) and not self.lenient:
             return None
         taken = set(given)
         steps = []
         for index, step in enumerate(read):
-            assert step is not None
+            if step is None or (step.id and given[step.id] != index):
+                continue  # lenient: a step with a mistake is left out, the others are checked
             if not step.id:
                 step = replace(step, id=derived_id(step.title, index, taken))
                 taken.add(step.id)
             steps.append(step)
-        return tuple(steps)
+        return tuple(steps) or None
+
+    def checked_step(self, node: yaml.Node, field: str) -> Step | None:
+        """A step; when lenient, one with any mistake noted is left out (its timing is not checked)."""
+        noted = len(self.problems)
+        step = self.attempt(partial(self.step, node, field))
+        return None if self.lenient and len(self.problems) > noted else step
 
     def step(self, node: yaml.Node, field: str) -> Step | None:
         optional = (

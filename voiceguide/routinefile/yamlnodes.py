@@ -6,10 +6,14 @@ object-constructing tag never gets a chance to run. Values are converted by :mod
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from voiceguide.errors import RoutineError
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 16
@@ -95,3 +99,19 @@ def _syntax_error(error: yaml.MarkedYAMLError, fail: Fail) -> Exception:
     line = mark.line + 1 if mark is not None else None
     problem = (error.problem or error.context or "this is not valid YAML").removeprefix("but ")
     return fail(line, f"expected valid YAML, but {problem}")
+
+
+def file_bytes(path: Path, shown: str) -> bytes:
+    """A routine file's bytes (a huge one is never read); ``shown`` names it in errors."""
+    try:
+        if not path.is_file():  # raises OSError for a name the file system refuses
+            raise RoutineError(
+                shown, None, "", "expected a routine file, but there is no such file"
+            )
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > MAX_FILE_BYTES:  # a huge file is never read
+                raise RoutineError(shown, None, "", too_large(size))
+            return stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise RoutineError(shown, None, "", f"cannot read the file: {error.strerror}") from None

@@ -4,7 +4,7 @@ Pure standard library, no audio: everything audible is rendered from a :class:`T
 chapters, printed script and step list read the same value, so they cannot disagree with the audio.
 """
 
-from voiceguide.timeline.layout import plan, spoken_lines, step_of_lines
+from voiceguide.timeline.layout import fixed_time_problems, plan, spoken_lines, step_of_lines
 from voiceguide.timeline.model import (
     FADE_IN_S,
     FADE_OUT_S,
@@ -33,6 +33,7 @@ __all__ = [
     "PlanOptions",
     "Timeline",
     "VoiceEvent",
+    "fixed_time_problems",
     "format_timeline",
     "plan",
     "spoken_lines",

@@ -3,9 +3,10 @@ gaps are fitted to a target length, and the sequence is placed on the clock."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
-from voiceguide.errors import RoutineError
+from voiceguide.errors import RoutineError, RoutineProblemsError
 from voiceguide.routine.model import Hand, Pause, Prompt, Routine, Speech, Step
 from voiceguide.routine.words import Words
 from voiceguide.timeline.fitting import fit
@@ -58,16 +59,24 @@ def plan(
     routine: Routine, clip_s: Mapping[Line, float], options: PlanOptions | None = None
 ) -> Timeline:
     """Lay the routine out in time. ``clip_s`` maps each of :func:`spoken_lines` to its length;
-    without ``options``, the routine's own breathing, chime and linger (:meth:`PlanOptions.of`)."""
+    without ``options``, the routine's own breathing, chime and linger (:meth:`PlanOptions.of`).
+    A step that cannot fit its time is a located :class:`RoutineError`; every such step is
+    reported together."""
     options = options or PlanOptions.of(routine)
     levels = _wind_down(routine)
-    items = [
-        item
-        for index, step in enumerate(routine.steps)
-        for item in _step_items(
-            routine, index, step, clip_s, levels[index], dict(options.recordings)
-        )
-    ]
+    items: list[Item] = []
+    problems: list[RoutineError] = []
+    for index, step in enumerate(routine.steps):
+        try:
+            items += list(
+                _step_items(routine, index, step, clip_s, levels[index], dict(options.recordings))
+            )
+        except RoutineError as error:
+            problems.append(error)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise RoutineProblemsError(tuple(problems))
     if options.target_s is not None:
         items = fit(items, options.target_s, options.rate_wpm)
     timeline = place(routine.title, items, options.linger_s)
@@ -87,6 +96,18 @@ def plan(
         fade_out_start_s=timeline.fade_out_start_s,
         holds=timeline.holds,
     )
+
+
+def fixed_time_problems(routine: Routine) -> list[RoutineError]:
+    """The timing mistakes no voice can change: a step whose written pauses, breathing and hold
+    outlast it (checked as if every word took no time, so no speech is needed)."""
+    try:
+        plan(routine, defaultdict(float))
+    except RoutineProblemsError as error:
+        return list(error.errors)
+    except RoutineError as error:
+        return [error]
+    return []
 
 
 # -- items ------------------------------------------------------------------------------------
