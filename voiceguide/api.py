@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from voiceguide.cache.room import Usage
     from voiceguide.export import EncodeOptions, Outputs
     from voiceguide.export.cover import Cover
+    from voiceguide.preparing.sample import VoiceSample
     from voiceguide.sound.beds import SoundscapeInfo
     from voiceguide.speech import VoiceInfo
 
@@ -219,6 +220,37 @@ def voices(engine: str | None = None) -> list[VoiceInfo]:
         if module.available()
     ] + ["espeak"]  # fmt: skip
     return [voice for name in names for voice in get_engine(name).voices()]
+
+
+def voice_sample(
+    name: str, *, engine: str | None = None, rate_wpm: int | None = None
+) -> VoiceSample:
+    """``name`` saying a short line of its language (``voiceguide voices --sample``)."""
+    from voiceguide.preparing.sample import voice_sample as make
+
+    return make(name, engine=engine, rate_wpm=rate_wpm)
+
+
+def play_voice_sample(sample: VoiceSample, backend: str | None = None) -> str:
+    """Play ``sample`` to its end; return the device it played on."""
+    from voiceguide.player.clip import play_clip
+
+    return play_clip(sample.samples, sample.sample_rate, backend)
+
+
+def write_voice_sample(sample: VoiceSample, path: Path, *, force: bool = False) -> None:
+    """Write ``sample`` to ``path`` (.wav, .flac, .ogg or .mp3), never over a file without
+    ``force``."""
+    import soundfile
+
+    from voiceguide.export.atomic import atomic_path
+
+    formats = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG", ".mp3": "MP3"}
+    kind = formats.get(path.suffix.lower())
+    if kind is None:
+        raise OptionError(f"{path}: expected a file name ending in {', '.join(formats)}")
+    with atomic_path(path, force=force) as temporary:
+        soundfile.write(temporary, sample.samples, sample.sample_rate, format=kind)
 
 
 def soundscapes() -> list[SoundscapeInfo]:

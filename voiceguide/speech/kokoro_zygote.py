@@ -80,7 +80,12 @@ class Phonemizer:
             ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int,
         ]  # fmt: skip
         lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
-        if lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, str(data_dir).encode(), INITIALIZE_DONT_EXIT) <= 0:
+        if (
+            lib.espeak_Initialize(
+                AUDIO_OUTPUT_SYNCHRONOUS, 0, str(data_dir).encode(), INITIALIZE_DONT_EXIT
+            )
+            <= 0
+        ):
             raise RuntimeError(f"eSpeak NG could not start (no voice data found in {data_dir})")
         self.lib = lib
 
@@ -139,7 +144,7 @@ class Model:
         for sentence in SENTENCE_END.split(request["text"]):
             phonemes = self.phonemizer.phonemes(sentence)
             spoken = [phoneme for phoneme in phonemes if phoneme in self.vocab]
-            if not "".join(spoken).strip(" ;:,.!?—…\"“”()"):
+            if not "".join(spoken).strip(' ;:,.!?—…"“”()'):
                 continue
             if parts:
                 parts.append(gap)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,33 +60,65 @@ class DefaultVoice:
     reason: str
 
 
+ENGINE_ORDER = ("kokoro", "piper", "espeak")  # who speaks a language by default, best first
+ENGINE_ORDER_VARIABLE = "VOICEGUIDE_ENGINE_ORDER"  # e.g. "piper,espeak": leave Kokoro out
+
+
+def engine_order() -> tuple[str, ...]:
+    """:data:`ENGINE_ORDER`, or the order in ``$VOICEGUIDE_ENGINE_ORDER`` (comma-separated; eSpeak
+    NG always ends it): a slow machine can keep Piper's speed, and the test suite does."""
+    configured = os.environ.get(ENGINE_ORDER_VARIABLE)
+    if not configured:
+        return ENGINE_ORDER
+    names = tuple(name.strip() for name in configured.split(",") if name.strip())
+    wrong = [name for name in names if name not in ENGINE_ORDER]
+    if wrong:
+        raise OptionError(
+            f"${ENGINE_ORDER_VARIABLE}: expected engine names from {', '.join(ENGINE_ORDER)} "
+            f"(comma-separated), got '{wrong[0]}'"
+        )
+    return tuple(dict.fromkeys((*names, DEFAULT_ENGINE)))
+
+
 def default_voice(language: str) -> DefaultVoice:
     """The voice that speaks ``language`` (a routine's: en, en-GB, es, de...) when neither the
     command line nor the routine (nor a settings file) names an engine or a voice: a Kokoro voice
     where Kokoro has the language and is installed, else the best installed Piper voice for it, else
-    eSpeak NG's voice for it. Starts no engine and loads no model (quick enough for ``list``).
+    eSpeak NG's voice for it (:func:`engine_order`). Starts no engine and loads no model (quick
+    enough for ``list``).
 
-    Why this order (docs/voices.md): Kokoro's voices were rated the most natural; Piper speaks 7x
-    faster but has one voice (US English); eSpeak NG speaks every language, robotically."""
+    Why this order (docs/voices.md): Kokoro's voices are the most natural and speak six languages;
+    Piper speaks about 7x faster but has one voice (US English); eSpeak NG speaks about a hundred
+    languages, robotically, hundreds of times faster than real time."""
     from voiceguide.speech import kokoro_engine, kokoro_model, kokoro_voices, piper_engine
     from voiceguide.speech.espeak import EspeakEngine
     from voiceguide.speech.piper_voices import best_for_language, installed_voices
 
+    order = engine_order()
     kokoro = kokoro_voices.best_for_language(language)
-    if kokoro is not None and kokoro_engine.available():
-        return DefaultVoice(
-            "kokoro", kokoro.name, f"Kokoro's voice for language '{language}': {kokoro.name}"
-        )
-    piper = best_for_language(installed_voices(), language) if piper_engine.available() else None
-    if piper is not None:
-        why = "" if kokoro is None else " (the kokoro extra is not installed)"
-        return DefaultVoice(
-            "piper", piper.name, f"the best Piper voice for language '{language}'{why}: {piper.name}"
-        )
-    if kokoro is None:
-        why = f"no neural voice speaks language '{language}'"
+    missing = []  # neural engines that would have spoken the language, had they been installed
+    for engine in order:
+        if engine == "kokoro" and kokoro is not None:
+            if kokoro_engine.available():
+                return DefaultVoice(
+                    "kokoro",
+                    kokoro.name,
+                    f"Kokoro's voice for language '{language}': {kokoro.name}",
+                )
+            missing.append(f"{kokoro_model.INSTALL_HINT} adds Kokoro")
+        if engine == "piper" and not piper_engine.available():
+            missing.append(f"{piper_engine.INSTALL_HINT} adds Piper")
+        elif engine == "piper":
+            piper = best_for_language(installed_voices(), language)
+            if piper is not None:
+                why = f"the best installed for language '{language}': neural voice {piper.name}"
+                return DefaultVoice("piper", piper.name, why)
+        if engine == "espeak":
+            break
+    if missing:
+        why = f"no neural engine installed for language '{language}' ({missing[0]})"
     else:
-        why = f"no neural engine installed ({kokoro_model.INSTALL_HINT} adds Kokoro)"
+        why = f"no neural voice installed for language '{language}'"
     return DefaultVoice("espeak", EspeakEngine.voice_for_language_name(language), why)
 
 
