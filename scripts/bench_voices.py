@@ -13,8 +13,14 @@ the memory of the whole process tree.
    (words over voiced time) against the pace asked. Target: within 10 %.
 3. ``memory``: ``voiceguide show`` of one 4,995-character sentence with Kokoro; the tree's peak.
    Target: under 1 GB.
+4. ``engines``: why the default order. Each English voice (Kokoro's, Piper's, eSpeak NG's) says
+   the six English sample lines at 140 wpm from a warm helper: the real-time factor (seconds to
+   make a second of speech), the word error rate of pocketsphinx (its US English model, a general
+   vocabulary: a stand-in for a listener, not a command recognizer) and the peak memory of this
+   process and its helpers.
 
-Run:  python scripts/bench_voices.py [export] [pace] [memory] [--routine bedtime-hands] [--voices a,b]
+Run:  python scripts/bench_voices.py [export] [pace] [memory] [engines] [--routine bedtime-hands]
+      [--voices a,b]
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -149,9 +156,80 @@ def bench_memory() -> None:
           f"process tree peak {peak_mb:.0f} MB (target < 1000)")  # fmt: skip
 
 
+ENGLISH_VOICES = (
+    ("kokoro", "af_heart"), ("kokoro", "am_michael"), ("kokoro", "bf_emma"),
+    ("piper", "en_US-joe-medium"), ("espeak", "en-us+f3"),
+)  # fmt: skip
+
+
+def word_errors(said: list[str], heard: list[str]) -> int:
+    """Words substituted, left out or added: the edit distance between the two word lists."""
+    row = list(range(len(heard) + 1))
+    for index, word in enumerate(said, 1):
+        previous, row[0] = row[0], index
+        for column, other in enumerate(heard, 1):
+            previous, row[column] = (
+                row[column],
+                min(row[column] + 1, row[column - 1] + 1, previous + (word != other)),
+            )
+    return row[-1]
+
+
+def heard_words(samples: object, sample_rate: int) -> list[str]:
+    import numpy as np
+    import soxr
+    from pocketsphinx import Decoder
+
+    audio = soxr.resample(np.asarray(samples, dtype=np.float64), sample_rate, 16000)
+    decoder = Decoder(loglevel="FATAL")
+    decoder.start_utt()
+    decoder.process_raw((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes(), full_utt=True)
+    decoder.end_utt()
+    hypothesis = decoder.hyp()
+    return hypothesis.hypstr.split() if hypothesis else []
+
+
+def _sample_memory(peak: list[int], done: threading.Event) -> None:
+    """The most this process and its helpers held at once (PSS), until ``done``."""
+    while not done.wait(0.02):
+        peak[0] = max(peak[0], sum(pss_bytes(pid) for pid in descendants(os.getpid())))
+
+
+def bench_engines() -> None:
+    from voiceguide.speech import Voice, get_engine
+    from voiceguide.speech.samples import sample_lines
+    from voiceguide.speech.worker import Zygote
+
+    texts = list(sample_lines("en-us"))
+    said = [[w.strip(",.").lower() for w in text.split()] for text in texts]
+    print(f"{'engine':<7} {'voice':<17} {'RTF':>5} {'WER':>6} {'peak MB':>8}")
+    for engine_name, voice_name in ENGLISH_VOICES:
+        engine = get_engine(engine_name)
+        voice = Voice(voice_name, 140, engine.default_voice.pitch)
+        engine.synthesize(["Warm up."], voice)  # the helper started and its model loaded
+        peak = [0]
+        done = threading.Event()
+        watcher = threading.Thread(target=_sample_memory, args=(peak, done))
+        watcher.start()
+        start = time.perf_counter()
+        clips = engine.synthesize(texts, voice)
+        took_s = time.perf_counter() - start
+        done.set()
+        watcher.join()
+        speech_s = sum(clip.duration_s for clip in clips)
+        errors = sum(
+            word_errors(words, heard_words(clip.samples, clip.sample_rate))
+            for words, clip in zip(said, clips, strict=True)
+        )
+        rate = errors / sum(len(words) for words in said)
+        print(f"{engine_name:<7} {voice_name:<17} {took_s / speech_s:>5.2f} {rate:>6.1%} "
+              f"{peak[0] / 1e6:>8.0f}", flush=True)  # fmt: skip
+        Zygote.stop()  # the next engine's memory alone
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("parts", nargs="*", default=["export", "pace", "memory"])
+    parser.add_argument("parts", nargs="*", default=["export", "pace", "memory", "engines"])
     parser.add_argument("--routine", default="bedtime-hands")
     parser.add_argument("--voices", default="", help="comma-separated (default: every voice)")
     args = parser.parse_args()
@@ -161,6 +239,8 @@ def main() -> None:
         bench_pace([name for name in args.voices.split(",") if name])
     if "memory" in args.parts:
         bench_memory()
+    if "engines" in args.parts:
+        bench_engines()
 
 
 if __name__ == "__main__":

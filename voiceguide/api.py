@@ -231,26 +231,11 @@ def voice_sample(
     return make(name, engine=engine, rate_wpm=rate_wpm)
 
 
-def play_voice_sample(sample: VoiceSample, backend: str | None = None) -> str:
-    """Play ``sample`` to its end; return the device it played on."""
-    from voiceguide.player.clip import play_clip
-
-    return play_clip(sample.samples, sample.sample_rate, backend)
-
-
 def write_voice_sample(sample: VoiceSample, path: Path, *, force: bool = False) -> None:
-    """Write ``sample`` to ``path`` (.wav, .flac, .ogg or .mp3), never over a file without
-    ``force``."""
-    import soundfile
+    """Write ``sample`` to ``path`` (.wav, .flac, .ogg or .mp3), not over a file without ``force``."""
+    from voiceguide.export.clipfile import write_clip
 
-    from voiceguide.export.atomic import atomic_path
-
-    formats = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG", ".mp3": "MP3"}
-    kind = formats.get(path.suffix.lower())
-    if kind is None:
-        raise OptionError(f"{path}: expected a file name ending in {', '.join(formats)}")
-    with atomic_path(path, force=force) as temporary:
-        soundfile.write(temporary, sample.samples, sample.sample_rate, format=kind)
+    write_clip(sample.samples, sample.sample_rate, path, force=force)
 
 
 def soundscapes() -> list[SoundscapeInfo]:

@@ -145,7 +145,9 @@ def voices(
         api.write_voice_sample(said, output, force=force)
         say(f"wrote {output}: {where}, {said.duration_s:.1f} s")
     else:
-        device = api.play_voice_sample(said, backend)
+        from voiceguide.player import play_clip
+
+        device = play_clip(said.samples, said.sample_rate, backend)
         say(f"played on {device}: {where}")
 
 

@@ -1,6 +1,7 @@
 """The interactive player: backends, the controller (keys in, audio out), and the display."""
 
 from voiceguide.player.backends import BACKEND_NAMES, PlaybackError, open_backend
+from voiceguide.player.clip import play_clip
 from voiceguide.player.controller import Controller, State, Upgrade
 from voiceguide.player.play import PlayOptions, PlayReport, play
 from voiceguide.player.run import play_routine
@@ -15,5 +16,6 @@ __all__ = [
     "Upgrade",
     "open_backend",
     "play",
+    "play_clip",
     "play_routine",
 ]

@@ -8,14 +8,15 @@ loaded once (1.5-3 s), then clips are made two at a time on two cores, each a pu
 text, voice and pace.
 
 The speaking rate maps onto Kokoro's ``speed`` so that a rate is the pace heard (words over voiced
-time), as with the other engines: a voice at speed 1 is heard at about its ``NATURAL_WPM``, and its
-pace goes as a power of the speed (``scripts/calibrate_kokoro.py`` measures both on the bundled
-routines' lines). Pitch has no Kokoro counterpart and is ignored.
+time), as with the other engines: a voice at speed 1 is heard at about its ``NATURAL_WPM``, and at
+other speeds along ``PACE_CURVE`` (``scripts/calibrate_kokoro.py`` measures both). Pitch has no
+Kokoro counterpart and is ignored.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import math
 import sys
 from collections.abc import Sequence
 from importlib import metadata
@@ -43,15 +44,17 @@ START_TIMEOUT_S = 90.0
 CLIP_METHOD = 1  # bump when the zygote changes how a clip is made
 DEFAULT_RATE_WPM = 140
 SENTENCE_GAP_S = 0.30  # between the sentences of one line, as Piper's
-SPEED_RANGE = (0.5, 2.0)  # what the model is trained for
-# The pace heard at speed 1, per voice (scripts/calibrate_kokoro.py); the speed goes as
-# (rate / natural) to the power RATE_EXPONENT.
+SPEED_RANGE = (0.3, 2.0)  # 0.4 (100 wpm) measured intelligible; kokoro-onnx allows 0.5-2
+# The pace heard at a speed, as a share of the pace at speed 1 (scripts/calibrate_kokoro.py curve):
+# not a power law (the pace grows faster than the speed below 0.8, slower above).
+PACE_CURVE = ((0.588, 0.597), (0.8235, 0.865), (1.059, 1.044))
+# Each voice's pace heard at speed 1, words a minute (scripts/calibrate_kokoro.py voices).
 NATURAL_WPM = {
-    "af_heart": 170.0, "af_bella": 170.0, "am_michael": 170.0, "bf_emma": 170.0,
-    "bm_george": 170.0, "ef_dora": 170.0, "em_alex": 170.0, "ff_siwis": 170.0,
-    "if_sara": 170.0, "im_nicola": 170.0, "pf_dora": 170.0, "pm_alex": 170.0,
+    "af_heart": 236.0, "af_bella": 236.0, "am_michael": 236.0, "bf_emma": 236.0,
+    "bm_george": 236.0, "ef_dora": 236.0, "em_alex": 236.0, "ff_siwis": 236.0,
+    "if_sara": 236.0, "im_nicola": 236.0, "pf_dora": 236.0, "pm_alex": 236.0,
 }  # fmt: skip
-RATE_EXPONENT = 1.0
+DEFAULT_NATURAL_WPM = 236.0
 
 
 def available() -> bool:
@@ -67,11 +70,27 @@ def _timeout_s(text: str) -> float:
     return 60.0 + 0.5 * len(text)
 
 
+def relative_pace(speed: float) -> float:
+    """The pace heard at ``speed`` over the pace at speed 1: :data:`PACE_CURVE`, straight between
+    its points on log-log axes (and beyond its ends)."""
+    return math.exp(_through(math.log(speed), [(math.log(s), math.log(p)) for s, p in PACE_CURVE]))
+
+
 def speed_for(voice_name: str, rate_wpm: int) -> float:
     """Kokoro's ``speed`` for a pace heard of ``rate_wpm`` words a minute."""
-    natural = NATURAL_WPM.get(voice_name, 170.0)
+    wanted = math.log(rate_wpm / NATURAL_WPM.get(voice_name, DEFAULT_NATURAL_WPM))
+    speed = math.exp(_through(wanted, [(math.log(p), math.log(s)) for s, p in PACE_CURVE]))
     low, high = SPEED_RANGE
-    return float(min(high, max(low, (rate_wpm / natural) ** RATE_EXPONENT)))
+    return min(high, max(low, speed))
+
+
+def _through(x: float, points: list[tuple[float, float]]) -> float:
+    """The broken line through ``points`` (sorted by x) at ``x``; its end pieces continue."""
+    index = 1
+    while index < len(points) - 1 and x > points[index][0]:
+        index += 1
+    (x0, y0), (x1, y1) = points[index - 1], points[index]
+    return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
 
 
 class KokoroEngine:
@@ -107,8 +126,8 @@ class KokoroEngine:
         return (
             f"kokoro via onnxruntime {metadata.version('onnxruntime')}, model sha256 "
             f"{kokoro_model.SHA256}, voice sha256 {chosen.sha256}, model file {model.name}, "
-            f"method {CLIP_METHOD}, natural {NATURAL_WPM.get(chosen.name, 170.0):g} wpm ** "
-            f"{RATE_EXPONENT:g}, sentence gap {SENTENCE_GAP_S:g} s"
+            f"method {CLIP_METHOD}, speed {speed_for(chosen.name, voice.rate_wpm):.4f}, "
+            f"sentence gap {SENTENCE_GAP_S:g} s"
         )
 
     def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
