@@ -42,6 +42,8 @@ if __package__:
     from voiceguide.speech.espeak_zygote import (
         AUDIO_OUTPUT_SYNCHRONOUS,
         INITIALIZE_DONT_EXIT,
+        EspeakVoice,
+        _languages,
         short_data_dir,
     )
     from voiceguide.speech.piper_zygote import bounded
@@ -51,6 +53,8 @@ else:  # run as a script by path (the usual way): this folder is first on sys.pa
     from espeak_zygote import (  # type: ignore[import-not-found,no-redef]
         AUDIO_OUTPUT_SYNCHRONOUS,
         INITIALIZE_DONT_EXIT,
+        EspeakVoice,
+        _languages,
         short_data_dir,
     )
     from piper_zygote import bounded  # type: ignore[import-not-found,no-redef]
@@ -80,6 +84,8 @@ class Phonemizer:
             ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int,
         ]  # fmt: skip
         lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+        lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
+        lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(EspeakVoice))
         if (
             lib.espeak_Initialize(
                 AUDIO_OUTPUT_SYNCHRONOUS, 0, str(data_dir).encode(), INITIALIZE_DONT_EXIT
@@ -88,9 +94,22 @@ class Phonemizer:
         ):
             raise RuntimeError(f"eSpeak NG could not start (no voice data found in {data_dir})")
         self.lib = lib
+        self.voices: dict[str, bytes] = {}  # a voice's first language -> the first such voice
+        entries = lib.espeak_ListVoices(None)
+        index = 0
+        while entries[index]:
+            voice = entries[index].contents
+            identifier = voice.identifier or b""
+            languages = _languages(voice.languages or b"")
+            if languages and not identifier.startswith(b"mb/"):  # (MBROLA needs its own program)
+                self.voices.setdefault(languages[0].lower(), identifier)
+            index += 1
 
     def select(self, language: str) -> bool:
-        return bool(self.lib.espeak_SetVoiceByName(language.encode()) == 0)
+        """Phonemize as ``language`` (en-gb, fr-fr, pt-br...): the first voice whose first language
+        it is, as the phonemizer package (and so kokoro-onnx) chooses it."""
+        identifier = self.voices.get(language.lower())
+        return identifier is not None and self.lib.espeak_SetVoiceByName(identifier) == 0
 
     def phonemes(self, text: str) -> str:
         """``text`` in IPA: words split by spaces, punctuation kept."""
