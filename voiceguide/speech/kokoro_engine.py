@@ -131,7 +131,10 @@ class KokoroEngine:
         )
 
     def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
-        """Speak ``texts``; a helper that hangs or dies is stopped and started again once."""
+        """Speak ``texts``; a helper that hangs or dies is stopped and started again once.
+
+        The longest texts are sent first: the two workers then finish a batch close together
+        (a short line last, not a long one with the other worker idle)."""
         chosen = self.voice(voice.name)
         settings = {
             "voice_path": str(checked_path(chosen)),
@@ -139,14 +142,16 @@ class KokoroEngine:
             "speed": speed_for(chosen.name, voice.rate_wpm),
             "sentence_gap_s": SENTENCE_GAP_S,
         }
+        order = sorted(range(len(texts)), key=lambda index: -len(texts[index]))
         helper, answers = Zygote.speak_once_more(
-            self.command(), "Kokoro", START_TIMEOUT_S, texts, settings, _timeout_s
-        )
-        for text, (reply, _) in zip(texts, answers, strict=True):
-            protocol.check_reply(reply, helper.name, f"speaking: {text[:60]}")
-        return [
-            Clip(np.frombuffer(data, dtype="<f4").copy(), SAMPLE_RATE_HZ) for _, data in answers
-        ]
+            self.command(), "Kokoro", START_TIMEOUT_S, [texts[i] for i in order], settings,
+            _timeout_s,
+        )  # fmt: skip
+        clips: list[Clip] = [Clip(np.zeros(0, np.float32), SAMPLE_RATE_HZ)] * len(texts)
+        for index, (reply, data) in zip(order, answers, strict=True):
+            protocol.check_reply(reply, helper.name, f"speaking: {texts[index][:60]}")
+            clips[index] = Clip(np.frombuffer(data, dtype="<f4").copy(), SAMPLE_RATE_HZ)
+        return clips
 
     def command(self) -> list[str]:
         """How the helper is started (one helper per command line and voiceguide process)."""

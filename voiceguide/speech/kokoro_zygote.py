@@ -133,6 +133,32 @@ class Phonemizer:
         return LANGUAGE_FLAG.sub("", line).replace("_", "")
 
 
+class Reader:
+    """Text to the model's token ids: sentence by sentence, each cut into bounded pieces."""
+
+    def __init__(self, vocab_path: str) -> None:
+        self.vocab: dict[str, int] = json.loads(Path(vocab_path).read_text(encoding="utf-8"))
+        self.phonemizer = Phonemizer()
+
+    def select(self, language: str) -> bool:
+        return self.phonemizer.select(language)
+
+    def sentences(self, text: str, speed: float) -> list[list[list[int]]]:
+        """Each sentence that says something, as pieces of at most :func:`most_phonemes`."""
+        found = []
+        for sentence in SENTENCE_END.split(text):
+            spoken = [p for p in self.phonemizer.phonemes(sentence) if p in self.vocab]
+            if "".join(spoken).strip(' ;:,.!?—…"“”()'):
+                pieces = bounded(spoken, most_phonemes(speed))
+                found.append([[self.vocab[phoneme] for phoneme in piece] for piece in pieces])
+        return found
+
+
+def most_phonemes(speed: float) -> int:
+    """The longest piece at ``speed``: about 12 s of speech, whatever the speed."""
+    return max(40, int(MAX_PHONEMES * min(1.0, speed)))
+
+
 class Model:
     def __init__(self, model_path: str, vocab_path: str) -> None:
         import numpy as np
@@ -146,29 +172,22 @@ class Model:
         self.session = onnxruntime.InferenceSession(
             model_path, sess_options=options, providers=["CPUExecutionProvider"]
         )
-        self.vocab: dict[str, int] = json.loads(Path(vocab_path).read_text(encoding="utf-8"))
-        self.phonemizer = Phonemizer()
+        self.reader = Reader(vocab_path)
         self.np = np
 
     def speak(self, request: dict[str, Any]) -> int:
         """In a forked child: speak one clip into ``request['path']``; return the status."""
         np = self.np
-        if not self.phonemizer.select(request["language"]):
+        if not self.reader.select(request["language"]):
             return protocol.NO_VOICE
         styles = np.fromfile(request["voice_path"], dtype="<f4").reshape(STYLE_ROWS, -1)
         speed = float(request["speed"])
         gap = np.zeros(round(float(request["sentence_gap_s"]) * SAMPLE_RATE), np.float32)
-        most = max(40, int(MAX_PHONEMES * min(1.0, speed)))
         parts: list[Any] = []
-        for sentence in SENTENCE_END.split(request["text"]):
-            phonemes = self.phonemizer.phonemes(sentence)
-            spoken = [phoneme for phoneme in phonemes if phoneme in self.vocab]
-            if not "".join(spoken).strip(' ;:,.!?—…"“”()'):
-                continue
+        for sentence in self.reader.sentences(request["text"], speed):
             if parts:
                 parts.append(gap)
-            for piece in bounded(spoken, most):
-                tokens = [self.vocab[phoneme] for phoneme in piece]
+            for tokens in sentence:
                 audio = self.session.run(
                     None,
                     {
