@@ -1,4 +1,4 @@
-"""The drawing in the README is a fact: imports go one way, between rooms and between modules.
+"""The drawing in docs/architecture.md is a fact: imports go one way, between rooms and between modules.
 
 Every ``import`` in the package (at the top of a module or inside a function) is read with ``ast``.
 A room is a direct child of ``voiceguide`` (a subpackage or a module). Rooms sit in layers, top to
@@ -9,6 +9,7 @@ and no chain of module imports may come back to where it started.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 
 PACKAGE = Path(__file__).parent.parent / "voiceguide"
 
-# Top to bottom. The README's "How it works" draws the same chain.
+# Top to bottom. docs/architecture.md draws the same chain.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"__main__"}),
     frozenset({"cli"}),
@@ -89,7 +90,9 @@ def layer_of(room: str) -> int:
     for index, layer in enumerate(LAYERS):
         if room in layer:
             return index
-    raise AssertionError(f"room voiceguide.{room} is in no layer: add it to LAYERS and the README")
+    raise AssertionError(
+        f"room voiceguide.{room} is in no layer: add it to LAYERS and docs/architecture.md"
+    )
 
 
 def all_modules(package: Path = PACKAGE) -> dict[str, Path]:
@@ -283,3 +286,30 @@ def test_every_package_ships() -> None:
         ".".join(path.parent.relative_to(PACKAGE.parent).parts) for path in PACKAGE.rglob("*.py")
     }
     assert folders <= listed, f"add to pyproject's packages: {sorted(folders - listed)}"
+
+
+# One home for every rule: a second route that decides the same thing again is caught here.
+# (folder, pattern, files where the pattern is the one home, the rule)
+SECOND_ROUTES = [
+    ("voiceguide/timeline", r"FROM_ROUTINE|== \"routine\"", (),
+     "the settings decide command line over routine over default; the plan takes final values"),
+    ("voiceguide/timeline", r"routine\.(breathing|chime|linger_s)\b", ("model.py",),
+     "the routine's own breathing, chime and linger reach the plan through PlanOptions.of only"),
+]  # fmt: skip
+
+
+def second_routes(root: Path = PACKAGE.parent) -> list[str]:
+    found: list[str] = []
+    for folder, pattern, homes, rule in SECOND_ROUTES:
+        for path in sorted((root / folder).rglob("*.py")):
+            if path.name in homes:
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if re.search(pattern, line.split("#")[0]):
+                    found.append(f"{path.relative_to(root)}:{number}: {line.strip()} ({rule})")
+    return found
+
+
+def test_every_rule_has_one_home() -> None:
+    routes = second_routes()
+    assert not routes, "a rule decided a second time:\n" + "\n".join(routes)
