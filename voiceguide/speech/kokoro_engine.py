@@ -50,8 +50,8 @@ SPEED_RANGE = (0.3, 2.0)  # 0.4 (100 wpm) measured intelligible; kokoro-onnx all
 PACE_CURVE = ((0.4, 0.380), (0.6, 0.595), (0.8, 0.829), (1.0, 1.0), (1.25, 1.116), (1.5, 1.445))
 # Each voice's pace heard at speed 1, words a minute (scripts/calibrate_kokoro.py voices).
 NATURAL_WPM = {
-    "af_heart": 240.5, "af_bella": 236.0, "am_michael": 236.0, "bf_emma": 236.0,
-    "bm_george": 236.0, "ef_dora": 236.0, "em_alex": 236.0, "ff_siwis": 236.0,
+    "af_heart": 240.5, "af_bella": 231.8, "am_michael": 208.8, "bf_emma": 221.5,
+    "bm_george": 190.8, "ef_dora": 205.8, "em_alex": 236.0, "ff_siwis": 236.0,
     "if_sara": 236.0, "im_nicola": 236.0, "pf_dora": 236.0, "pm_alex": 236.0,
 }  # fmt: skip
 DEFAULT_NATURAL_WPM = 236.0
