@@ -65,9 +65,9 @@ def available() -> bool:
 
 
 def _timeout_s(text: str) -> float:
-    # up to 0.12 s of speech a character at the slowest speed, made at up to 4x real time on a
-    # busy machine
-    return 60.0 + 0.5 * len(text)
+    # up to 0.12 s of speech a character at the slowest speed, made at about 1x real time on an
+    # idle core; a machine at load 30 on two cores was seen 12x slower than that
+    return 120.0 + 1.0 * len(text)
 
 
 def relative_pace(speed: float) -> float:
