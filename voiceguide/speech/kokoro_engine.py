@@ -51,10 +51,10 @@ PACE_CURVE = ((0.4, 0.380), (0.6, 0.595), (0.8, 0.829), (1.0, 1.0), (1.25, 1.116
 # Each voice's pace heard at speed 1, words a minute (scripts/calibrate_kokoro.py voices).
 NATURAL_WPM = {
     "af_heart": 240.5, "af_bella": 231.8, "am_michael": 208.8, "bf_emma": 221.5,
-    "bm_george": 190.8, "ef_dora": 205.8, "em_alex": 236.0, "ff_siwis": 236.0,
-    "if_sara": 236.0, "im_nicola": 236.0, "pf_dora": 236.0, "pm_alex": 236.0,
+    "bm_george": 190.8, "ef_dora": 205.8, "em_alex": 200.6, "ff_siwis": 199.0,
+    "if_sara": 180.0, "im_nicola": 171.7, "pf_dora": 202.3, "pm_alex": 198.4,
 }  # fmt: skip
-DEFAULT_NATURAL_WPM = 236.0
+DEFAULT_NATURAL_WPM = 210.0  # (a voice not measured: about the middle of theirs)
 
 
 def available() -> bool:
