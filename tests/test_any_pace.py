@@ -19,9 +19,10 @@ import soundfile
 from tests.conftest import FAKE, run_cli
 from voiceguide import api
 from voiceguide.errors import OptionError
-from voiceguide.routine import Routine, bundled_names, load_bundled
+from voiceguide.routine import Routine
 from voiceguide.routine.model import Pause
 from voiceguide.routine.text import split_segments
+from voiceguide.routinefile import bundled_names, load_bundled
 from voiceguide.timeline import LEAD_IN_S, LEAD_OUT_S, Line, PlanOptions, Timeline, plan
 
 RATES = (100, 120, 140, 160, 180)

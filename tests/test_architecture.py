@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,8 +30,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"export", "preparing"}),
     frozenset({"render"}),
     frozenset({"clips"}),
-    frozenset({"speech", "sound", "recordings", "listen"}),
-    frozenset({"timeline"}),
+    frozenset({"speech", "sound", "recordings", "listen", "remote"}),
+    frozenset({"timeline", "routinefile"}),  # the plan; reading routine files
     frozenset({"routine", "cache"}),
     frozenset({"timetext"}),  # seconds as text, for every room that shows a time
     frozenset({"errors"}),
@@ -52,9 +53,13 @@ CLI_DOORS = frozenset(
     }
 )
 
-# Only the CLI speaks click; the pure rooms use the standard library (and PyYAML to read routines).
+# Only the CLI speaks click; the pure rooms use the standard library only (PyYAML is routinefile's).
 ONLY_IN = {"click": frozenset({"cli"})}
-PURE_ROOMS = {"routine": frozenset({"yaml"}), "timeline": frozenset(), "timetext": frozenset()}
+PURE_ROOMS: dict[str, frozenset[str]] = {
+    "routine": frozenset(),
+    "timeline": frozenset(),
+    "timetext": frozenset(),
+}
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:
@@ -295,6 +300,16 @@ SECOND_ROUTES = [
      "the settings decide command line over routine over default; the plan takes final values"),
     ("voiceguide/timeline", r"routine\.(breathing|chime|linger_s)\b", ("model.py",),
      "the routine's own breathing, chime and linger reach the plan through PlanOptions.of only"),
+    ("voiceguide", r"((?<![=!<>])=|\belse|\bor) *[\"']edges[\"']", ("vocabulary.py",),
+     "the session breath tones' default is vocabulary.DEFAULT_BREATHING_DURING"),
+    ("voiceguide", r"\b6 \* 3600|21600", ("vocabulary.py",),
+     "the longest session is vocabulary.MAX_SESSION_S"),
+    ("voiceguide", r"LEAD_IN_S \+ routine\.steps_s|steps_s \+ LEAD_OUT_S", ("model.py",),
+     "a routine's written length is timeline.written_length_s"),
+    ("voiceguide", r"Path\(routine\.folder\) / routine\.recordings", (),
+     "a routine's recordings folder is Routine.recordings_folder"),
+    ("voiceguide", r"CacheRoom\([^)]*\)\.(usage|clear|trim)\(", ("room.py",),
+     "cache-wide usage, clearing and trimming live in the cache room (cache/room.py)"),
 ]  # fmt: skip
 
 
@@ -313,3 +328,22 @@ def second_routes(root: Path = PACKAGE.parent) -> list[str]:
 def test_every_rule_has_one_home() -> None:
     routes = second_routes()
     assert not routes, "a rule decided a second time:\n" + "\n".join(routes)
+
+
+@pytest.mark.parametrize(
+    "room", ["voiceguide.routine", "voiceguide.timeline", "voiceguide.timetext"]
+)
+def test_the_pure_rooms_load_only_the_standard_library(room: str) -> None:
+    """Imported in a fresh interpreter, a pure room brings in nothing from outside the standard
+    library (reading YAML is routinefile's, above them)."""
+    script = (
+        "import sys\n"
+        f"import {room}\n"
+        "names = {name.split('.')[0] for name in sys.modules}\n"
+        "print(' '.join(sorted(names - set(sys.stdlib_module_names) - {'voiceguide', '__main__'})))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-S", "-c", script], cwd=PACKAGE.parent, capture_output=True, text=True,
+        check=True,
+    ).stdout.split()  # fmt: skip
+    assert found == [], f"import {room} loads {found}"

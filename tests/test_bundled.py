@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from voiceguide.routine import Audience, bundled_names, load_bundled
+from voiceguide.routine import Audience
+from voiceguide.routinefile import bundled_names, load_bundled
 from voiceguide.timeline import LEAD_IN_S, LEAD_OUT_S
 
 EXPECTED_MINUTES = {

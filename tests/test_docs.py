@@ -73,7 +73,7 @@ def test_links_lead_to_files_that_exist(document: str) -> None:
 
 
 def test_the_bundled_routines_table_lists_every_routine() -> None:
-    from voiceguide.routine import bundled_names, load_bundled
+    from voiceguide.routinefile import bundled_names, load_bundled
 
     page = (ROOT / "docs" / "routines.md").read_text(encoding="utf-8")
     listed = re.findall(r"^\| `([\w-]+)`", page, re.M)

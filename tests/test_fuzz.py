@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tests.fakes import fake_clip_s
 from voiceguide.errors import OptionError, RoutineError
-from voiceguide.routine import parse_routine
+from voiceguide.routinefile import parse_routine
 from voiceguide.timeline import PlanOptions, plan, spoken_lines
 
 EXAMPLES = int(os.environ.get("VOICEGUIDE_FUZZ_EXAMPLES", "300"))

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from tests.conftest import DATA
 from tests.fakes import fake_clip_s
 from voiceguide.errors import OptionError
-from voiceguide.routine import Hand, Routine, load_bundled, load_routine, parse_routine
+from voiceguide.routine import Hand, Routine
+from voiceguide.routinefile import load_bundled, load_routine, parse_routine
 from voiceguide.timeline import (
     LEAD_IN_S,
     LEAD_OUT_S,

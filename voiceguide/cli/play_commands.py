@@ -31,10 +31,16 @@ from voiceguide.cli.options import options_from, session_options
     is_flag=True,
     help="Voice commands: pause, continue, next, back, repeat, louder, softer, stop (offline).",
 )
+@click.option(
+    "--remote", type=click.Choice(["local", "lan"]), is_flag=False, flag_value="local",
+    help="The prompter and the controls on a web page for a phone: --remote (this machine) or "
+    "--remote lan (the local network). Shows a link and a QR code; play begins when it opens.",
+)  # fmt: skip
 @session_options
 def play(
-    routine: str, backend: str | None, quiet: bool, prompter: bool, listen: bool, **options: Any
-) -> None:
+    routine: str, backend: str | None, quiet: bool, prompter: bool, listen: bool,
+    remote: str | None, **options: Any,
+) -> None:  # fmt: skip
     """Play ROUTINE. Keys: space pause/resume (or go on at a hold), right/n next step, left/p back,
     r repeat the step, up/down or +/- volume, q or Ctrl-C stop."""
     from voiceguide.player import PlaybackError, PlayOptions, play_routine
@@ -44,7 +50,7 @@ def play(
         if early_s and State.verbose:
             say(f"early start: the rest is spoken while the first {early_s} s play")
 
-    chosen = PlayOptions(backend, quiet, prompter, listen=listen)
+    chosen = PlayOptions(backend, quiet, prompter, listen=listen, remote=remote)
     try:
         report = play_routine(api.load(routine), options_from(**options), chosen, told)
     except PlaybackError as error:

@@ -14,11 +14,16 @@ LEAD_OUT_S = 6.0  # after the last step, under the fade-out
 FADE_IN_S = 3.0
 FADE_OUT_S = 6.0
 LINGER_FADE_S = 60.0  # a lingering bed fades out over its last minute
-MAX_TARGET_S = 6 * 3600.0
 BOUNDARY_S = 1e-9  # a time this little before a chapter's start is already in it (float sums)
 
 VoiceKind = Literal["say", "switch", "prompt", "breath"]
 CueKind = Literal["inhale", "hold", "exhale", "chime"]
+
+
+def written_length_s(routine: Routine) -> float:
+    """The session's length as the routine writes it, before any clip is spoken: the lead-in, every
+    step, the lead-out and the linger."""
+    return LEAD_IN_S + routine.steps_s + LEAD_OUT_S + routine.linger_s
 
 
 @dataclass(frozen=True, slots=True, order=True)
