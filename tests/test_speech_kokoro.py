@@ -113,10 +113,21 @@ def test_a_killed_helper_is_started_again_and_says_the_same(
     assert np.array_equal(after.samples, spoken["en-us"].samples)
 
 
-def test_rate_maps_onto_speed() -> None:
-    assert kokoro_engine.speed_for("af_heart", 100) < kokoro_engine.speed_for("af_heart", 180)
-    assert kokoro_engine.speed_for("af_heart", 80) >= kokoro_engine.SPEED_RANGE[0]
-    assert kokoro_engine.speed_for("af_heart", 450) == kokoro_engine.SPEED_RANGE[1]
+def test_rate_maps_onto_speed_through_the_measured_curve() -> None:
+    """The speed asked of the model gives, on the measured curve, the pace asked; the model is
+    never asked for a speed outside its range."""
+    for voice in VOICES:
+        natural = kokoro_engine.NATURAL_WPM[voice.name]
+        for rate_wpm in (100, 140, 180):
+            speed = kokoro_engine.speed_for(voice.name, rate_wpm)
+            assert natural * kokoro_engine.relative_pace(speed) == pytest.approx(rate_wpm)
+        low, high = kokoro_engine.SPEED_RANGE
+        assert (
+            low
+            <= kokoro_engine.speed_for(voice.name, 80)
+            < kokoro_engine.speed_for(voice.name, 450)
+            <= high
+        )
 
 
 def test_unknown_voice_is_a_clear_error(engine: KokoroEngine) -> None:
