@@ -8,8 +8,6 @@ from voiceguide.export.metadata import Metadata
 from voiceguide.timeline import Timeline
 from voiceguide.timetext import lrc_timestamp, srt_timestamp, timestamp
 
-SUBTITLE_FORMATS = ("srt", "vtt", "lrc")
-
 
 def subtitles(timeline: Timeline, kind: str, title: str) -> str:
     """Each spoken line with its real start and end."""

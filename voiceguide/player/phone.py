@@ -14,13 +14,12 @@ from voiceguide.timeline import Timeline
 if TYPE_CHECKING:  # the web server is imported only when the page is asked for
     from voiceguide.remote import RemotePage
 
-REMOTE_MODES = ("local", "lan")  # this machine only (the default), or the local network too
 STOP_KEYS = ("q", "ctrl-c", "escape")
 TICK_S = 0.05
 
 
 def open_page(controller: Controller, timeline: Timeline, mode: str, out: TextIO) -> RemotePage:
-    """Serve the page and show its link; ``mode`` is one of :data:`REMOTE_MODES`."""
+    """Serve the page and show its link; ``mode`` is one of :data:`voiceguide.routine.vocabulary.REMOTE_MODES`."""
     from voiceguide.remote import start_remote
 
     page = start_remote(controller, timeline, lan=mode == "lan")
