@@ -5,8 +5,9 @@ Preparing a session lives in :mod:`voiceguide.preparing` (settings resolved once
 the early start); this module re-exports what callers use, each from where it is defined:
 ``prepare``, ``timeline`` and ``clip_lengths`` from :mod:`voiceguide.preparing.pipeline`,
 ``prepare_to_play`` from :mod:`voiceguide.preparing.early`, ``resolve`` from
-:mod:`voiceguide.preparing.settings`. "Prepare" means one thing: a session made from a routine and
-options (a clip is made *ready*, :mod:`voiceguide.speech.ready`).
+:mod:`voiceguide.preparing.settings`, ``voice_sample`` from :mod:`voiceguide.preparing.sample`.
+"Prepare" means one thing: a session made from a routine and options (a clip is made *ready*,
+:mod:`voiceguide.speech.ready`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from voiceguide.preparing.model import (
     SessionOptions,
 )
 from voiceguide.preparing.pipeline import clip_lengths, prepare, timeline
+from voiceguide.preparing.sample import VoiceSample, voice_sample
 from voiceguide.preparing.settings import Settings, resolve
 from voiceguide.preparing.voicing import recordings_lookup, speaker
 from voiceguide.routine import Routine, Where, vocabulary
@@ -46,7 +48,6 @@ if TYPE_CHECKING:
     from voiceguide.cache.room import Usage
     from voiceguide.export import EncodeOptions, Outputs
     from voiceguide.export.cover import Cover
-    from voiceguide.preparing.sample import VoiceSample
     from voiceguide.sound.beds import SoundscapeInfo
     from voiceguide.speech import VoiceInfo
 
@@ -57,7 +58,7 @@ __all__ = [
     "forget_setting", "format_duration", "language_table", "list_routines", "load", "prepare",
     "prepare_to_play", "recording_warnings", "remember_setting", "render", "resolve",
     "session_options_for", "settings_entries", "settings_path", "soundscapes",
-    "timeline", "vocabulary", "voices", "write_script",
+    "timeline", "vocabulary", "voice_sample", "voices", "write_script",
 ]  # fmt: skip
 
 
@@ -230,15 +231,6 @@ def voices(engine: str | None = None) -> list[VoiceInfo]:
         if module.available()
     ] + ["espeak"]  # fmt: skip
     return [voice for name in names for voice in get_engine(name).voices()]
-
-
-def voice_sample(
-    name: str, *, engine: str | None = None, rate_wpm: int | None = None
-) -> VoiceSample:
-    """``name`` saying a short line of its language (``voiceguide voices --sample``)."""
-    from voiceguide.preparing.sample import voice_sample as make
-
-    return make(name, engine=engine, rate_wpm=rate_wpm)
 
 
 def write_voice_sample(sample: VoiceSample, path: Path, *, force: bool = False) -> None:
