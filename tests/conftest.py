@@ -10,6 +10,9 @@ from pathlib import Path
 
 # Before voiceguide is imported: the engine names (the CLI's --engine among them) are read once.
 os.environ["VOICEGUIDE_FAKE_ENGINE"] = "1"
+# Piper, not Kokoro (about 7x slower), speaks where nothing chooses an engine, as before Kokoro
+# came: the suite stays fast. Kokoro's tests and the default order's choose it themselves.
+os.environ["VOICEGUIDE_ENGINE_ORDER"] = "piper,espeak"
 
 import click.testing
 import pytest
@@ -19,7 +22,12 @@ from voiceguide.speech.worker import Worker
 
 DATA = Path(__file__).parent / "data"
 FAKE = "fake"  # the engine that makes clips in this process (voiceguide/speech/fake.py)
-REAL_HELPERS = ("espeak_zygote.py", "piper_zygote.py", "voiceguide.speech.pyttsx3_worker")
+REAL_HELPERS = (
+    "espeak_zygote.py",
+    "piper_zygote.py",
+    "kokoro_zygote.py",
+    "voiceguide.speech.pyttsx3_worker",
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

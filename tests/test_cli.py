@@ -101,7 +101,7 @@ def test_voices_lists_engine_voices() -> None:
 def test_verbose_says_which_engine_and_why() -> None:
     result = run_cli("--verbose", "show", "desk-break", "--voice", "en", "--rate", "160")
     assert result.exit_code == 0, result
-    assert "engine: espeak ('en' is not a Piper voice); voice: en" in result.stderr
+    assert "engine: espeak ('en' is not a neural voice); voice: en" in result.stderr
 
 
 @pytest.mark.real

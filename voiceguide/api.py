@@ -5,8 +5,9 @@ Preparing a session lives in :mod:`voiceguide.preparing` (settings resolved once
 the early start); this module re-exports what callers use, each from where it is defined:
 ``prepare``, ``timeline`` and ``clip_lengths`` from :mod:`voiceguide.preparing.pipeline`,
 ``prepare_to_play`` from :mod:`voiceguide.preparing.early`, ``resolve`` from
-:mod:`voiceguide.preparing.settings`. "Prepare" means one thing: a session made from a routine and
-options (a clip is made *ready*, :mod:`voiceguide.speech.ready`).
+:mod:`voiceguide.preparing.settings`, ``voice_sample`` from :mod:`voiceguide.preparing.sample`.
+"Prepare" means one thing: a session made from a routine and options (a clip is made *ready*,
+:mod:`voiceguide.speech.ready`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from voiceguide.preparing.model import (
     SessionOptions,
 )
 from voiceguide.preparing.pipeline import clip_lengths, prepare, timeline
+from voiceguide.preparing.sample import VoiceSample, voice_sample
 from voiceguide.preparing.settings import Settings, resolve
 from voiceguide.preparing.voicing import speaker
 from voiceguide.routine import Routine, Where, vocabulary
@@ -58,7 +60,7 @@ __all__ = [
     "export", "forget_setting", "format_duration", "language_table", "list_routines", "load", "prepare",
     "prepare_to_play", "recording_warnings", "remember_setting", "render", "resolve", "session_key",
     "session_options_for", "settings_entries", "settings_path", "soundscapes",
-    "timeline", "vocabulary", "voices", "write_script",
+    "timeline", "vocabulary", "voice_sample", "voices", "write_script",
 ]  # fmt: skip
 
 
@@ -214,14 +216,24 @@ def session_options_for(
 
 
 def voices(engine: str | None = None) -> list[VoiceInfo]:
-    """The voices of ``engine``; without one, the neural voices (when installed), then eSpeak NG's."""
-    from voiceguide.speech import get_engine
-    from voiceguide.speech.piper_engine import available
+    """The voices of ``engine``; without one, the neural voices (Kokoro's, then Piper's, where
+    installed), then eSpeak NG's."""
+    from voiceguide.speech import get_engine, kokoro_engine, piper_engine
 
     if engine is not None:
         return list(get_engine(engine).voices())
-    names = (["piper"] if available() else []) + ["espeak"]
+    names = [
+        name for name, module in (("kokoro", kokoro_engine), ("piper", piper_engine))
+        if module.available()
+    ] + ["espeak"]  # fmt: skip
     return [voice for name in names for voice in get_engine(name).voices()]
+
+
+def write_voice_sample(sample: VoiceSample, path: Path, *, force: bool = False) -> None:
+    """Write ``sample`` to ``path`` (.wav, .flac, .ogg or .mp3), not over a file without ``force``."""
+    from voiceguide.export.clipfile import write_clip
+
+    write_clip(sample.samples, sample.sample_rate, path, force=force)
 
 
 def soundscapes() -> list[SoundscapeInfo]:

@@ -150,8 +150,49 @@ def soundscapes(as_json: bool) -> None:
     help="Only this engine's voices (default: the neural voices, if installed, and eSpeak NG's).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the voices as JSON.")
-def voices(engine: str | None, as_json: bool) -> None:
-    """List the voices an engine offers (for --voice or a routine's voice.name)."""
+@click.option("--sample", "sample", metavar="NAME", help="Say a short line in voice NAME.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    help="With --sample: write the line to this file (.wav, .flac, .ogg, .mp3) instead of playing it.",
+)  # fmt: skip
+@click.option(
+    "--rate",
+    "rate_wpm",
+    type=click.IntRange(*vocabulary.RATE_WPM),
+    help="With --sample: words a minute.",
+)
+@click.option("--force", is_flag=True, help="With -o: replace an existing file.")
+@click.option(
+    "--backend",
+    type=click.Choice(vocabulary.BACKEND_NAMES),
+    help="With --sample: the sound backend.",
+)
+def voices(
+    engine: str | None, as_json: bool, sample: str | None, output: Path | None,
+    rate_wpm: int | None, force: bool, backend: str | None,
+) -> None:  # fmt: skip
+    """List the voices an engine offers (for --voice or a routine's voice.name), or say a line in
+    one of them (--sample NAME)."""
+    from voiceguide import api
+
+    if sample is None:
+        if output is not None or rate_wpm is not None:
+            raise click.UsageError("-o and --rate go with --sample NAME")
+        _list_voices(engine, as_json)
+        return
+    said = api.voice_sample(sample, engine=engine, rate_wpm=rate_wpm)
+    where = f'{said.engine} voice {said.voice} ({said.language}): "{said.text}"'
+    if output is not None:
+        api.write_voice_sample(said, output, force=force)
+        say(f"wrote {output}: {where}, {said.duration_s:.1f} s")
+    else:
+        from voiceguide.player import play_clip
+
+        device = play_clip(said.samples, said.sample_rate, backend)
+        say(f"played on {device}: {where}")
+
+
+def _list_voices(engine: str | None, as_json: bool) -> None:
     from voiceguide import api
 
     found = api.voices(engine)

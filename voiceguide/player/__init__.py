@@ -1,6 +1,7 @@
 """The interactive player: backends, the controller (keys in, audio out), and the display."""
 
 from voiceguide.player.backends import PlaybackError, open_backend
+from voiceguide.player.clip import play_clip
 from voiceguide.player.controller import Controller, State, Upgrade
 from voiceguide.player.places import Resuming
 from voiceguide.player.play import PlayOptions, PlayReport, play
@@ -16,5 +17,6 @@ __all__ = [
     "Upgrade",
     "open_backend",
     "play",
+    "play_clip",
     "play_routine",
 ]

@@ -8,7 +8,7 @@ import os
 FAKE_ENGINE = "fake"  # clips made without speech, for tests (voiceguide/speech/fake.py)
 FAKE_ENGINE_VARIABLE = "VOICEGUIDE_FAKE_ENGINE"  # =1: the fake engine can be chosen
 DEFAULT_ROUTINE = "bedtime-hands"  # the bundled routine played when none is named
-ENGINE_NAMES = ("piper", "espeak", "pyttsx3") + (
+ENGINE_NAMES = ("kokoro", "piper", "espeak", "pyttsx3") + (
     (FAKE_ENGINE,) if os.environ.get(FAKE_ENGINE_VARIABLE) == "1" else ()
 )
 RATE_WPM = (80, 450)  # words a minute

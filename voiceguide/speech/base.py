@@ -43,6 +43,8 @@ class VoiceInfo:
     description: str
     quality: str = ""  # neural voices: x_low, low, medium or high
     sample_rate_hz: int | None = None  # where the engine says before speaking
+    gender: str = ""  # female or male, where the engine says
+    licence: str = ""  # the voice's own licence, where it has one (an SPDX name)
 
 
 @dataclass(frozen=True, slots=True)

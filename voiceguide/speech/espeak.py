@@ -78,7 +78,12 @@ class EspeakEngine:
         )
 
     def voice_for_language(self, language: str) -> str:
-        return self.default_voice.name if language in ("en", "en-us") else f"{language}+f3"
+        return self.voice_for_language_name(language)
+
+    @classmethod
+    def voice_for_language_name(cls, language: str) -> str:
+        """eSpeak NG's voice for ``language`` (no helper started)."""
+        return cls.default_voice.name if language in ("en", "en-us") else f"{language}+f3"
 
     def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
         """Speak ``texts``; a helper that hangs or dies is stopped and started again once."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from voiceguide.routine.vocabulary import ENGINE_NAMES, FAKE_ENGINE
 from voiceguide.speech.base import Clip, SpeechEngine, Voice
 from voiceguide.speech.cache import ClipCache, clip_key
 
-DEFAULT_ENGINE = "espeak"  # when no neural voice speaks the routine's language
+DEFAULT_ENGINE = "espeak"  # when no neural voice speaks the routine's language (or a voice is none)
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -37,6 +38,10 @@ def get_engine(name: str | None = None, cache_root: Path | None = None) -> Speec
         from voiceguide.speech.piper_engine import PiperEngine
 
         return PiperEngine(cache_root=cache_root)
+    if chosen == "kokoro":
+        from voiceguide.speech.kokoro_engine import KokoroEngine
+
+        return KokoroEngine(cache_root=cache_root)
     raise OptionError(f"expected an engine from {', '.join(ENGINE_NAMES)}, got '{chosen}'")
 
 
@@ -46,6 +51,77 @@ class EngineChoice:
     reason: str  # for --verbose: why this engine
 
 
+@dataclass(frozen=True, slots=True)
+class DefaultVoice:
+    """Who speaks a language when nothing else chooses: see :func:`default_voice`."""
+
+    engine: str  # kokoro, piper or espeak
+    voice: str  # a name ``--voice`` and ``voiceguide voices`` know
+    reason: str
+
+
+ENGINE_ORDER = ("kokoro", "piper", "espeak")  # who speaks a language by default, best first
+ENGINE_ORDER_VARIABLE = "VOICEGUIDE_ENGINE_ORDER"  # e.g. "piper,espeak": leave Kokoro out
+
+
+def engine_order() -> tuple[str, ...]:
+    """:data:`ENGINE_ORDER`, or the order in ``$VOICEGUIDE_ENGINE_ORDER`` (comma-separated; eSpeak
+    NG always ends it): a slow machine can keep Piper's speed, and the test suite does."""
+    configured = os.environ.get(ENGINE_ORDER_VARIABLE)
+    if not configured:
+        return ENGINE_ORDER
+    names = tuple(name.strip() for name in configured.split(",") if name.strip())
+    wrong = [name for name in names if name not in ENGINE_ORDER]
+    if wrong:
+        raise OptionError(
+            f"${ENGINE_ORDER_VARIABLE}: expected engine names from {', '.join(ENGINE_ORDER)} "
+            f"(comma-separated), got '{wrong[0]}'"
+        )
+    return tuple(dict.fromkeys((*names, DEFAULT_ENGINE)))
+
+
+def default_voice(language: str) -> DefaultVoice:
+    """The voice that speaks ``language`` (a routine's: en, en-GB, es, de...) when neither the
+    command line nor the routine (nor a settings file) names an engine or a voice: a Kokoro voice
+    where Kokoro has the language and is installed, else the best installed Piper voice for it, else
+    eSpeak NG's voice for it (:func:`engine_order`). Starts no engine and loads no model (quick
+    enough for ``list``).
+
+    Why this order (docs/voices.md): Kokoro's voices are the most natural and speak six languages;
+    Piper speaks about 7x faster but has one voice (US English); eSpeak NG speaks about a hundred
+    languages, robotically, hundreds of times faster than real time."""
+    from voiceguide.speech import kokoro_engine, kokoro_model, kokoro_voices, piper_engine
+    from voiceguide.speech.espeak import EspeakEngine
+    from voiceguide.speech.piper_voices import best_for_language, installed_voices
+
+    order = engine_order()
+    kokoro = kokoro_voices.best_for_language(language)
+    missing = []  # neural engines that would have spoken the language, had they been installed
+    for engine in order:
+        if engine == "kokoro" and kokoro is not None:
+            if kokoro_engine.available():
+                return DefaultVoice(
+                    "kokoro",
+                    kokoro.name,
+                    f"Kokoro's voice for language '{language}': {kokoro.name}",
+                )
+            missing.append(f"{kokoro_model.INSTALL_HINT} adds Kokoro")
+        if engine == "piper" and not piper_engine.available():
+            missing.append(f"{piper_engine.INSTALL_HINT} adds Piper")
+        elif engine == "piper":
+            piper = best_for_language(installed_voices(), language)
+            if piper is not None:
+                why = f"the best installed for language '{language}': neural voice {piper.name}"
+                return DefaultVoice("piper", piper.name, why)
+        if engine == "espeak":
+            break
+    if missing:
+        why = f"no neural engine installed for language '{language}' ({missing[0]})"
+    else:
+        why = f"no neural voice installed for language '{language}'"
+    return DefaultVoice("espeak", EspeakEngine.voice_for_language_name(language), why)
+
+
 def choose_engine(
     named: str | None,
     named_by: str,
@@ -53,36 +129,28 @@ def choose_engine(
     voice_name: str | None = None,
     cache_root: Path | None = None,
 ) -> EngineChoice:
-    """The engine ``named`` (by ``named_by``: --engine, the routine), else the best installed one
-    for ``language``: a neural voice when one speaks it, eSpeak NG otherwise."""
+    """The engine ``named`` (by ``named_by``: --engine, the routine), else the engine whose voice
+    ``voice_name`` is, else the one of :func:`default_voice` for ``language``."""
     if named:
         return EngineChoice(get_engine(named, cache_root), f"chosen by {named_by}")
-    from voiceguide.speech import piper_engine
-    from voiceguide.speech.piper_voices import best_for_language, installed_voices
-
-    if voice_name and voice_name.endswith(".onnx"):
-        return EngineChoice(get_engine("piper", cache_root), "the voice is a Piper model file")
-    if not piper_engine.available():
-        return EngineChoice(
-            get_engine(DEFAULT_ENGINE),
-            f"no neural engine installed ({piper_engine.INSTALL_HINT} adds one)",
-        )
-    voices = installed_voices()
-    neural = piper_engine.PiperEngine(
-        voices, cache_root
-    )  # the voices just found: not looked up again
     if voice_name:
-        if any(voice.name == voice_name for voice in voices):
-            return EngineChoice(neural, f"'{voice_name}' is a Piper voice")
-        return EngineChoice(get_engine(DEFAULT_ENGINE), f"'{voice_name}' is not a Piper voice")
-    best = best_for_language(voices, language)
-    if best is None:
-        return EngineChoice(
-            get_engine(DEFAULT_ENGINE), f"no neural voice installed for language '{language}'"
-        )
-    return EngineChoice(
-        neural, f"the best installed for language '{language}': neural voice {best.name}"
-    )
+        engine, reason = _engine_of_voice(voice_name)
+        return EngineChoice(get_engine(engine, cache_root), reason)
+    chosen = default_voice(language)
+    return EngineChoice(get_engine(chosen.engine, cache_root), chosen.reason)
+
+
+def _engine_of_voice(voice_name: str) -> tuple[str, str]:
+    from voiceguide.speech import kokoro_voices, piper_engine
+    from voiceguide.speech.piper_voices import installed_voices
+
+    if voice_name.endswith(".onnx"):
+        return "piper", "the voice is a Piper model file"
+    if kokoro_voices.voice_named(voice_name) is not None:
+        return "kokoro", f"'{voice_name}' is a Kokoro voice"
+    if piper_engine.available() and any(voice.name == voice_name for voice in installed_voices()):
+        return "piper", f"'{voice_name}' is a Piper voice"
+    return DEFAULT_ENGINE, f"'{voice_name}' is not a neural voice"
 
 
 @dataclass(frozen=True, slots=True)
