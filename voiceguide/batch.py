@@ -25,6 +25,7 @@ from voiceguide.exporting import (
 from voiceguide.routine import bundled_names
 from voiceguide.timeline import LEAD_IN_S, LEAD_OUT_S
 from voiceguide.timetext import whole_seconds
+from voiceguide.untrusted import one_line
 
 PLAYLIST = "voiceguide.m3u"
 
@@ -93,8 +94,8 @@ def export_all(
         lines = ["#EXTM3U"]
         for target in targets:
             lines += [
-                f"#EXTINF:{whole_seconds(done[target].total_s)},{done[target].title}",
-                target.name,
+                f"#EXTINF:{whole_seconds(done[target].total_s)},{one_line(done[target].title)}",
+                one_line(target.name),
             ]
         temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
     feed = None

@@ -19,6 +19,7 @@ from voiceguide.errors import OptionError
 from voiceguide.export.atomic import atomic_path
 from voiceguide.export.cover import generated_cover
 from voiceguide.timetext import whole_seconds
+from voiceguide.untrusted import one_line
 
 FEED = "feed.xml"
 CHANNEL_TITLE = "voiceguide sessions"
@@ -133,7 +134,7 @@ def _item(
     audio = episode.path
     digest = hashlib.sha256(audio.read_bytes()).hexdigest()
     for tag, text in (
-        ("title", episode.title), ("description", episode.description),
+        ("title", one_line(episode.title)), ("description", one_line(episode.description)),
         ("pubDate", email.utils.formatdate(now - number, usegmt=True)),
         (f"{{{ITUNES}}}duration", whole_seconds(episode.total_s)), (f"{{{ITUNES}}}episode", str(number)),
         (f"{{{ITUNES}}}explicit", "false"),

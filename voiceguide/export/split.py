@@ -17,6 +17,7 @@ from voiceguide.export.encoders import Stream
 from voiceguide.export.metadata import ChapterMark, Metadata
 from voiceguide.export.session import write_audio
 from voiceguide.timetext import whole_seconds
+from voiceguide.untrusted import one_line
 
 Progress = Callable[[int, int], None]
 
@@ -79,11 +80,11 @@ def write_split(
 
 
 def _playlist(parts: list[Path], metadata: Metadata) -> str:
-    lines = ["#EXTM3U", f"#PLAYLIST:{metadata.title}"]
+    lines = ["#EXTM3U", f"#PLAYLIST:{one_line(metadata.title)}"]
     for part, chapter in zip(parts, metadata.chapters, strict=True):
         lines += [
-            f"#EXTINF:{whole_seconds(chapter.end_s - chapter.start_s)},{chapter.title}",
-            part.name,
+            f"#EXTINF:{whole_seconds(chapter.end_s - chapter.start_s)},{one_line(chapter.title)}",
+            one_line(part.name),
         ]
     return "\n".join(lines) + "\n"
 
