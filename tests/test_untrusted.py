@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -72,7 +73,9 @@ def test_a_title_with_a_line_break_is_refused_where_it_is_written(
 
 def test_a_multi_line_say_still_loads(tmp_path: Path) -> None:
     routine = _routine(tmp_path, extra="")
-    routine.write_text(routine.read_text().replace("say: Rest.", "say: |\n      Rest.\n      Now.\n"))
+    routine.write_text(
+        routine.read_text().replace("say: Rest.", "say: |\n      Rest.\n      Now.\n")
+    )
     result = run_cli("validate", str(routine), "--engine", FAKE)
     assert result.exit_code == 0, result
 
@@ -209,3 +212,84 @@ def test_recordings_manifest_json_still_reads(tmp_path: Path) -> None:
     result = run_cli("-v", "show", str(routine), "--engine", FAKE)
     assert result.exit_code == 0, result
     assert "recording: one <- one.wav" in result.stderr
+
+
+# -- one door for files named by untrusted input ----------------------------------------------
+
+PACKAGE = Path(__file__).parent.parent / "voiceguide"
+OPENS = re.compile(
+    r"\bopen\(|\.open\(|read_bytes\(|read_text\(|SoundFile\(|json\.load\(|soundfile\.read\("
+    r"|wave\.open\(|av\.open\(|np\.load\(|open_regular\(|read_regular\("
+)
+# Every other place that opens a file (its file, a piece of the line), and why that file is not
+# named by untrusted input
+TRUSTED = {
+    ("untrusted.py", "os.open(path, flags)"): "the one door itself",
+    ("sound/beds.py", '"soundscapes.json").read_text('): "package data",
+    ("sound/beds.py", "soundfile.read(path,"): "a bundled soundscape",
+    ("sound/decode.py", "soundfile.SoundFile(stream)"): "the stream open_regular opened",
+    ("cache/codec.py", "soundfile.read(io.BytesIO(body)"): "bytes in memory",
+    ("cache/room.py", 'path.open("rb")'): "the cache room's own entry (checked by SHA-256)",
+    ("routine/bundled.py", "resource.read_bytes()"): "package data",
+    ("export/atomic.py", "os.open(leftover, os.O_RDONLY)"): "its own leftover temporary file",
+    ("export/atomic.py", "a plain ``open()``"): "a docstring",
+    ("export/wavchunks.py", 'path.open("r+b")'): "the export being written",
+    ("export/oggserial.py", 'path.open("r+b")'): "the export being written",
+    ("export/tags.py", 'path.open("r+b")'): "the export being written",
+    ("export/mp3.py", 'path.open("w+b")'): "the export being written",
+    ("export/avcodec.py", 'av.open(str(path), "w"'): "the export being written",
+    ("export/encoders.py", "soundfile.SoundFile("): "the export being written",
+    ("export/feed.py", "audio.read_bytes()"): "the export just written",
+    ("export/cover.py", "Image.open(io.BytesIO(data)"): "bytes read by read_regular",
+    (
+        "speech/worker.py",
+        "path.read_bytes() if reply",
+    ): "a helper's own output in its private folder",
+    ("speech/piper_zygote.py", "Path(config_path).read_text("): "the config its parent checked",
+    ("speech/pyttsx3_engine.py", "soundfile.read(path,"): "a helper's own output in its folder",
+    ("speech/pyttsx3_worker.py", 'wave.open(path, "rb")'): "its own output",
+    ("speech/pyttsx3_worker.py", "error_path.read_text("): "its own error file",
+    ("player/backends.py", "open(os.devnull"): "the null device",
+}
+# Every read of a file named by a routine, a recordings folder, a voice or an option
+THROUGH_THE_DOOR = {
+    ("routine/load.py", "open_regular"): "the routine file",
+    ("recordings/manifest.py", "read_regular"): "recordings.json",
+    ("sound/decode.py", "open_regular"): "a recording, a soundscape file",
+    ("export/cover.py", "read_regular"): "--cover",
+    ("speech/piper_voices.py", "read_regular"): "a voice's config",
+    ("speech/piper_voices.py", "open_regular"): "a voice model (hashed)",
+    ("speech/piper_engine.py", "read_regular"): "a voice's config (hashed)",
+}
+
+
+def test_every_file_named_by_untrusted_input_is_opened_through_one_function() -> None:
+    """The call sites of open_regular/read_regular are listed here; any other way of opening a
+    file in the package is listed with the reason its file is not named by untrusted input."""
+    through: set[tuple[str, str]] = set()
+    others: set[tuple[str, str]] = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = path.relative_to(PACKAGE).as_posix()
+        for line in path.read_text(encoding="utf-8").splitlines():
+            code = line.strip()
+            if not OPENS.search(code) or code.startswith(("def ", "import ", "from ", "#")):
+                continue
+            door = re.search(r"\b(open_regular|read_regular)\(", code)
+            if door and name != "untrusted.py":
+                through.add((name, door.group(1)))
+            elif not door and "def open(" not in code:
+                others.add((name, code))
+    others -= {entry for entry in others if "gate.open(" in entry[1] or "codec.open()" in entry[1]}
+    assert through == set(THROUGH_THE_DOOR), sorted(through ^ set(THROUGH_THE_DOOR))
+    unexplained = [
+        (name, code)
+        for name, code in others
+        if not any(name == file and piece in code for file, piece in TRUSTED)
+    ]
+    assert not unexplained, f"a new way of opening a file: {unexplained}"
+    stale = [
+        entry
+        for entry in TRUSTED
+        if not any(name == entry[0] and entry[1] in code for name, code in others)
+    ]
+    assert not stale, f"listed but gone: {stale}"

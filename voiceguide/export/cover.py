@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from voiceguide.errors import OptionError
+from voiceguide.errors import InputError, OptionError
+from voiceguide.untrusted import read_regular
 
 if TYPE_CHECKING:
     from PIL import ImageDraw, ImageFont
@@ -103,9 +104,11 @@ def load_cover(path: Path) -> Cover:
             raise OptionError(
                 f"{where}: expected at most {MAX_FILE_BYTES // 1_000_000} MB, got {size / 1e6:.1f} MB"
             )
-        data = path.read_bytes()
+        data = read_regular(path, most_bytes=MAX_FILE_BYTES, what="an image file")
     except OSError as error:
         raise OptionError(f"{where}: cannot read it ({error.strerror})") from None
+    except InputError as error:
+        raise OptionError(f"{where}: {str(error).removeprefix(f'{path}: ')}") from None
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         mime, kind = "image/png", "PNG"
     elif data.startswith(b"\xff\xd8\xff"):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 import yaml
 
-from voiceguide.errors import RoutineError
+from voiceguide.errors import InputError, RoutineError
 from voiceguide.routine.model import (
     Audience,
     Prompt,
@@ -27,6 +28,7 @@ from voiceguide.routine.words import ENGLISH, Words, words_for
 from voiceguide.routine.wordsmap import missing_breath_words, missing_words, read_words
 from voiceguide.routine.yamlnodes import MAX_FILE_BYTES, read_nodes, too_large
 from voiceguide.timetext import span
+from voiceguide.untrusted import open_regular
 
 MAX_STEPS = 200
 MAX_PROMPTS = 100
@@ -48,13 +50,17 @@ def load_routine(path: Path, *, source: str | None = None, name: str | None = No
             raise RoutineError(
                 shown, None, "", "expected a routine file, but there is no such file"
             )
-        with path.open("rb") as stream:
+        with open_regular(path, most_bytes=sys.maxsize, what="a routine file") as stream:
             size = os.fstat(stream.fileno()).st_size
             if size > MAX_FILE_BYTES:  # a huge file is never read
                 raise RoutineError(shown, None, "", too_large(size))
             data = stream.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise RoutineError(shown, None, "", f"cannot read the file: {error.strerror}") from None
+    except RoutineError:
+        raise
+    except InputError as error:  # not a regular file after all (swapped since): never read
+        raise RoutineError(shown, None, "", str(error).removeprefix(f"{path}: ")) from None
     return parse_routine(data, source=shown, name=name or path.stem, folder=str(path.parent))
 
 
