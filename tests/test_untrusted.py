@@ -293,3 +293,43 @@ def test_every_file_named_by_untrusted_input_is_opened_through_one_function() ->
         if not any(name == entry[0] and entry[1] in code for name, code in others)
     ]
     assert not stale, f"listed but gone: {stale}"
+
+
+# -- 4, 5: --feed-url, 17: a routine named feed -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["http://x/\x1b[2Jq", "http://x/\x9bq", "http://[::1", "http://x:port/"]
+)
+def test_a_bad_feed_url_is_refused_before_any_work(tmp_path: Path, url: str) -> None:
+    routine = _routine(tmp_path)
+    out = tmp_path / "out"
+    result = run_cli(
+        "export", str(routine), "--all", "--engine", FAKE, "--format", "wav", "--feed-url", url,
+        "-o", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 2, result
+    assert "error: --feed-url: expected an http:// or https:// address" in result.stderr, result
+    assert "\x1b" not in result.stderr and "\x9b" not in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_routine_named_feed_exports_with_a_feed(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    routine = _routine(tmp_path)
+    named = routine.rename(tmp_path / "feed.yaml")
+    out = tmp_path / "out"
+    result = run_cli(
+        "export", str(named), "--all", "--engine", FAKE, "--format", "wav",
+        "--feed-url", "http://192.168.1.20:8000/s", "-o", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result
+    channel = ET.parse(out / "feed.xml").getroot().find("channel")
+    assert channel is not None
+    image = channel.find("image/url")
+    episode = channel.find("item/{http://www.itunes.com/dtds/podcast-1.0.dtd}image")
+    assert image is not None and episode is not None
+    assert image.text != episode.get("href")
+    assert (out / "feed.wav").is_file() and (out / "feed.cover.jpg").is_file()
+    assert (out / "feed.jpg").read_bytes() != (out / "feed.cover.jpg").read_bytes()

@@ -81,9 +81,10 @@ def export_all(
         from voiceguide.export.feed import feed_paths
 
         extra += feed_paths(folder, targets)
-    refuse_existing(
-        [*(p for t in targets for p in planned_paths(t, request)), *extra], force=request.force
-    )
+    planned = [p for t in targets for p in planned_paths(t, request)]
+    if clash := sorted(set(planned) & set(extra)):  # never: the program's own names are distinct
+        raise OptionError(f"{clash[0].name}: a routine's file would take a name the export needs")
+    refuse_existing([*planned, *extra], force=request.force)
     estimates_s = [
         _estimate_s(api.load(name), options) for name in routines
     ]  # checks every routine first
