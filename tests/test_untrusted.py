@@ -333,3 +333,59 @@ def test_a_routine_named_feed_exports_with_a_feed(tmp_path: Path) -> None:
     assert image.text != episode.get("href")
     assert (out / "feed.wav").is_file() and (out / "feed.cover.jpg").is_file()
     assert (out / "feed.jpg").read_bytes() != (out / "feed.cover.jpg").read_bytes()
+
+
+# -- 6, 7, 8: recordings ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        ("rate-1", "recs/one.wav: expected a recording of 8000 to 384000 samples a second, got 1"),
+        ("nan", "recs/one.wav: expected a recording of audio samples, got NaN or infinite values"),
+        ("inf", "recs/one.wav: expected a recording of audio samples, got NaN or infinite values"),
+        ("one-frame", "recs/one.wav: no sound in this recording"),
+    ],
+)
+def test_an_absurd_recording_gets_a_located_error(tmp_path: Path, make: str, expected: str) -> None:
+    import wave
+
+    routine = _recordings_routine(tmp_path)
+    path = tmp_path / "recs" / "one.wav"
+    if make == "rate-1":
+        with wave.open(str(path), "wb") as writer:
+            writer.setnchannels(1)
+            writer.setsampwidth(2)
+            writer.setframerate(1)
+            writer.writeframes(np.full(30, 3000, dtype="<i2").tobytes())
+    elif make == "one-frame":
+        soundfile.write(path, np.zeros(1, dtype=np.float32), 16000, subtype="FLOAT")
+    else:
+        tone = 0.2 * np.sin(np.arange(16000) * 0.1).astype(np.float32)
+        tone[5000] = np.nan if make == "nan" else np.inf
+        soundfile.write(path, tone, 16000, subtype="FLOAT")
+    result = run_cli("export", str(routine), "--engine", FAKE, "-o", str(tmp_path / "out.wav"))
+    assert result.exit_code == 2, result
+    assert expected in result.stderr, result
+    assert "internal error" not in result.stderr
+
+
+def test_a_recording_linked_from_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "shared").mkdir()
+    routine = _recordings_routine(tmp_path / "shared")
+    secret = _wav(tmp_path / "secret.wav")
+    (tmp_path / "shared" / "recs" / "one.wav").symlink_to(secret)
+    result = run_cli("-v", "show", str(routine), "--engine", FAKE)
+    assert result.exit_code == 2, result
+    assert "recs/one.wav: expected a recording inside" in result.stderr, result
+    assert "got a symbolic link leading out of it" in result.stderr
+    assert "recording: one <- one.wav" not in result.stderr
+
+
+def test_a_recording_linked_inside_the_folder_is_used(tmp_path: Path) -> None:
+    routine = _recordings_routine(tmp_path)
+    _wav(tmp_path / "recs" / "take3.wav")
+    (tmp_path / "recs" / "one.wav").symlink_to("take3.wav")
+    result = run_cli("-v", "show", str(routine), "--engine", FAKE)
+    assert result.exit_code == 0, result
+    assert "recording: one <- one.wav" in result.stderr

@@ -16,6 +16,8 @@ from voiceguide.errors import InputError
 from voiceguide.untrusted import open_regular
 
 MAX_FILE_BYTES = 200_000_000
+MIN_RATE, MAX_RATE = 8000, 384_000  # samples a second
+MAX_CHANNELS = 32
 
 
 def decode_file(path: Path, *, max_s: float, what: str) -> tuple[np.ndarray, int]:
@@ -25,12 +27,33 @@ def decode_file(path: Path, *, max_s: float, what: str) -> tuple[np.ndarray, int
     with open_regular(path, most_bytes=MAX_FILE_BYTES, what=f"a {what}") as stream:
         try:
             with soundfile.SoundFile(stream) as source:
+                _check_shape(path, what, source.samplerate, source.channels)
                 frames = min(source.frames, round(max_s * source.samplerate))
                 samples = source.read(frames, dtype="float32", always_2d=True)
-                return samples, source.samplerate
+                return _finite(path, what, samples), source.samplerate
         except (soundfile.LibsndfileError, RuntimeError, TypeError):
             pass  # not a format libsndfile reads: try ffmpeg
-        return _decode_with_ffmpeg(path, stream, max_s)
+        samples, rate = _decode_with_ffmpeg(path, stream, max_s)
+        return _finite(path, what, samples), rate
+
+
+def _check_shape(path: Path, what: str, rate: int, channels: int) -> None:
+    """A header's rate and channels within reason (a 1 Hz file once divided by zero)."""
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise InputError(
+            f"{path}: expected a {what} of {MIN_RATE} to {MAX_RATE} samples a second, got {rate}"
+        )
+    if not 1 <= channels <= MAX_CHANNELS:
+        raise InputError(
+            f"{path}: expected a {what} of 1 to {MAX_CHANNELS} channels, got {channels}"
+        )
+
+
+def _finite(path: Path, what: str, samples: np.ndarray) -> np.ndarray:
+    """Float files can hold NaN or infinities, which no later step can mix."""
+    if not np.isfinite(samples).all():
+        raise InputError(f"{path}: expected a {what} of audio samples, got NaN or infinite values")
+    return samples
 
 
 def find_ffmpeg() -> str | None:
