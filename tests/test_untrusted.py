@@ -389,3 +389,54 @@ def test_a_recording_linked_inside_the_folder_is_used(tmp_path: Path) -> None:
     result = run_cli("-v", "show", str(routine), "--engine", FAKE)
     assert result.exit_code == 0, result
     assert "recording: one <- one.wav" in result.stderr
+
+
+# -- 11, 12: the manifest; 13: numbers; 16: a closed stdout -----------------------------------
+
+
+def test_a_deeply_nested_manifest_is_a_plain_error(tmp_path: Path) -> None:
+    routine = _recordings_routine(tmp_path)
+    (tmp_path / "recs" / "recordings.json").write_text("[" * 200_000 + "]" * 200_000)
+    result = run_cli("show", str(routine), "--engine", FAKE)
+    assert result.exit_code == 2, result
+    assert "recordings.json: expected a recordings manifest written by 'voiceguide record'" in (
+        result.stderr
+    ), result
+
+
+def test_a_manifest_text_reaches_the_terminal_without_control_characters(tmp_path: Path) -> None:
+    routine = _recordings_routine(tmp_path)
+    _wav(tmp_path / "recs" / "one.wav")
+    _wav(tmp_path / "recs" / "x\x1b[2J\x07.wav")
+    manifest = {"version": 1, "takes": {"one": {"file": "one.wav", "text": "Ring\x07 \x1b[31m"}}}
+    (tmp_path / "recs" / "recordings.json").write_text(json.dumps(manifest))
+    result = run_cli("-v", "show", str(routine), "--engine", FAKE)
+    assert result.exit_code == 0, result
+    assert "stale recording: one.wav says 'Ring\\u0007 \\u001b[31m'" in result.stderr, result
+    assert "unused recording: x\\u001b[2J\\u0007.wav" in result.stderr, result
+    shown = result.stdout + result.stderr
+    assert not any(char in shown for char in "\x07\x1b"), repr(shown)
+
+
+@pytest.mark.parametrize("option", ["--linger", "--soundscape-gain", "--minutes", "--loudness"])
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "NaN"])
+def test_number_options_refuse_nan_and_infinities(option: str, value: str) -> None:
+    result = run_cli("show", "desk-break", "--engine", FAKE, option, value)
+    assert result.exit_code == 2, result
+    assert f"error: Invalid value for '{option}': expected" in result.stderr, result
+    assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["list"], ["list", "--json"], ["soundscapes"]])
+def test_a_closed_stdout_ends_a_listing_quietly(command: list[str]) -> None:
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line (`| head -c1` at its end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "voiceguide", *command],
+            stdout=write, stderr=subprocess.PIPE, text=True, timeout=60,
+        )  # fmt: skip
+    finally:
+        os.close(write)
+    assert done.returncode == 0, done
+    assert done.stderr == "", done.stderr

@@ -7,6 +7,7 @@ Errors: a :class:`VoiceguideError` becomes one line on stderr and exit code 2 (b
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -15,7 +16,7 @@ import threading
 import click
 
 from voiceguide.cli import export_commands, info_commands, play_commands
-from voiceguide.cli.base import State, cli, error_lines, say
+from voiceguide.cli.base import OutputClosedError, State, cli, error_lines, say
 from voiceguide.errors import VoiceguideError
 
 __all__ = ["cli", "export_commands", "info_commands", "main", "play_commands"]
@@ -60,6 +61,10 @@ def _run(argv: list[str] | None) -> None:
     except Terminated:
         say("terminated")
         _exit_within(143)
+    except OutputClosedError:  # nothing more to write there, and nothing to flush at exit either
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
     except VoiceguideError as error:
         if State.debug:
             raise

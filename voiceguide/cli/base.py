@@ -13,6 +13,19 @@ from voiceguide import __version__, api
 from voiceguide.errors import VoiceguideError
 
 
+class OutputClosedError(Exception):
+    """The reader of our standard output went away (``voiceguide list | head -c1``): the rest of
+    the output is not wanted, which is not an error."""
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # click itself would exit 1 and say nothing
+            raise OutputClosedError from None
+
+
 class State:
     debug = False
     verbose = False
@@ -29,7 +42,7 @@ def say(message: str) -> None:
         click.echo(message, err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="voiceguide")
 @click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
 @click.option(
