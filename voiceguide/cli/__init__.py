@@ -16,7 +16,7 @@ import threading
 import click
 
 from voiceguide.cli import export_commands, info_commands, play_commands
-from voiceguide.cli.base import OutputClosedError, State, cli, error_lines, say
+from voiceguide.cli.base import OutputClosedError, State, cli, error_lines, leave, say
 from voiceguide.errors import VoiceguideError
 
 __all__ = ["cli", "export_commands", "info_commands", "main", "play_commands"]
@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> None:
     previous = (
         {signum: signal.signal(signum, _on_sigterm) for signum in signals} if on_main_thread else {}
     )
+    State.own_process = argv is None
     try:
         _run(argv)
     finally:
@@ -88,7 +89,10 @@ def _run(argv: list[str] | None) -> None:
 def _exit_within(code: int) -> None:
     """Exit with ``code`` now that every ``finally`` has run (temporary files are gone), and make
     sure it happens: if a library's thread or exit handler holds the interpreter's shutdown up for
-    more than :data:`EXIT_GRACE_S`, the process ends anyway. Ctrl-C always ends the program."""
+    more than :data:`EXIT_GRACE_S`, the process ends anyway. Ctrl-C always ends the program (in
+    the command's own process at once: :func:`leave`)."""
+    if State.own_process:
+        leave(code)
     watchdog = threading.Timer(EXIT_GRACE_S, os._exit, args=(code,))
     watchdog.daemon = True
     watchdog.start()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from voiceguide import api
-from voiceguide.cli.base import State, cli, say, tell
+from voiceguide.cli.base import State, cli, leave, say, tell
 from voiceguide.cli.options import options_from, session_options
 
 
@@ -59,7 +58,7 @@ def play(
     if not quiet:
         say(report.closing)
     if report.interrupted:
-        sys.exit(130)
+        leave(130)
 
 
 @cli.command()
