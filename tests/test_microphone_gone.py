@@ -213,7 +213,7 @@ def test_sigterm_stops_play_listen_with_a_stalled_microphone_within_a_second(
         holder.stop()
     _, err = player.communicate()
     assert took_s < 1.0, err
-    assert player.returncode == {signal.SIGTERM: 143, signal.SIGINT: 130}[signum], err
+    assert player.returncode == (143 if signum == signal.SIGTERM else 130), err
 
 
 def test_play_listen_with_a_stalled_microphone_ends_by_itself(
