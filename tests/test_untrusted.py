@@ -4,6 +4,7 @@ own, nor make voiceguide read a device, a FIFO or an endless file."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -440,3 +441,63 @@ def test_a_closed_stdout_ends_a_listing_quietly(command: list[str]) -> None:
         os.close(write)
     assert done.returncode == 0, done
     assert done.stderr == "", done.stderr
+
+
+# -- also noted: covers phones show, a feed dated 1970 at the earliest -------------------------
+
+
+@pytest.mark.parametrize("kind", ["cmyk.jpg", "animated.png"])
+def test_a_cover_is_embedded_as_rgb_and_one_frame(tmp_path: Path, kind: str) -> None:
+    from PIL import Image
+
+    from voiceguide.export.cover import load_cover
+
+    path = tmp_path / kind
+    if kind == "cmyk.jpg":
+        Image.new("CMYK", (400, 400), (0, 120, 200, 10)).save(path, format="JPEG")
+    else:
+        frames = [Image.new("RGB", (400, 400), colour) for colour in ("red", "blue", "green")]
+        frames[0].save(path, format="PNG", save_all=True, append_images=frames[1:], duration=200)
+    cover = load_cover(path)
+    with Image.open(io.BytesIO(cover.data)) as image:
+        assert image.mode in ("RGB", "RGBA"), image.mode
+        assert not getattr(image, "is_animated", False)
+        red, _, blue = image.convert("RGB").getpixel((5, 5))  # type: ignore[misc]
+    if kind == "animated.png":  # the first frame
+        assert red > 200 and blue < 50
+    assert (cover.width_px, cover.height_px) == (400, 400)
+
+
+def test_a_plain_cover_is_embedded_byte_for_byte(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from voiceguide.export.cover import load_cover
+
+    path = tmp_path / "plain.jpg"
+    Image.new("RGB", (400, 400), "teal").save(path, format="JPEG")
+    assert load_cover(path).data == path.read_bytes()
+
+
+def test_source_date_epoch_0_dates_a_feed_after_1970(monkeypatch: pytest.MonkeyPatch) -> None:
+    import email.utils
+    import xml.etree.ElementTree as ET
+
+    from voiceguide.export.feed import feed_document
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    audio = _wav(Path(os.environ.get("TMPDIR", "/tmp")) / f"feed-{os.getpid()}.wav")
+
+    class Episode:
+        path, files, title, description, total_s = audio, (audio,), "T", "D", 1.0
+        cover, cover_mime = b"", "image/jpeg"
+
+    try:
+        document = feed_document([Episode(), Episode()], [audio, audio], "http://x/", audio)
+    finally:
+        audio.unlink()
+    dates = [
+        email.utils.parsedate_to_datetime(item.findtext("pubDate") or "")
+        for item in ET.fromstring(document).iter("item")
+    ]
+    assert all(date.year == 1970 for date in dates), dates
+    assert dates == sorted(dates, reverse=True) and len(set(dates)) == 2

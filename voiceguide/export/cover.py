@@ -116,7 +116,27 @@ def load_cover(path: Path) -> Cover:
     else:
         raise OptionError(f"{where}: expected a PNG or JPEG image")
     width, height = _checked_size(data, kind, where)
-    return Cover(data, mime, width, height)
+    return _phone_ready(Cover(data, mime, width, height), kind)
+
+
+def _phone_ready(cover: Cover, kind: str) -> Cover:
+    """A cover every phone shows: RGB (or greyscale), one frame. A CMYK JPEG or an animated PNG
+    (which many phones show as nothing, or as its first frame only) is converted: its first frame
+    in RGB, in the same format. Others are embedded unchanged, byte for byte."""
+    from PIL import Image
+
+    shown_modes = ("RGB", "L") if kind == "JPEG" else ("RGB", "RGBA", "L", "LA", "P")
+    with Image.open(io.BytesIO(cover.data), formats=[kind]) as image:
+        if image.mode in shown_modes and not getattr(image, "is_animated", False):
+            return cover
+        image.seek(0)
+        converted = image.convert("RGBA" if kind == "PNG" else "RGB")
+    buffer = io.BytesIO()
+    if kind == "PNG":
+        converted.save(buffer, format="PNG", optimize=False)
+    else:
+        converted.save(buffer, format="JPEG", quality=92, optimize=False)
+    return Cover(buffer.getvalue(), cover.mime, cover.width_px, cover.height_px)
 
 
 def _checked_size(data: bytes, kind: str, where: str) -> tuple[int, int]:

@@ -111,7 +111,9 @@ def feed_document(
     ET.register_namespace("podcast", PODCAST)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
-    now = float(os.environ.get("SOURCE_DATE_EPOCH") or time.time())
+    # SOURCE_DATE_EPOCH (reproducible builds) may be 0: every date stays after 1 January 1970,
+    # one second apart, newest first
+    now = max(float(os.environ.get("SOURCE_DATE_EPOCH") or time.time()), len(episodes) + 1.0)
     for tag, text in (
         ("title", CHANNEL_TITLE), ("link", base), ("language", "en"),
         ("description", "Voice-guided sessions made offline by voiceguide."),
