@@ -131,9 +131,10 @@ def test_a_stalled_microphone_is_closed_at_once(home: Path) -> None:
     microphone = Microphone(lambda pcm: None)
     try:
         time.sleep(0.5)
-        started = time.monotonic()
-        microphone.close()
-        assert time.monotonic() - started < 1.0
+        closing = threading.Thread(target=microphone.close, daemon=True)  # it hung for good once
+        closing.start()
+        closing.join(timeout=1.0)
+        assert not closing.is_alive(), "closing a stalled microphone hangs"
     finally:
         holder.stop()
 
