@@ -169,6 +169,8 @@ def _use_microphone(card: ClockedCard, infile: Path) -> None:
     rc.write_text(rc.read_text().replace(str(rc.parent / "microphone.fifo"), str(infile)))
 
 
+@pytest.mark.real
+@pytest.mark.slow  # a whole session in real time (11 s)
 def test_play_listen_with_an_empty_microphone_plays_on_at_low_cpu(
     routine: Path, card: ClockedCard, tmp_path: Path
 ) -> None:
@@ -191,6 +193,8 @@ def test_play_listen_with_an_empty_microphone_plays_on_at_low_cpu(
     assert cpu_s / wall_s < 0.25, f"{cpu_s:.1f} s of CPU in {wall_s:.1f} s"
 
 
+@pytest.mark.real
+@pytest.mark.slow  # a session in real time, until the signal
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_sigterm_stops_play_listen_with_a_stalled_microphone_within_a_second(
     routine: Path, card: ClockedCard, tmp_path: Path, signum: int
@@ -217,6 +221,8 @@ def test_sigterm_stops_play_listen_with_a_stalled_microphone_within_a_second(
     assert player.returncode == (143 if signum == signal.SIGTERM else 130), err
 
 
+@pytest.mark.real
+@pytest.mark.slow  # a whole session in real time (11 s)
 def test_play_listen_with_a_stalled_microphone_ends_by_itself(
     routine: Path, card: ClockedCard, tmp_path: Path
 ) -> None:
