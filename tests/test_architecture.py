@@ -32,6 +32,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"timeline"}),
     frozenset({"routine", "cache"}),
     frozenset({"timetext"}),  # seconds as text, for every room that shows a time
+    frozenset({"untrusted"}),  # files and text from untrusted input: one door, one line
     frozenset({"errors"}),
     frozenset({"__init__"}),
 )
@@ -53,7 +54,12 @@ CLI_DOORS = frozenset(
 
 # Only the CLI speaks click; the pure rooms use the standard library (and PyYAML to read routines).
 ONLY_IN = {"click": frozenset({"cli"})}
-PURE_ROOMS = {"routine": frozenset({"yaml"}), "timeline": frozenset(), "timetext": frozenset()}
+PURE_ROOMS = {
+    "routine": frozenset({"yaml"}),
+    "timeline": frozenset(),
+    "timetext": frozenset(),
+    "untrusted": frozenset(),
+}
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:
