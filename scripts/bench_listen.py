@@ -30,7 +30,7 @@ from voiceguide.listen.listener import voice_spans
 from voiceguide.listen.reading import Reading
 from voiceguide.listen.recognizer import SAMPLE_RATE, Recognizer
 from voiceguide.render.mix import MixRenderer
-from voiceguide.routine import bundled_names
+from voiceguide.routinefile import bundled_names
 from voiceguide.speech.base import Voice
 from voiceguide.speech.voicing import get_engine
 

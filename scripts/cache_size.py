@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 from voiceguide import api
-from voiceguide.routine.bundled import bundled_names
-from voiceguide.speech.cache import cache_usage
+from voiceguide.cache import cache_usage
+from voiceguide.routinefile.bundled import bundled_names
 
 TARGET_MB = 150.0
 

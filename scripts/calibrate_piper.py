@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from voiceguide.clips import voice_clips
-from voiceguide.routine import bundled_names, load_bundled
+from voiceguide.routinefile import bundled_names, load_bundled
 from voiceguide.sound.activity import voiced_s
 from voiceguide.speech import ClipCache, Voice, get_engine
 from voiceguide.speech.espeak import ESPEAK_RATE_FACTOR, espeak_rate

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from voiceguide import api
-from voiceguide.routine import bundled_names, load_bundled
+from voiceguide.routinefile import bundled_names, load_bundled
 from voiceguide.timeline import format_timeline
 
 FOLDER = Path(__file__).parent.parent / "tests" / "data" / "timelines"

@@ -22,6 +22,23 @@ FAKE = "fake"  # the engine that makes clips in this process (voiceguide/speech/
 REAL_HELPERS = ("espeak_zygote.py", "piper_zygote.py", "voiceguide.speech.pyttsx3_worker")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--sweep", action="store_true",
+        help="also run the exhaustive real sweeps (tests marked sweep: tens of minutes)",
+    )  # fmt: skip
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``sweep`` are left out of a run unless ``--sweep`` is given."""
+    if config.getoption("--sweep"):
+        return
+    swept = [item for item in items if item.get_closest_marker("sweep") is not None]
+    if swept:
+        config.hook.pytest_deselected(items=swept)
+        items[:] = [item for item in items if item.get_closest_marker("sweep") is None]
+
+
 @pytest.fixture(autouse=True)
 def _no_real_engine_unless_marked(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
@@ -51,9 +68,14 @@ def _no_real_engine_unless_marked(
 
 @pytest.fixture(scope="session", autouse=True)
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One clip cache for the whole run, so real-engine tests synthesize each line once. Set for
-    the whole session, so module-scoped fixtures never read the user's own cache either."""
-    folder = tmp_path_factory.mktemp("clip-cache")
+    """One clip cache for the whole run, so real-engine tests synthesize each line once (with
+    ``-n 2`` both workers share it: the cache room's writes are atomic). Set for the whole session,
+    so module-scoped fixtures never read the user's own cache either."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # the run's folder, above each worker's own
+        folder = tmp_path_factory.getbasetemp().parent / "clip-cache"
+        folder.mkdir(exist_ok=True)
+    else:
+        folder = tmp_path_factory.mktemp("clip-cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("VOICEGUIDE_CACHE_DIR", str(folder))
         yield folder

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -56,4 +57,6 @@ def tone_mix(routine: Routine, sample_rate: int = 44100) -> Mix:
         for line, clip in zip(lines, raw, strict=True)
     }
     lengths = {line: len(samples) / sample_rate for line, samples in clips.items()}
-    return Mix(plan(routine, lengths, PlanOptions(chime=None)), clips, sample_rate)
+    return Mix(
+        plan(routine, lengths, replace(PlanOptions.of(routine), chime=None)), clips, sample_rate
+    )

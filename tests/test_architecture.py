@@ -1,4 +1,4 @@
-"""The drawing in the README is a fact: imports go one way, between rooms and between modules.
+"""The drawing in docs/architecture.md is a fact: imports go one way, between rooms and between modules.
 
 Every ``import`` in the package (at the top of a module or inside a function) is read with ``ast``.
 A room is a direct child of ``voiceguide`` (a subpackage or a module). Rooms sit in layers, top to
@@ -9,6 +9,8 @@ and no chain of module imports may come back to where it started.
 from __future__ import annotations
 
 import ast
+import re
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +19,7 @@ import pytest
 
 PACKAGE = Path(__file__).parent.parent / "voiceguide"
 
-# Top to bottom. The README's "How it works" draws the same chain.
+# Top to bottom. docs/architecture.md draws the same chain.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"__main__"}),
     frozenset({"cli"}),
@@ -29,7 +31,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"render"}),
     frozenset({"clips"}),
     frozenset({"speech", "sound", "recordings", "listen"}),
-    frozenset({"timeline"}),
+    frozenset({"timeline", "routinefile"}),  # the plan; reading routine files
     frozenset({"routine", "cache"}),
     frozenset({"timetext"}),  # seconds as text, for every room that shows a time
     frozenset({"untrusted"}),  # files and text from untrusted input: one door, one line
@@ -52,10 +54,10 @@ CLI_DOORS = frozenset(
     }
 )
 
-# Only the CLI speaks click; the pure rooms use the standard library (and PyYAML to read routines).
+# Only the CLI speaks click; the pure rooms use the standard library only (PyYAML is routinefile's).
 ONLY_IN = {"click": frozenset({"cli"})}
-PURE_ROOMS = {
-    "routine": frozenset({"yaml"}),
+PURE_ROOMS: dict[str, frozenset[str]] = {
+    "routine": frozenset(),
     "timeline": frozenset(),
     "timetext": frozenset(),
     "untrusted": frozenset(),
@@ -95,7 +97,9 @@ def layer_of(room: str) -> int:
     for index, layer in enumerate(LAYERS):
         if room in layer:
             return index
-    raise AssertionError(f"room voiceguide.{room} is in no layer: add it to LAYERS and the README")
+    raise AssertionError(
+        f"room voiceguide.{room} is in no layer: add it to LAYERS and docs/architecture.md"
+    )
 
 
 def all_modules(package: Path = PACKAGE) -> dict[str, Path]:
@@ -289,3 +293,59 @@ def test_every_package_ships() -> None:
         ".".join(path.parent.relative_to(PACKAGE.parent).parts) for path in PACKAGE.rglob("*.py")
     }
     assert folders <= listed, f"add to pyproject's packages: {sorted(folders - listed)}"
+
+
+# One home for every rule: a second route that decides the same thing again is caught here.
+# (folder, pattern, files where the pattern is the one home, the rule)
+SECOND_ROUTES = [
+    ("voiceguide/timeline", r"FROM_ROUTINE|== \"routine\"", (),
+     "the settings decide command line over routine over default; the plan takes final values"),
+    ("voiceguide/timeline", r"routine\.(breathing|chime|linger_s)\b", ("model.py",),
+     "the routine's own breathing, chime and linger reach the plan through PlanOptions.of only"),
+    ("voiceguide", r"((?<![=!<>])=|\belse|\bor) *[\"']edges[\"']", ("vocabulary.py",),
+     "the session breath tones' default is vocabulary.DEFAULT_BREATHING_DURING"),
+    ("voiceguide", r"\b6 \* 3600|21600", ("vocabulary.py",),
+     "the longest session is vocabulary.MAX_SESSION_S"),
+    ("voiceguide", r"LEAD_IN_S \+ routine\.steps_s|steps_s \+ LEAD_OUT_S", ("model.py",),
+     "a routine's written length is timeline.written_length_s"),
+    ("voiceguide", r"Path\(routine\.folder\) / routine\.recordings", (),
+     "a routine's recordings folder is Routine.recordings_folder"),
+    ("voiceguide", r"CacheRoom\([^)]*\)\.(usage|clear|trim)\(", ("room.py",),
+     "cache-wide usage, clearing and trimming live in the cache room (cache/room.py)"),
+]  # fmt: skip
+
+
+def second_routes(root: Path = PACKAGE.parent) -> list[str]:
+    found: list[str] = []
+    for folder, pattern, homes, rule in SECOND_ROUTES:
+        for path in sorted((root / folder).rglob("*.py")):
+            if path.name in homes:
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if re.search(pattern, line.split("#")[0]):
+                    found.append(f"{path.relative_to(root)}:{number}: {line.strip()} ({rule})")
+    return found
+
+
+def test_every_rule_has_one_home() -> None:
+    routes = second_routes()
+    assert not routes, "a rule decided a second time:\n" + "\n".join(routes)
+
+
+@pytest.mark.parametrize(
+    "room", ["voiceguide.routine", "voiceguide.timeline", "voiceguide.timetext"]
+)
+def test_the_pure_rooms_load_only_the_standard_library(room: str) -> None:
+    """Imported in a fresh interpreter, a pure room brings in nothing from outside the standard
+    library (reading YAML is routinefile's, above them)."""
+    script = (
+        "import sys\n"
+        f"import {room}\n"
+        "names = {name.split('.')[0] for name in sys.modules}\n"
+        "print(' '.join(sorted(names - set(sys.stdlib_module_names) - {'voiceguide', '__main__'})))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-S", "-c", script], cwd=PACKAGE.parent, capture_output=True, text=True,
+        check=True,
+    ).stdout.split()  # fmt: skip
+    assert found == [], f"import {room} loads {found}"

@@ -17,7 +17,7 @@ import pytest
 
 from tests.fakes import ToneEngine, tone_mix
 from voiceguide.render.normalize import normalize
-from voiceguide.routine import load_routine
+from voiceguide.routinefile import load_routine
 from voiceguide.speech import ClipCache
 from voiceguide.speech.base import Clip
 
@@ -39,7 +39,7 @@ def test_a_cache_that_cannot_be_written_never_fails_and_warns_once(tmp_path: Pat
         resource.setrlimit(resource.RLIMIT_FSIZE, (1000, resource.RLIM_INFINITY))
         from tests.fakes import ToneEngine, tone_mix
         from voiceguide.render.normalize import normalize
-        from voiceguide.routine import load_routine
+        from voiceguide.routinefile import load_routine
         from voiceguide.speech import ClipCache, speak_all
         engine = ToneEngine()
         cache = ClipCache(Path({str(tmp_path / "cache")!r}))

@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import DATA
 from voiceguide.player.transport import Layout
-from voiceguide.routine import load_bundled, load_routine
+from voiceguide.routinefile import load_bundled, load_routine
 from voiceguide.timeline import Chapter, Timeline, plan, spoken_lines
 from voiceguide.timeline.model import BOUNDARY_S, last_at_or_before
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import DATA, run_cli
 from voiceguide import __version__
-from voiceguide.routine import bundled_names
+from voiceguide.routinefile import bundled_names
 
 
 def test_version_and_help() -> None:

@@ -21,7 +21,7 @@ from tests.conftest import run_cli
 from tests.proctree import kill_tree, patience_s, spawn
 from voiceguide import api
 from voiceguide.export.metadata import export_chapters
-from voiceguide.routine import bundled_names
+from voiceguide.routinefile import bundled_names
 from voiceguide.sound.beds import find_ffmpeg
 
 pytestmark = pytest.mark.real

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import DATA, FAKE, run_cli
 from voiceguide import api
 from voiceguide.errors import OptionError
-from voiceguide.routine import load_bundled
+from voiceguide.routinefile import load_bundled
 from voiceguide.sound.activity import words_per_minute
 from voiceguide.speech import Voice, get_engine
 from voiceguide.timeline import spoken_lines

@@ -19,10 +19,11 @@ import pytest
 import soundfile
 
 from tests.conftest import run_cli
+from voiceguide.cache import cache_usage, trim_cache
 from voiceguide.errors import EngineError
 from voiceguide.speech import espeak
 from voiceguide.speech.base import Voice
-from voiceguide.speech.cache import ClipCache, cache_usage, clip_key, trim_cache
+from voiceguide.speech.cache import ClipCache, clip_key
 from voiceguide.speech.worker import Worker, Zygote
 
 HANGING_HELPER = textwrap.dedent(

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tests.fakes import fake_clip_s
 from voiceguide.errors import OptionError, RoutineError
-from voiceguide.routine import parse_routine
+from voiceguide.routinefile import parse_routine
 from voiceguide.timeline import PlanOptions, plan, spoken_lines
 
 EXAMPLES = int(os.environ.get("VOICEGUIDE_FUZZ_EXAMPLES", "300"))
@@ -28,7 +28,7 @@ def _load_and_plan(data: bytes) -> None:
     try:
         routine = parse_routine(data, source="fuzz.yaml", name="fuzz")
         lengths = {line: fake_clip_s(line.text) for line in spoken_lines(routine)}
-        plan(routine, lengths, PlanOptions(target_s=None))
+        plan(routine, lengths, PlanOptions.of(routine, target_s=None))
     except RoutineError as error:  # every mistake in the file, each on its own located line
         lines = str(error).splitlines()
         assert 1 <= len(lines) <= 21, str(error)

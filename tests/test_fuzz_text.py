@@ -25,7 +25,7 @@ from voiceguide.export.metadata import metadata_for
 from voiceguide.export.sidecars import chapters_json, subtitles
 from voiceguide.export.split import _playlist
 from voiceguide.export.tags import _id3
-from voiceguide.routine import parse_routine
+from voiceguide.routinefile import parse_routine
 from voiceguide.timeline import PlanOptions, plan, spoken_lines
 from voiceguide.timeline.script import format_timeline
 from voiceguide.untrusted import is_control

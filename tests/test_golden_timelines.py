@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import DATA
 from voiceguide import api
-from voiceguide.routine import bundled_names, load_bundled
+from voiceguide.routinefile import bundled_names, load_bundled
 from voiceguide.timeline import format_timeline
 
 pytestmark = pytest.mark.real

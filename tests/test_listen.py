@@ -37,7 +37,7 @@ def test_the_gate_is_closed_while_the_guide_says_the_breathing_words() -> None:
     open, and a loudspeaker's "in ... and down" was heard as "continue" or "louder"."""
     from tests.fakes import tone_mix
     from voiceguide.listen.listener import voice_spans
-    from voiceguide.routine import parse_routine
+    from voiceguide.routinefile import parse_routine
 
     routine = parse_routine(
         b"title: T\ndescription: D\naudience: self\nlanguage: en\nsteps:\n"
@@ -279,7 +279,7 @@ def test_the_listener_drives_the_controller_and_confirms_by_ear(spoken: dict[str
     from voiceguide.listen.listener import Listener
     from voiceguide.player.controller import Controller, State
     from voiceguide.render.mix import MixRenderer
-    from voiceguide.routine import parse_routine
+    from voiceguide.routinefile import parse_routine
 
     mix = tone_mix(parse_routine(ROUTINE, source="t.yaml", name="t"), 44100)
     controller = Controller(MixRenderer(mix), mix.timeline)
@@ -300,7 +300,7 @@ def test_the_listener_drives_the_controller_and_confirms_by_ear(spoken: dict[str
 
 def test_a_routine_can_ask_for_voice_commands() -> None:
     from voiceguide.errors import RoutineError
-    from voiceguide.routine import parse_routine
+    from voiceguide.routinefile import parse_routine
 
     base = (
         b"title: T\ndescription: D\naudience: self\nlanguage: en\n%s\nsteps:\n"

@@ -19,7 +19,7 @@ from voiceguide.player.controller import (
 )
 from voiceguide.render import Mix, render_blocks
 from voiceguide.render.mix import MixRenderer
-from voiceguide.routine import parse_routine
+from voiceguide.routinefile import parse_routine
 
 RATE = 44100
 PULL = 441  # 10 ms per pull: controls act between pulls

@@ -6,7 +6,7 @@ import pytest
 from tests.conftest import DATA
 from tests.fakes import tone_mix
 from voiceguide.render import CEILING_DB, Mix, db_to_gain, render_blocks
-from voiceguide.routine import load_routine
+from voiceguide.routinefile import load_routine
 
 RATE = 44100
 

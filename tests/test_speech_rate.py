@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from voiceguide import api
-from voiceguide.routine import load_bundled
+from voiceguide.routinefile import load_bundled
 from voiceguide.sound.activity import voiced_s, words_per_minute
 
 pytestmark = [pytest.mark.real, pytest.mark.slow]

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from tests.conftest import DATA
 from tests.fakes import fake_clip_s
 from voiceguide.errors import OptionError
-from voiceguide.routine import Hand, Routine, load_bundled, load_routine, parse_routine
+from voiceguide.routine import Hand, Routine
+from voiceguide.routinefile import load_bundled, load_routine, parse_routine
 from voiceguide.timeline import (
     LEAD_IN_S,
     LEAD_OUT_S,
@@ -29,11 +30,11 @@ from voiceguide.timetext import duration
 MINIMAL = DATA / "good" / "minimal.yaml"
 
 
-def _plan(source: bytes | str, options: PlanOptions | None = None) -> Timeline:
+def _plan(source: bytes | str, target_s: float | None = None) -> Timeline:
     data = source.encode() if isinstance(source, str) else source
     routine = parse_routine(data, source="test.yaml", name="test")
     lengths = {line: fake_clip_s(line.text) for line in spoken_lines(routine)}
-    return plan(routine, lengths, options or PlanOptions())
+    return plan(routine, lengths, PlanOptions.of(routine, target_s=target_s))
 
 
 def test_golden_timeline() -> None:
@@ -81,7 +82,7 @@ def test_minutes_stretches_or_shrinks_the_silences(minutes: float) -> None:
     routine = load_routine(MINIMAL)
     lengths = {line: fake_clip_s(line.text) for line in spoken_lines(routine)}
     natural = plan(routine, lengths)
-    fitted = plan(routine, lengths, PlanOptions(target_s=minutes * 60))
+    fitted = plan(routine, lengths, PlanOptions.of(routine, target_s=minutes * 60))
     assert fitted.total_s == pytest.approx(minutes * 60)
     assert [e.text for e in fitted.events] == [e.text for e in natural.events]
     assert fitted.speech_s == pytest.approx(natural.speech_s)
@@ -91,7 +92,7 @@ def test_too_few_minutes_names_the_shortest_length_and_what_fits() -> None:
     routine = load_routine(MINIMAL)
     lengths = {line: fake_clip_s(line.text) for line in spoken_lines(routine)}
     with pytest.raises(OptionError) as caught:
-        plan(routine, lengths, PlanOptions(target_s=10, rate_wpm=130))
+        plan(routine, lengths, PlanOptions.of(routine, target_s=10, rate_wpm=130))
     assert str(caught.value) == (
         "a 0:10 session is too short for this routine: it needs at least "
         f"{duration(math.ceil(shortest_length_s(routine, lengths)))} at 130 wpm; try --minutes 1"
@@ -104,7 +105,7 @@ def shortest_length_s(routine: Routine, lengths: dict[Line, float]) -> float:
     while low < high:
         middle = (low + high) // 2
         try:
-            plan(routine, lengths, PlanOptions(target_s=middle / 10))
+            plan(routine, lengths, PlanOptions.of(routine, target_s=middle / 10))
         except OptionError:
             low = middle + 1
         else:
@@ -120,14 +121,14 @@ def test_a_suggested_rate_fits(rate_wpm: int) -> None:
     lengths = {line: fake_clip_s(line.text) * 140 / rate_wpm for line in spoken_lines(routine)}
     target_s = shortest_length_s(routine, lengths) - 5
     with pytest.raises(OptionError) as caught:
-        plan(routine, lengths, PlanOptions(target_s=target_s, rate_wpm=rate_wpm))
+        plan(routine, lengths, PlanOptions.of(routine, target_s=target_s, rate_wpm=rate_wpm))
     found = re.search(r"; try --minutes (\d+) or --rate (\d+)$", str(caught.value))
     assert found, str(caught.value)
     minutes, faster = int(found[1]), int(found[2])
     assert rate_wpm < faster <= 180
-    plan(routine, lengths, PlanOptions(target_s=minutes * 60, rate_wpm=rate_wpm))
+    plan(routine, lengths, PlanOptions.of(routine, target_s=minutes * 60, rate_wpm=rate_wpm))
     quicker = {line: length_s * rate_wpm / faster for line, length_s in lengths.items()}
-    plan(routine, quicker, PlanOptions(target_s=target_s, rate_wpm=faster))
+    plan(routine, quicker, PlanOptions.of(routine, target_s=target_s, rate_wpm=faster))
 
 
 def test_minutes_keeps_written_pauses_and_switch_gaps() -> None:
@@ -135,7 +136,7 @@ def test_minutes_keeps_written_pauses_and_switch_gaps() -> None:
     lengths = {line: fake_clip_s(line.text) for line in spoken_lines(routine)}
     natural = plan(routine, lengths)
     for minutes in (0.6, 3.0):
-        fitted = plan(routine, lengths, PlanOptions(target_s=minutes * 60))
+        fitted = plan(routine, lengths, PlanOptions.of(routine, target_s=minutes * 60))
         pause = fitted.events[1].start_s - fitted.events[0].end_s
         assert pause == pytest.approx(1.0)  # [pause 1s]
         switch = next(i for i, e in enumerate(fitted.events) if e.kind == "switch")
@@ -219,7 +220,7 @@ def routines(draw: st.DrawFn) -> str:
 @given(routines(), st.one_of(st.none(), st.floats(5, 300)))
 def test_timeline_invariants(source: str, minutes: float | None) -> None:
     try:
-        timeline = _plan(source, PlanOptions(target_s=minutes * 60 if minutes else None))
+        timeline = _plan(source, minutes * 60 if minutes else None)
     except OptionError as error:
         assert minutes is not None and "too short for this routine" in str(error)
         return

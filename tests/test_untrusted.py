@@ -231,7 +231,7 @@ TRUSTED = {
     ("sound/decode.py", "soundfile.SoundFile(stream)"): "the stream open_regular opened",
     ("cache/codec.py", "soundfile.read(io.BytesIO(body)"): "bytes in memory",
     ("cache/room.py", 'path.open("rb")'): "the cache room's own entry (checked by SHA-256)",
-    ("routine/bundled.py", "resource.read_bytes()"): "package data",
+    ("routinefile/bundled.py", "resource.read_bytes()"): "package data",
     ("export/atomic.py", "os.open(leftover, os.O_RDONLY)"): "its own leftover temporary file",
     ("export/atomic.py", "a plain ``open()``"): "a docstring",
     ("export/wavchunks.py", 'path.open("r+b")'): "the export being written",
@@ -242,6 +242,8 @@ TRUSTED = {
     ("export/encoders.py", "soundfile.SoundFile("): "the export being written",
     ("export/feed.py", "audio.read_bytes()"): "the export just written",
     ("export/cover.py", "Image.open(io.BytesIO(data)"): "bytes read by read_regular",
+    ("export/cover.py", "Image.open(io.BytesIO(cover.data)"): "bytes read by read_regular",
+    ("cli/__init__.py", "os.open(os.devnull"): "the null device",
     (
         "speech/worker.py",
         "path.read_bytes() if reply",
@@ -254,7 +256,7 @@ TRUSTED = {
 }
 # Every read of a file named by a routine, a recordings folder, a voice or an option
 THROUGH_THE_DOOR = {
-    ("routine/load.py", "open_regular"): "the routine file",
+    ("routinefile/load.py", "open_regular"): "the routine file",
     ("recordings/manifest.py", "read_regular"): "recordings.json",
     ("sound/decode.py", "open_regular"): "a recording, a soundscape file",
     ("export/cover.py", "read_regular"): "--cover",

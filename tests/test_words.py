@@ -10,8 +10,9 @@ import pytest
 from tests.conftest import DATA, run_cli
 from tests.fakes import fake_clip_s
 from voiceguide.export.script import script_html, script_markdown
-from voiceguide.routine import Audience, Routine, load_bundled, parse_routine
+from voiceguide.routine import Audience, Routine
 from voiceguide.routine.words import ENGLISH, LANGUAGES, words_for
+from voiceguide.routinefile import load_bundled, parse_routine
 from voiceguide.timeline import Timeline, format_timeline, plan, spoken_lines
 
 

@@ -19,16 +19,10 @@ from voiceguide.preparing.model import Progress, Session, SessionOptions
 from voiceguide.preparing.prepare import clip_lengths, prepare, timeline
 from voiceguide.preparing.settings import Settings, resolve
 from voiceguide.preparing.voicing import recordings_lookup
-from voiceguide.routine import (
-    DEFAULT_ROUTINE,
-    Routine,
-    bundled_names,
-    find_routine,
-    load_bundled,
-    vocabulary,
-)
+from voiceguide.routine import Routine, vocabulary
 from voiceguide.routine.vocabulary import ENGINE_NAMES, LOUDNESS_PRESETS
-from voiceguide.timeline import LEAD_IN_S, LEAD_OUT_S, Timeline, format_timeline
+from voiceguide.routinefile import DEFAULT_ROUTINE, bundled_names, find_routine, load_bundled
+from voiceguide.timeline import Timeline, format_timeline, written_length_s
 from voiceguide.timetext import duration as format_duration
 
 if TYPE_CHECKING:
@@ -69,7 +63,7 @@ def list_routines() -> list[RoutineSummary]:
     summaries = []
     for name in bundled_names():
         routine = load_bundled(name)
-        length_s = LEAD_IN_S + routine.steps_s + LEAD_OUT_S + routine.linger_s
+        length_s = written_length_s(routine)
         audience, steps = routine.audience.value, len(routine.steps)
         summaries.append(
             RoutineSummary(
@@ -129,14 +123,14 @@ def cover_for(routine: Routine, cover_file: Path | None) -> Cover:
 
 def cache_usage() -> Usage:
     """Where the cache is, what it holds by kind, and its size limit."""
-    from voiceguide.speech.cache import cache_usage as usage
+    from voiceguide.cache.room import cache_usage as usage
 
     return usage()
 
 
 def clear_cache() -> int:
     """Empty the cache; the number of files removed."""
-    from voiceguide.speech.cache import clear_cache as clear
+    from voiceguide.cache.room import clear_cache as clear
 
     return clear()
 

@@ -22,8 +22,8 @@ from voiceguide.exporting import (
     planned_paths,
     refuse_existing,
 )
-from voiceguide.routine import bundled_names
-from voiceguide.timeline import LEAD_IN_S, LEAD_OUT_S
+from voiceguide.routinefile import bundled_names
+from voiceguide.timeline import written_length_s
 from voiceguide.timetext import whole_seconds
 from voiceguide.untrusted import one_line
 
@@ -113,7 +113,7 @@ def _estimate_s(routine: Any, options: api.SessionOptions) -> float:
     """The session's length before it is planned (corrected when its worker reports)."""
     if options.minutes:
         return options.minutes * 60
-    return float(LEAD_IN_S + routine.steps_s + LEAD_OUT_S + routine.linger_s)
+    return written_length_s(routine)
 
 
 def _run_pool(

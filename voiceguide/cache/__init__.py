@@ -8,7 +8,10 @@ from voiceguide.cache.room import (
     Limit,
     Usage,
     cache_limit,
+    cache_usage,
+    clear_cache,
     default_cache_dir,
+    trim_cache,
 )
 
 __all__ = [
@@ -18,8 +21,11 @@ __all__ = [
     "Limit",
     "Usage",
     "cache_limit",
+    "cache_usage",
+    "clear_cache",
     "decode_clip",
     "default_cache_dir",
     "encode_clip",
     "encode_derived",
+    "trim_cache",
 ]

@@ -221,3 +221,19 @@ def _header(namespace: str, key: str, payload: bytes) -> bytes:
         sort_keys=True,
     )
     return MAGIC + facts.encode() + b"\n"
+
+
+def cache_usage(root: Path | None = None) -> Usage:
+    """Where the cache is, what it holds by kind, and its size limit."""
+    return CacheRoom(root).usage()
+
+
+def clear_cache(root: Path | None = None) -> int:
+    """Remove every cached clip and measurement; return how many files went."""
+    return CacheRoom(root).clear()
+
+
+def trim_cache(root: Path | None = None, limit_bytes: int | None = None) -> int:
+    """Keep the cache under its size limit (``$VOICEGUIDE_CACHE_MAX_MB``, default 500 MB) by removing
+    the entries used least recently; return how many files went."""
+    return CacheRoom(root).trim(limit_bytes)

@@ -60,7 +60,7 @@ def whole(
     clips: dict[Line, Samples],
 ) -> Session:
     """The session from every line's clip; the cache is trimmed to its size limit after."""
-    from voiceguide.speech.cache import trim_cache
+    from voiceguide.cache.room import trim_cache
 
     refuse_silent_lines(routine, clips, voiced.recordings)
     session = assemble(routine, settings, voiced, bed, clips)

@@ -18,6 +18,7 @@ from voiceguide.routine.model import (
     SoundscapeChoice,
     Where,
 )
+from voiceguide.routine.vocabulary import DEFAULT_BREATHING_DURING
 
 T = TypeVar("T")
 
@@ -160,7 +161,7 @@ def _breathing(routine: Routine, options: SessionOptions) -> Setting[SessionBrea
                 f"expected a breathing pattern from {known} (or none), got '{options.breathing}'"
             )
         during = options.breathing_during or (
-            routine.breathing.during if routine.breathing else "edges"
+            routine.breathing.during if routine.breathing else DEFAULT_BREATHING_DURING
         )
         return Setting(SessionBreathing(BUILTIN_PATTERNS[options.breathing], during), "--breathing")
     if routine.breathing is None:
@@ -180,6 +181,6 @@ def _chime(routine: Routine, options: SessionOptions) -> Setting[str | None]:
 def _recordings(routine: Routine, options: SessionOptions) -> Setting[Path | None]:
     if options.recordings is not None:
         return Setting(options.recordings, "--recordings")
-    if routine.recordings is not None:
-        return Setting(Path(routine.folder) / routine.recordings, "the routine")
+    if routine.recordings_folder is not None:
+        return Setting(routine.recordings_folder, "the routine")
     return Setting(None)

@@ -70,8 +70,9 @@ def record(routine: Routine, folder: Path, only: str | None = None) -> Summary:
 def default_folder(routine: Routine) -> Path:
     """The routine's own recordings folder when it names a relative one (never an absolute path a
     shared routine might point anywhere), else ``NAME-voice`` in the current folder."""
-    if routine.recordings is not None and not Path(routine.recordings).is_absolute():
-        return Path(routine.folder) / routine.recordings
+    folder = routine.recordings_folder
+    if folder is not None and not Path(str(routine.recordings)).is_absolute():
+        return folder
     return Path(f"{routine.name}-voice")
 
 

@@ -1,7 +1,7 @@
-"""Routine scripts: the model, loading with located errors, and the bundled routines."""
+"""The routine model: plain frozen values, the words voiceguide adds in each language, and the
+vocabulary of names and ranges. Standard library only; reading a routine file (YAML) is
+:mod:`voiceguide.routinefile`'s."""
 
-from voiceguide.routine.bundled import DEFAULT_ROUTINE, bundled_names, find_routine, load_bundled
-from voiceguide.routine.load import load_routine, parse_routine
 from voiceguide.routine.model import (
     Audience,
     Hand,
@@ -16,7 +16,6 @@ from voiceguide.routine.model import (
 )
 
 __all__ = [
-    "DEFAULT_ROUTINE",
     "Audience",
     "Hand",
     "Pause",
@@ -27,9 +26,4 @@ __all__ = [
     "Step",
     "VoiceSettings",
     "Where",
-    "bundled_names",
-    "find_routine",
-    "load_bundled",
-    "load_routine",
-    "parse_routine",
 ]

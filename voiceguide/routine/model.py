@@ -1,9 +1,10 @@
-"""The routine model: plain frozen values, no I/O. Built only by :mod:`voiceguide.routine.load`."""
+"""The routine model: plain frozen values, no I/O. Built only by :mod:`voiceguide.routinefile.load`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 
 from voiceguide.routine.vocabulary import CHIME_NAMES as CHIME_NAMES
 from voiceguide.routine.vocabulary import CHIME_SECONDS as CHIME_SECONDS
@@ -183,6 +184,11 @@ class Routine:
     recordings: str | None = None  # a folder of recorded lines (relative to the routine's folder)
     listen: bool = False  # voice commands when played (as play --listen)
     words: Words = ENGLISH  # the words voiceguide adds, in the routine's language
+
+    @property
+    def recordings_folder(self) -> Path | None:
+        """The folder ``recordings:`` names, resolved against the routine's own folder."""
+        return None if self.recordings is None else Path(self.folder) / self.recordings
 
     @property
     def steps_s(self) -> float:

@@ -15,6 +15,7 @@ PITCH = (0, 99)  # eSpeak NG's pitch
 CHIME_SECONDS = {"bell": 4.0, "bowl": 6.0}  # how long each chime rings
 CHIME_NAMES = tuple(CHIME_SECONDS)
 BREATHING_DURING = ("all", "edges")
+DEFAULT_BREATHING_DURING = "edges"  # session breath tones: the first and last steps
 SOUNDSCAPE_GAIN_DB = (
     -40.0,
     -6.0,

@@ -1,6 +1,6 @@
 """Speech: engines behind one interface, voice choice, the clip cache, and clip preparation."""
 
-from voiceguide.routine.load import ENGINE_NAMES
+from voiceguide.routine.vocabulary import ENGINE_NAMES
 from voiceguide.speech.base import Clip, Samples, SpeechEngine, Voice, VoiceInfo
 from voiceguide.speech.cache import ClipCache
 from voiceguide.speech.voicing import (

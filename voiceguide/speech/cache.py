@@ -34,11 +34,8 @@ __all__ = [
     "DEFAULT_LIMIT_MB",
     "ClipCache",
     "Usage",
-    "cache_usage",
-    "clear_cache",
     "clip_key",
     "default_cache_dir",
-    "trim_cache",
 ]
 
 
@@ -83,18 +80,3 @@ class ClipCache:
         else:
             data = encode_clip(clip.samples, clip.sample_rate)
         self.room.put(self.kind, key, data)
-
-
-def cache_usage(root: Path | None = None) -> Usage:
-    return CacheRoom(root).usage()
-
-
-def clear_cache(root: Path | None = None) -> int:
-    """Remove every cached clip and measurement; return how many files went."""
-    return CacheRoom(root).clear()
-
-
-def trim_cache(root: Path | None = None, limit_bytes: int | None = None) -> int:
-    """Keep the cache under its size limit (``$VOICEGUIDE_CACHE_MAX_MB``, default 500 MB) by removing
-    the entries used least recently; return how many files went."""
-    return CacheRoom(root).trim(limit_bytes)

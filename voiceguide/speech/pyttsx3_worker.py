@@ -72,6 +72,14 @@ class _Speaker:
         self.engine.setProperty("rate", rate_wpm)
         if pitch is not None and self.driver == "espeak":
             self.engine.setProperty("pitch", pitch)
+        if self.driver == "espeak":
+            # pyttsx3 queues these until runAndWait, and eSpeak NG's own thread applies them when
+            # it gets to them: on a busy machine a clip was now and then spoken at the driver's
+            # initial 200 wpm. Run the queue now and wait until eSpeak NG has applied everything.
+            self.engine.proxy.setBusy(False)
+            from pyttsx3.drivers import _espeak
+
+            _espeak.Synchronize()
 
     def speak(self, text: str, path: str) -> None:
         for _attempt in range(ATTEMPTS):

@@ -17,6 +17,7 @@ from voiceguide.timeline.model import (
     PlanOptions,
     Timeline,
     VoiceEvent,
+    written_length_s,
 )
 from voiceguide.timeline.script import format_timeline
 
@@ -36,4 +37,5 @@ __all__ = [
     "plan",
     "spoken_lines",
     "step_of_lines",
+    "written_length_s",
 ]

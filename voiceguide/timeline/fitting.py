@@ -6,8 +6,9 @@ from __future__ import annotations
 import math
 
 from voiceguide.errors import OptionError
+from voiceguide.routine.vocabulary import MAX_SESSION_S
 from voiceguide.timeline.items import Gap, Item, Mark, VoiceItem
-from voiceguide.timeline.model import LEAD_IN_S, LEAD_OUT_S, MAX_TARGET_S
+from voiceguide.timeline.model import LEAD_IN_S, LEAD_OUT_S
 from voiceguide.timetext import duration
 
 MAX_SUGGESTED_WPM = 180  # faster than this is no longer a calm guided session
@@ -22,9 +23,9 @@ def shortest_s(items: list[Item]) -> float:
 def fit(items: list[Item], target_s: float, rate_wpm: int | None = None) -> list[Item]:
     """The items with their stretchable gaps resized so the session lasts ``target_s``: longer
     gaps in proportion to their length, or shorter ones in proportion to what they can give."""
-    if not 0 < target_s <= MAX_TARGET_S:
+    if not 0 < target_s <= MAX_SESSION_S:
         raise OptionError(
-            f"expected a session length up to {duration(MAX_TARGET_S)}, got {target_s:g} s"
+            f"expected a session length up to {duration(MAX_SESSION_S)}, got {target_s:g} s"
         )
     least_s = shortest_s(items)
     if target_s < least_s - 1e-9:

@@ -18,7 +18,7 @@ from voiceguide.timeline.items import (
     fixed,
     stretchable,
 )
-from voiceguide.timeline.model import FROM_ROUTINE, Line, PlanOptions, Timeline, VoiceKind
+from voiceguide.timeline.model import Line, PlanOptions, Timeline, VoiceKind
 from voiceguide.timeline.placing import place
 from voiceguide.timeline.rounds import round_lines
 from voiceguide.timeline.session_cues import chimes, session_breathing
@@ -57,8 +57,9 @@ def step_of_lines(routine: Routine, recordings: Mapping[str, str] | None = None)
 def plan(
     routine: Routine, clip_s: Mapping[Line, float], options: PlanOptions | None = None
 ) -> Timeline:
-    """Lay the routine out in time. ``clip_s`` maps each of :func:`spoken_lines` to its length."""
-    options = options or PlanOptions()
+    """Lay the routine out in time. ``clip_s`` maps each of :func:`spoken_lines` to its length;
+    without ``options``, the routine's own breathing, chime and linger (:meth:`PlanOptions.of`)."""
+    options = options or PlanOptions.of(routine)
     levels = _wind_down(routine)
     items = [
         item
@@ -69,15 +70,12 @@ def plan(
     ]
     if options.target_s is not None:
         items = fit(items, options.target_s, options.rate_wpm)
-    linger_s = routine.linger_s if options.linger_s is None else options.linger_s
-    timeline = place(routine.title, items, linger_s)
-    breathing = routine.breathing if options.breathing == FROM_ROUTINE else options.breathing
-    chime = routine.chime if options.chime == FROM_ROUTINE else options.chime
+    timeline = place(routine.title, items, options.linger_s)
     cues = list(timeline.cues)
-    if breathing is not None:
-        cues += session_breathing(timeline, routine, breathing)
-    if chime is not None:
-        cues += chimes(timeline, chime)
+    if options.breathing is not None:
+        cues += session_breathing(timeline, routine, options.breathing)
+    if options.chime is not None:
+        cues += chimes(timeline, options.chime)
     return Timeline(
         title=timeline.title,
         events=timeline.events,

@@ -7,19 +7,23 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from voiceguide.routine.model import Hand, SessionBreathing
+from voiceguide.routine.model import Hand, Routine, SessionBreathing
 
 LEAD_IN_S = 3.0  # silence before the first word, under the fade-in
 LEAD_OUT_S = 6.0  # after the last step, under the fade-out
 FADE_IN_S = 3.0
 FADE_OUT_S = 6.0
 LINGER_FADE_S = 60.0  # a lingering bed fades out over its last minute
-MAX_TARGET_S = 6 * 3600.0
 BOUNDARY_S = 1e-9  # a time this little before a chapter's start is already in it (float sums)
 
 VoiceKind = Literal["say", "switch", "prompt", "breath"]
 CueKind = Literal["inhale", "hold", "exhale", "chime"]
-FROM_ROUTINE: Literal["routine"] = "routine"
+
+
+def written_length_s(routine: Routine) -> float:
+    """The session's length as the routine writes it, before any clip is spoken: the lead-in, every
+    step, the lead-out and the linger."""
+    return LEAD_IN_S + routine.steps_s + LEAD_OUT_S + routine.linger_s
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -33,16 +37,29 @@ class Line:
 
 @dataclass(frozen=True, slots=True)
 class PlanOptions:
-    """Options that change the plan; ``"routine"`` keeps what the routine says."""
+    """What the plan needs besides the routine and the clip lengths, every value final: the session's
+    settings decide "command line over routine over default" once, and :meth:`of` takes the
+    routine's own values (as a session with no options has them)."""
 
-    target_s: float | None = (
-        None  # stretch or shrink the silent gaps so the guided part lasts this long
-    )
-    breathing: SessionBreathing | Literal["routine"] | None = FROM_ROUTINE
-    chime: str | Literal["routine"] | None = FROM_ROUTINE
-    linger_s: float | None = None  # None: the routine's
+    target_s: float | None = None  # the guided part stretched or shrunk to this length
+    breathing: SessionBreathing | None = None  # breath tones under the session
+    chime: str | None = None  # between steps; None for silence
+    linger_s: float = 0.0  # the bed goes on after the last words
     recordings: tuple[tuple[str, str], ...] = ()  # recording name (step id, ...) -> audio file
     rate_wpm: int | None = None  # the voice's rate: named when a length asked cannot fit
+
+    @classmethod
+    def of(
+        cls, routine: Routine, *, target_s: float | None = None, rate_wpm: int | None = None
+    ) -> PlanOptions:
+        """The routine's own breathing, chime and linger, with a length and a rate."""
+        return cls(
+            target_s=target_s,
+            breathing=routine.breathing,
+            chime=routine.chime,
+            linger_s=routine.linger_s,
+            rate_wpm=rate_wpm,
+        )
 
 
 @dataclass(frozen=True, slots=True)

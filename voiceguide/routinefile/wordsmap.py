@@ -13,7 +13,7 @@ from voiceguide.routine.text import TextFormatError, check_text
 from voiceguide.routine.words import BREATH_KEYS, LINE_KEYS, SCRIPT_KEYS, SIDE_KEYS, Words
 
 if TYPE_CHECKING:
-    from voiceguide.routine.reader import NodeReader
+    from voiceguide.routinefile.reader import NodeReader
 
 MAX_WORD_CHARS = 300
 _SIDE_FIELDS = (*SIDE_KEYS, "switch", "switch_partner")

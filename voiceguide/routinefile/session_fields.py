@@ -1,5 +1,5 @@
 """Reading a routine's session settings: the voice, soundscape, chime, loudness and breathing
-patterns (the steps and the routine itself are read in :mod:`voiceguide.routine.load`)."""
+patterns (the steps and the routine itself are read in :mod:`voiceguide.routinefile.load`)."""
 
 from __future__ import annotations
 
@@ -20,14 +20,15 @@ from voiceguide.routine.model import (
     StepBreathing,
     VoiceSettings,
 )
-from voiceguide.routine.reader import NodeReader, kind, short
 from voiceguide.routine.vocabulary import (
     BREATHING_DURING,
+    DEFAULT_BREATHING_DURING,
     ENGINE_NAMES,
     LOUDNESS_LUFS,
     PITCH,
     RATE_WPM,
 )
+from voiceguide.routinefile.reader import NodeReader, kind, short
 
 MAX_PATTERNS = 20
 MAX_CYCLES = 200
@@ -160,7 +161,7 @@ class SettingsReader(NodeReader):
         during = (
             self.choice(fields["during"], "breathing.during", BREATHING_DURING)
             if "during" in fields
-            else "edges"
+            else DEFAULT_BREATHING_DURING
         )
         return SessionBreathing(
             self.breathing_pattern(fields["pattern"], "breathing.pattern"), during

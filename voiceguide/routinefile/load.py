@@ -20,13 +20,13 @@ from voiceguide.routine.model import (
     VoiceSettings,
 )
 from voiceguide.routine.naming import derived_id, derived_title
-from voiceguide.routine.settings import SettingsReader
 from voiceguide.routine.text import TextFormatError, check_text
 from voiceguide.routine.vocabulary import ENGINE_NAMES as ENGINE_NAMES
 from voiceguide.routine.vocabulary import MAX_LINGER_S, MAX_SESSION_S
 from voiceguide.routine.words import ENGLISH, Words, words_for
-from voiceguide.routine.wordsmap import missing_breath_words, missing_words, read_words
-from voiceguide.routine.yamlnodes import MAX_FILE_BYTES, read_nodes, too_large
+from voiceguide.routinefile.session_fields import SettingsReader
+from voiceguide.routinefile.wordsmap import missing_breath_words, missing_words, read_words
+from voiceguide.routinefile.yamlnodes import MAX_FILE_BYTES, read_nodes, too_large
 from voiceguide.timetext import span
 from voiceguide.untrusted import open_regular
 

@@ -6,8 +6,8 @@ from importlib import resources
 from pathlib import Path
 
 from voiceguide.errors import InputError
-from voiceguide.routine.load import load_routine, parse_routine
 from voiceguide.routine.model import Routine
+from voiceguide.routinefile.load import load_routine, parse_routine
 
 DEFAULT_ROUTINE = "bedtime-hands"
 _SUFFIX = ".yaml"
@@ -15,7 +15,7 @@ _SUFFIX = ".yaml"
 
 def bundled_names() -> tuple[str, ...]:
     """Names of the bundled routines, the default first, the rest in alphabetical order."""
-    folder = resources.files("voiceguide.routine") / "bundled"
+    folder = resources.files("voiceguide.routine") / "bundled"  # package data beside the model
     names = sorted(
         item.name[: -len(_SUFFIX)] for item in folder.iterdir() if item.name.endswith(_SUFFIX)
     )
