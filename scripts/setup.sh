@@ -34,20 +34,23 @@ if ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
 fi
 
 # The tests' system tools: a private session D-Bus for the media buttons' test (package dbus-daemon
-# on newer Debian, dbus before), tmux for the prompter's and the recorder's screens, and ffmpeg's
-# ffprobe to read exported files back. Installed as root (as CI runs), or with sudo.
-if [[ "$extras" == *test* ]] && ! { command -v dbus-daemon && command -v tmux && command -v ffprobe; } >/dev/null; then
+# on newer Debian, dbus before), tmux for the prompter's and the recorder's screens, ffmpeg's
+# ffprobe to read exported files back, and Debian's chromium with its chromedriver for the remote
+# page's browser test (Selenium drives them: nothing is downloaded). Installed as root (as CI runs),
+# or with sudo.
+if [[ "$extras" == *test* ]] && ! { command -v dbus-daemon && command -v tmux && command -v ffprobe \
+        && command -v chromium && command -v chromedriver; } >/dev/null; then
     if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
         sudo=""
     elif command -v apt-get >/dev/null && command -v sudo >/dev/null; then
         sudo="sudo"
     else
-        echo "the tests need dbus-daemon, tmux and ffmpeg: install your system's packages" >&2
+        echo "the tests need dbus-daemon, tmux, ffmpeg, chromium and chromedriver: install your system's packages" >&2
         exit 1
     fi
     $sudo apt-get update -qq
     $sudo apt-get install -y -qq dbus-daemon >/dev/null 2>&1 || $sudo apt-get install -y -qq dbus >/dev/null
-    $sudo apt-get install -y -qq tmux ffmpeg >/dev/null
+    $sudo apt-get install -y -qq tmux ffmpeg chromium chromium-driver >/dev/null
 fi
 
 [ -x .venv/bin/python ] || "$python" -m venv .venv

@@ -10,7 +10,7 @@ import numpy as np
 from voiceguide.render import Mix
 from voiceguide.routine import Routine
 from voiceguide.speech.base import Clip, Voice, VoiceInfo
-from voiceguide.speech.prepare import prepare_clip
+from voiceguide.speech.ready import ready_clip
 from voiceguide.timeline import PlanOptions, plan, spoken_lines
 
 SECONDS_PER_CHAR = 0.05
@@ -53,7 +53,7 @@ def tone_mix(routine: Routine, sample_rate: int = 44100) -> Mix:
     lines = spoken_lines(routine)
     raw = engine.synthesize([line.text for line in lines], engine.default_voice)
     clips = {
-        line: prepare_clip(clip, sample_rate=sample_rate)
+        line: ready_clip(clip, sample_rate=sample_rate)
         for line, clip in zip(lines, raw, strict=True)
     }
     lengths = {line: len(samples) / sample_rate for line, samples in clips.items()}

@@ -27,10 +27,11 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"batch", "player"}),
     frozenset({"exporting"}),  # one export, shared by `export` and `export --all`
     frozenset({"api"}),
+    frozenset({"config"}),  # the settings file (written atomically, as an export is)
     frozenset({"export", "preparing"}),
     frozenset({"render"}),
     frozenset({"clips"}),
-    frozenset({"speech", "sound", "recordings", "listen"}),
+    frozenset({"speech", "sound", "recordings", "listen", "remote"}),
     frozenset({"timeline", "routinefile"}),  # the plan; reading routine files
     frozenset({"routine", "cache"}),
     frozenset({"timetext"}),  # seconds as text, for every room that shows a time
@@ -39,10 +40,15 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"__init__"}),
 )
 
-# The CLI talks to the front doors only: the api, the one export, the batch, the player, the recorder.
+# The CLI talks to the front doors only: the api, the one export, the batch, the player, the recorder;
+# and it builds its options' choices and defaults from the vocabulary (and writes times with timetext),
+# the light standard-library modules that own them, so `voiceguide --help` loads nothing else.
 CLI_DOORS = frozenset(
     {
         "api",
+        "routine",
+        "routine.vocabulary",
+        "timetext",
         "errors",
         "exporting",
         "batch",
@@ -310,6 +316,10 @@ SECOND_ROUTES = [
      "a routine's written length is timeline.written_length_s"),
     ("voiceguide", r"Path\(routine\.folder\) / routine\.recordings", (),
      "a routine's recordings folder is Routine.recordings_folder"),
+    ("voiceguide/cli", r"Choice\(\s*[\[(]\s*[\"']", (),
+     "the CLI's choices come from the vocabulary that owns them, not literals"),
+    ("voiceguide", r"^def prepare\(", ("pipeline.py",),
+     "'prepare' means one thing: a session from a routine and options (preparing/pipeline.py)"),
     ("voiceguide", r"CacheRoom\([^)]*\)\.(usage|clear|trim)\(", ("room.py",),
      "cache-wide usage, clearing and trimming live in the cache room (cache/room.py)"),
 ]  # fmt: skip
@@ -322,7 +332,7 @@ def second_routes(root: Path = PACKAGE.parent) -> list[str]:
             if path.name in homes:
                 continue
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if re.search(pattern, line.split("#")[0]):
+                if re.search(pattern, line.split("#")[0], re.M):
                     found.append(f"{path.relative_to(root)}:{number}: {line.strip()} ({rule})")
     return found
 

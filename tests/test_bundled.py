@@ -11,12 +11,14 @@ from voiceguide.timeline import LEAD_IN_S, LEAD_OUT_S
 EXPECTED_MINUTES = {
     "bedtime-hands": 15, "partner-hands": 20, "desk-break": 5,
     "gentle-arthritis": 10, "carpal-tunnel": 10, "acupressure": 8,
-    "bedtime-hands-de": 18, "bedtime-hands-es": 19,
+    "bedtime-hands-de": 18, "bedtime-hands-es": 19, "bedtime-hands-fr": 17, "bedtime-hands-it": 18,
 }  # fmt: skip
 SAFETY_WORDS = {  # not medical advice; stop if it hurts; skip swollen areas
     "en": ("medical advice", "hurt", "swollen"),
     "de": ("ärztlichen rat", "wehtut", "geschwollen"),
     "es": ("consejo médico", "duele", "hinchada"),
+    "fr": ("avis médical", "mal", "enflée"),
+    "it": ("consiglio medico", "male", "gonfie"),
 }
 
 
@@ -76,3 +78,14 @@ def test_every_routine_fits_its_steps_when_spoken(name: str, engine: str) -> Non
         pytest.skip(f"no Piper voice for '{routine.language}' is installed")
     timeline = api.timeline(routine, api.SessionOptions(engine=engine))
     assert len(timeline.chapters) >= len(routine.steps)
+
+
+@pytest.mark.parametrize("name", ["bedtime-hands-fr", "bedtime-hands-it"])
+def test_the_french_and_italian_routines_validate(name: str) -> None:
+    """Their structure, through the CLI (every line spoken and placed: test_words, and the real
+    engines above)."""
+    from tests.conftest import run_cli
+
+    result = run_cli("validate", "--no-speech", name)
+    assert result.exit_code == 0, result
+    assert result.stdout.startswith(f"ok: {name} (")

@@ -201,7 +201,7 @@ def test_finished_clips_are_read_back_exactly(tmp_path: Path) -> None:
 
 def test_a_leveled_16_bit_clip_is_stored_with_its_source_exactly(tmp_path: Path) -> None:
     from voiceguide.sound.level import level_clip
-    from voiceguide.speech.prepare import shape_clip, shape_input
+    from voiceguide.speech.ready import shape_clip, shape_input
 
     rng = np.random.default_rng(2)
     envelope = np.abs(np.sin(np.linspace(0, 20, 44100)))

@@ -35,7 +35,7 @@ def test_installed_command_finds_its_routines_from_any_folder(tmp_path: Path) ->
     assert script.exists(), "install voiceguide (scripts/setup.sh --test) before running the tests"
     done = subprocess.run([str(script), "list"], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert len(done.stdout.splitlines()) == 8
+    assert len(done.stdout.splitlines()) == 10
     beds = subprocess.run(
         [str(script), "soundscapes"], cwd=tmp_path, capture_output=True, text=True
     )

@@ -1,5 +1,6 @@
 """Real engines: the German and Spanish routines export with the best installed voice for their
-language, a routine of only a title and two steps exports, and emoji never reach the voice."""
+language, the French and Italian ones speak in their eSpeak NG voices, a routine of only a title
+and two steps exports, and emoji never reach the voice."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ import pytest
 import soundfile
 
 from tests.conftest import run_cli
-from voiceguide.speech import get_engine
+from tests.speechcheck import assert_speech
+from voiceguide.routine.words import words_for
+from voiceguide.routinefile import load_bundled
+from voiceguide.speech import VoiceRequest, get_engine, resolve_voice
 from voiceguide.speech.cache import ClipCache
 from voiceguide.speech.piper_voices import best_for_language, installed_voices
 from voiceguide.speech.voicing import speak_all
+from voiceguide.timeline import spoken_lines
 
 pytestmark = pytest.mark.real
 
@@ -71,3 +76,28 @@ def test_translated_routines_export_with_the_best_voice_for_their_language(
     assert soundfile.info(str(out)).duration == pytest.approx(total_s, abs=0.05)
     listed = run_cli("list").stdout
     assert re.search(rf"^{name} .* {language} ", listed, re.MULTILINE), listed
+
+
+@pytest.mark.parametrize("language", ["fr", "it"])
+def test_french_and_italian_routines_speak_in_their_espeak_ng_voice(language: str) -> None:
+    """A spot check (a few lines, not the whole export): the routine's opening line, its first
+    per-hand line with the generated side word, and a generated breathing cue, spoken at the
+    routine's rate by the language's own eSpeak NG voice, sound like speech of their length."""
+    routine = load_bundled(f"bedtime-hands-{language}")
+    engine = get_engine("espeak")
+    request = VoiceRequest(rate_wpm=routine.voice.rate_wpm)
+    voice = resolve_voice(engine, request, routine.language)
+    assert voice.name == f"{language}+f3"
+    words = words_for(language)
+    lines = [line.text for line in spoken_lines(routine)]
+    side = words.side("hand")
+    assert side is not None
+    texts = [
+        lines[0],
+        next(
+            text for text in lines if f"main {side.right}" in text or f"mano {side.right}" in text
+        ),
+        words.breath("inhale") or "",
+    ]
+    for text, clip in zip(texts, engine.synthesize(texts, voice), strict=True):
+        assert_speech(clip, text, voice.rate_wpm)

@@ -32,7 +32,9 @@ def _english_generated() -> set[str]:
     return words
 
 
-@pytest.mark.parametrize("name", ["bedtime-hands-de", "bedtime-hands-es"])
+@pytest.mark.parametrize(
+    "name", ["bedtime-hands-de", "bedtime-hands-es", "bedtime-hands-fr", "bedtime-hands-it"]
+)
 def test_translated_routines_speak_only_their_languages_words(name: str) -> None:
     routine = load_bundled(name)
     spoken = [line.text for line in spoken_lines(routine)]
@@ -55,6 +57,10 @@ def test_translated_routines_speak_only_their_languages_words(name: str) -> None
          ["Dauer", "Ende"]),
         ("bedtime-hands-es", ["(mano derecha)", "(mano izquierda)", "(antebrazo derecho)", "(antebrazo izquierdo)"],
          ["Duración", "fin"]),
+        ("bedtime-hands-fr", ["(main droite)", "(main gauche)", "(avant-bras droit)", "(avant-bras gauche)"],
+         ["Durée", "fin"]),
+        ("bedtime-hands-it", ["(mano destra)", "(mano sinistra)", "(avambraccio destro)", "(avambraccio sinistro)"],
+         ["Durata", "fine"]),
     ],
 )  # fmt: skip
 def test_chapters_and_printed_script_in_the_routines_language(
@@ -84,7 +90,7 @@ def test_every_table_has_every_word() -> None:
             assert side is not None and side.right != side.left
             assert table.switch_line(noun, partner=False) and table.switch_line(noun, partner=True)
     assert words_for("de-AT").language == "de"
-    assert words_for("it").side("hand") is None
+    assert words_for("pt").side("hand") is None
 
 
 FOOT = """
@@ -162,7 +168,7 @@ def test_a_language_without_a_table_names_the_words_to_add(tmp_path: object) -> 
         "sides.hand.right, sides.hand.left, sides.hand.right_title, sides.hand.left_title, switch"
     )
     assert re.match(
-        r"error: .*language-without-words\.yaml:7: steps\[0\]\.each_hand: .*'it'", lines[0]
+        r"error: .*language-without-words\.yaml:7: steps\[0\]\.each_hand: .*'pt'", lines[0]
     )
     assert lines[0].endswith(wanted), lines[0]
     assert re.match(r"error: .*:10: steps\[1\]\.breathe: .*breathe_in, breathe_out$", lines[1])

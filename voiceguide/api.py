@@ -2,7 +2,11 @@
 operations the command line and ``export --all`` share. Nothing here prints.
 
 Preparing a session lives in :mod:`voiceguide.preparing` (settings resolved once, the voice,
-the early start); this module re-exports what callers use.
+the early start); this module re-exports what callers use, each from where it is defined:
+``prepare``, ``timeline`` and ``clip_lengths`` from :mod:`voiceguide.preparing.pipeline`,
+``prepare_to_play`` from :mod:`voiceguide.preparing.early`, ``resolve`` from
+:mod:`voiceguide.preparing.settings`. "Prepare" means one thing: a session made from a routine and
+options (a clip is made *ready*, :mod:`voiceguide.speech.ready`).
 """
 
 from __future__ import annotations
@@ -13,13 +17,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from voiceguide.config import Entry as SettingsEntry
+from voiceguide.config import language_table, settings_path
+from voiceguide.config import read_entries as settings_entries
+from voiceguide.config import set_value as remember_setting
+from voiceguide.config import unset_value as forget_setting
 from voiceguide.errors import OptionError
 from voiceguide.preparing.early import EarlyStart, prepare_to_play
-from voiceguide.preparing.model import Progress, Session, SessionOptions
-from voiceguide.preparing.prepare import clip_lengths, prepare, timeline
+from voiceguide.preparing.model import (
+    Progress,
+    Remembered,
+    RememberedValue,
+    Session,
+    SessionOptions,
+)
+from voiceguide.preparing.pipeline import clip_lengths, prepare, timeline
 from voiceguide.preparing.settings import Settings, resolve
-from voiceguide.preparing.voicing import recordings_lookup
-from voiceguide.routine import Routine, vocabulary
+from voiceguide.preparing.voicing import recordings_lookup, speaker
+from voiceguide.routine import Routine, Where, vocabulary
 from voiceguide.routine.vocabulary import ENGINE_NAMES, LOUDNESS_PRESETS
 from voiceguide.routinefile import DEFAULT_ROUTINE, bundled_names, find_routine, load_bundled
 from voiceguide.timeline import Timeline, format_timeline, written_length_s
@@ -35,11 +50,13 @@ if TYPE_CHECKING:
     from voiceguide.speech import VoiceInfo
 
 __all__ = [
-    "DEFAULT_ROUTINE", "ENGINE_NAMES", "LOUDNESS_PRESETS", "EarlyStart", "Progress", "RoutineSummary",
-    "Session", "SessionOptions", "Settings", "clip_lengths", "cover_for", "describe_timeline", "export",
-    "format_duration", "list_routines", "load", "prepare", "prepare_to_play", "recording_warnings",
-    "render", "resolve", "session_options_for", "soundscapes", "timeline", "vocabulary", "voices",
-    "write_script",
+    "DEFAULT_ROUTINE", "ENGINE_NAMES", "LOUDNESS_PRESETS", "EarlyStart",
+    "Progress", "Remembered", "RememberedValue", "RoutineSummary", "Session", "SessionOptions",
+    "Settings", "SettingsEntry", "Where", "clip_lengths", "cover_for", "describe_timeline", "export",
+    "forget_setting", "format_duration", "language_table", "list_routines", "load", "prepare",
+    "prepare_to_play", "recording_warnings", "remember_setting", "render", "resolve",
+    "session_options_for", "settings_entries", "settings_path", "soundscapes",
+    "timeline", "vocabulary", "voices", "write_script",
 ]  # fmt: skip
 
 
@@ -52,6 +69,8 @@ class RoutineSummary:
     length_s: float  # as written; the spoken session lasts this long unless --minutes changes it
     description: str
     language: str = "en"
+    engine: str = ""  # what will speak it, with the settings given (the settings file's too)
+    voice: str = ""
 
 
 def load(name_or_path: str) -> Routine:
@@ -59,23 +78,20 @@ def load(name_or_path: str) -> Routine:
     return find_routine(name_or_path)
 
 
-def list_routines() -> list[RoutineSummary]:
+def list_routines(options: SessionOptions | None = None) -> list[RoutineSummary]:
+    """The bundled routines; with ``options``, also the engine and voice each would speak with."""
     summaries = []
     for name in bundled_names():
         routine = load_bundled(name)
         length_s = written_length_s(routine)
         audience, steps = routine.audience.value, len(routine.steps)
+        engine, voice = speaker(routine, options) if options is not None else ("", "")
         summaries.append(
             RoutineSummary(
-                name,
-                routine.title,
-                audience,
-                steps,
-                length_s,
-                routine.description,
-                routine.language,
+                name, routine.title, audience, steps, length_s, routine.description,
+                routine.language, engine, voice,
             )
-        )
+        )  # fmt: skip
     return summaries
 
 

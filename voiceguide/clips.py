@@ -19,7 +19,7 @@ import numpy as np
 from voiceguide.sound.level import level_clip
 from voiceguide.speech import Clip, ClipCache, Samples, SpeechEngine, Voice, speak_all
 from voiceguide.speech.cache import clip_key
-from voiceguide.speech.prepare import finish_clip, prepare_clip, shape_clip, shape_input
+from voiceguide.speech.ready import finish_clip, ready_clip, shape_clip, shape_input
 from voiceguide.timeline import Line
 
 SPEAK_BATCH = 12  # lines per request to the engine: small enough to overlap speaking and finishing
@@ -120,7 +120,7 @@ def _recorded(path: Path, sample_rate: int) -> Samples:
 
     samples, rate = decode_file(path, max_s=MAX_RECORDING_S, what="recording")
     mono = np.ascontiguousarray(samples.mean(axis=1), dtype=np.float32)
-    return prepare_clip(Clip(mono, rate), sample_rate=sample_rate, shape=level_clip)
+    return ready_clip(Clip(mono, rate), sample_rate=sample_rate, shape=level_clip)
 
 
 def _scaled(voice: Voice, line: Line) -> Voice:

@@ -58,6 +58,18 @@ class RoutineProblemsError(RoutineError):
         return "\n".join(lines)
 
 
+class SettingsFileError(RoutineProblemsError):
+    """The settings file is wrong at known places: ``file:line: key: what was expected``."""
+
+    @classmethod
+    def of(cls, source: str, problems: list[tuple[int | None, str, str]]) -> SettingsFileError:
+        """From (line, key, message) of every problem, in the file's order."""
+        ordered = sorted(problems, key=lambda problem: problem[0] or 0)
+        return cls(
+            tuple(RoutineError(source, line, key, message) for line, key, message in ordered)
+        )
+
+
 class OptionError(InputError):
     """A command-line or API option is out of range or does not fit the routine."""
 

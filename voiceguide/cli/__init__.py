@@ -15,11 +15,11 @@ import threading
 
 import click
 
-from voiceguide.cli import export_commands, info_commands, play_commands
+from voiceguide.cli import config_commands, export_commands, info_commands, play_commands
 from voiceguide.cli.base import OutputClosedError, State, cli, error_lines, leave, say
 from voiceguide.errors import VoiceguideError
 
-__all__ = ["cli", "export_commands", "info_commands", "main", "play_commands"]
+__all__ = ["cli", "config_commands", "export_commands", "info_commands", "main", "play_commands"]
 
 
 EXIT_GRACE_S = 5.0  # after Ctrl-C, how long the interpreter's own shutdown may take

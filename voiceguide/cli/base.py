@@ -7,12 +7,15 @@ import atexit
 import contextlib
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from voiceguide import __version__, api
+from voiceguide import __version__
 from voiceguide.errors import VoiceguideError
+
+if TYPE_CHECKING:
+    from voiceguide import api
 
 
 class OutputClosedError(Exception):
@@ -64,7 +67,10 @@ def say(message: str) -> None:
 @click.version_option(__version__, prog_name="voiceguide")
 @click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
 @click.option(
-    "-v", "--verbose", is_flag=True, help="Say which engine and voice were chosen, and why."
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Say which engine and voice were chosen and why, and where each setting came from.",
 )
 def cli(debug: bool, verbose: bool) -> None:
     """Guided sessions from routine scripts: spoken, timed, and fully offline."""
@@ -102,9 +108,11 @@ class Bars:
             self.bar = None
 
 
-def prepare(
+def prepared_and_told(
     routine_name: str, options: api.SessionOptions, bars: Bars | None = None
 ) -> api.Session:
+    from voiceguide import api
+
     session = api.prepare(api.load(routine_name), options, progress=bars)
     tell(session)
     return session
@@ -115,6 +123,8 @@ def tell(session: api.Session, early: str = "") -> None:
     if not State.verbose:
         return
     say(f"engine: {session.engine} ({session.engine_reason}); voice: {session.voice}")
+    for line in session.origins:
+        say(f"  {line}")
     for note in session.recording_notes:
         say(note)
     leveling = session.leveling

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from voiceguide import api
-from voiceguide.cli.base import Bars, cli, prepare, tell
+from voiceguide import timetext
+from voiceguide.cli.base import Bars, cli, prepared_and_told, tell
 from voiceguide.cli.options import options_from, session_options
 from voiceguide.errors import OptionError
+from voiceguide.routine import vocabulary
+
+if TYPE_CHECKING:
+    from voiceguide import api
 
 
 @cli.command()
@@ -40,13 +44,13 @@ from voiceguide.errors import OptionError
 )
 @click.option(
     "--sample-rate",
-    type=click.Choice(["22050", "32000", "44100", "48000"]),
+    type=click.Choice([str(rate) for rate in vocabulary.EXPORT_SAMPLE_RATES]),
     help="Samples per second.",
 )
 @click.option("--mono", is_flag=True, help="One channel (a smaller file for phone speakers).")
 @click.option(
     "--subtitles",
-    type=click.Choice(["srt", "vtt", "lrc"]),
+    type=click.Choice(vocabulary.SUBTITLE_FORMATS),
     help="Also write each spoken line with its times.",
 )
 @click.option("--chapters-json", is_flag=True, help="Also write Podcasting 2.0 JSON chapters.")
@@ -79,7 +83,7 @@ def export(
         raise OptionError("--feed-url and several ROUTINEs go with --all")
     else:
         _export_one(
-            routines[0] if routines else api.DEFAULT_ROUTINE,
+            routines[0] if routines else vocabulary.DEFAULT_ROUTINE,
             output,
             format_name,
             request,
@@ -112,7 +116,7 @@ def _export_one(
         else ""
     )
     click.echo(
-        f"wrote {wrote} ({api.format_duration(timeline.total_s)}, {len(timeline.chapters)} chapters, "
+        f"wrote {wrote} ({timetext.duration(timeline.total_s)}, {len(timeline.chapters)} chapters, "
         f"voice {session.voice} via {session.engine}){extra}"
     )
 
@@ -143,7 +147,7 @@ def _export_all(
 
 
 @cli.command()
-@click.argument("routine", default=api.DEFAULT_ROUTINE)
+@click.argument("routine", default=vocabulary.DEFAULT_ROUTINE)
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
     help="The script to write: .md (Markdown) or .html (to print).",
@@ -158,10 +162,12 @@ def script(
     routine: str, output: Path, cover_file: Path | None, force: bool, **options: Any
 ) -> None:
     """Write a printable, timed script of ROUTINE for reading aloud in time with the session."""
+    from voiceguide import api
+
     if output.suffix.lower() not in (".md", ".html", ".htm"):  # before any speaking
         raise OptionError(
             f"cannot write '{output.name}': expected a file name ending in .md or .html"
         )
-    session = prepare(routine, options_from(**options))
+    session = prepared_and_told(routine, options_from(**options))
     api.write_script(session, output, cover_file=cover_file, force=force)
     click.echo(f"wrote {output} ({len(session.timeline.chapters)} chapters)")

@@ -5,11 +5,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from voiceguide import api
+from voiceguide.routine import vocabulary
+
+if TYPE_CHECKING:
+    from voiceguide import api
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,9 +36,9 @@ class Loudness(click.ParamType):  # type: ignore[type-arg]  # generic only in ne
     ) -> float:
         if isinstance(value, float):
             return value
-        low, high = api.vocabulary.LOUDNESS_LUFS
-        if str(value) in api.LOUDNESS_PRESETS:
-            return api.LOUDNESS_PRESETS[str(value)]
+        low, high = vocabulary.LOUDNESS_LUFS
+        if str(value) in vocabulary.LOUDNESS_PRESETS:
+            return vocabulary.LOUDNESS_PRESETS[str(value)]
         try:
             level = float(value)
         except ValueError:
@@ -52,9 +56,9 @@ class Loudness(click.ParamType):  # type: ignore[type-arg]  # generic only in ne
 
 def _session_options() -> list[tuple[str, str | None, Any, str]]:
     """(flag, parameter name when not the flag's, type, help) of every option that shapes a session."""
-    vocab = api.vocabulary
+    vocab = vocabulary
     return [
-        ("--engine", None, click.Choice(api.ENGINE_NAMES),
+        ("--engine", None, click.Choice(vocabulary.ENGINE_NAMES),
          "Speech engine (default: the routine's, else a neural voice for its language when one is "
          "installed, else espeak)."),
         ("--voice", None, None, "Voice name, e.g. en_US-joe-medium or en-us+f3 ('voiceguide voices')."),
@@ -67,8 +71,9 @@ def _session_options() -> list[tuple[str, str | None, Any, str]]:
         ("--soundscape", None, None,
          "A bundled soundscape ('voiceguide soundscapes'), an audio file, or none."),
         ("--soundscape-gain", "soundscape_gain_db", FiniteRange(*vocab.SOUNDSCAPE_GAIN_DB),
-         "The soundscape's level against the voice, in dB (default -18)."),
-        ("--breathing", None, None, "Breath tones: 4-7-8, box, coherent, calm, or none."),
+         f"The soundscape's level against the voice, in dB (default {vocab.DEFAULT_SOUNDSCAPE_GAIN_DB:g})."),
+        ("--breathing", None, click.Choice([*vocab.BREATHING_PATTERN_NAMES, "none"]),
+         f"Breath tones: {', '.join(vocab.BREATHING_PATTERN_NAMES)}, or none."),
         ("--breathing-during", None, click.Choice(vocab.BREATHING_DURING),
          "Breath tones under every step, or the first and last only (default)."),
         ("--chime", None, click.Choice([*vocab.CHIME_NAMES, "none"]), "The chime between steps."),
@@ -81,6 +86,19 @@ def _session_options() -> list[tuple[str, str | None, Any, str]]:
     ]  # fmt: skip
 
 
+NOT_REMEMBERED = ("--recordings",)  # a routine's own folder: never one for every routine
+
+
+def remembered_options() -> dict[str, click.Option]:
+    """The options the settings file may set, by key (the flag without its dashes): the same
+    names, types and checks as on the command line."""
+    return {
+        flag[2:]: click.Option((flag, name) if name else (flag,), type=kind, help=text)
+        for flag, name, kind, text in _session_options()
+        if flag not in NOT_REMEMBERED
+    }
+
+
 def session_options(command: F) -> F:
     """The options that shape a session, shared by export, show, script, play and validate."""
     for flag, name, kind, text in reversed(_session_options()):
@@ -90,4 +108,8 @@ def session_options(command: F) -> F:
 
 
 def options_from(**values: Any) -> api.SessionOptions:
-    return api.SessionOptions(**values)
+    """The command line's options, with the settings file's values beneath them."""
+    from voiceguide import api
+    from voiceguide.cli.remembered import read_remembered
+
+    return api.SessionOptions(**values, remembered=read_remembered(remembered_options()))

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from voiceguide import api
 from voiceguide.cli.base import State, cli, leave, say, tell
 from voiceguide.cli.options import options_from, session_options
+from voiceguide.routine import vocabulary
+
+if TYPE_CHECKING:
+    from voiceguide import api
 
 
 @cli.command()
-@click.argument("routine", default=api.DEFAULT_ROUTINE)
+@click.argument("routine", default=vocabulary.DEFAULT_ROUTINE)
 @click.option(
     "--backend",
-    type=click.Choice(["miniaudio", "simpleaudio", "null"]),
+    type=click.Choice(vocabulary.BACKEND_NAMES),
     help="Where the sound goes.",
 )
 @click.option("--quiet", is_flag=True, help="No status line.")
@@ -30,22 +33,25 @@ from voiceguide.cli.options import options_from, session_options
     is_flag=True,
     help="Voice commands: pause, continue, next, back, repeat, louder, softer, stop (offline).",
 )
+@click.option(
+    "--remote", type=click.Choice(vocabulary.REMOTE_MODES), is_flag=False,
+    flag_value=vocabulary.REMOTE_MODES[0],
+    help="The prompter and the controls on a web page for a phone: --remote (this machine) or "
+    "--remote lan (the local network). Shows a link and a QR code; play begins when it opens.",
+)  # fmt: skip
 @session_options
 def play(
-    routine: str, backend: str | None, quiet: bool, prompter: bool, listen: bool, **options: Any
-) -> None:
+    routine: str, backend: str | None, quiet: bool, prompter: bool, listen: bool,
+    remote: str | None, **options: Any,
+) -> None:  # fmt: skip
     """Play ROUTINE. Keys: space pause/resume (or go on at a hold), right/n next step, left/p back,
     r repeat the step, up/down or +/- volume, q or Ctrl-C stop."""
+    from voiceguide import api
     from voiceguide.player import PlaybackError, PlayOptions, play_routine
 
-    def told(session: api.Session, early_s: str) -> None:
-        tell(session, early=f"the first {float(early_s):.1f} s" if early_s else "")
-        if early_s and State.verbose:
-            say(f"early start: the rest is spoken while the first {early_s} s play")
-
-    chosen = PlayOptions(backend, quiet, prompter, listen=listen)
+    chosen = PlayOptions(backend, quiet, prompter, listen=listen, remote=remote)
     try:
-        report = play_routine(api.load(routine), options_from(**options), chosen, told)
+        report = play_routine(api.load(routine), options_from(**options), chosen, _told)
     except PlaybackError as error:
         name = Path(routine).stem
         raise PlaybackError(
@@ -61,8 +67,15 @@ def play(
         leave(130)
 
 
+def _told(session: api.Session, early_s: str) -> None:
+    """With -v: the session's engine, voice and loudness, and an early start's length."""
+    tell(session, early=f"the first {float(early_s):.1f} s" if early_s else "")
+    if early_s and State.verbose:
+        say(f"early start: the rest is spoken while the first {early_s} s play")
+
+
 @cli.command()
-@click.argument("routine", default=api.DEFAULT_ROUTINE)
+@click.argument("routine", default=vocabulary.DEFAULT_ROUTINE)
 @click.option(
     "--into", "folder", type=click.Path(file_okay=False, path_type=Path),
     help="The recordings folder (default: the routine's own relative recordings folder, else ./NAME-voice).",
@@ -71,6 +84,7 @@ def play(
 def record(routine: str, folder: Path | None, only: str | None) -> None:
     """Record ROUTINE in your own voice, line by line, from the default microphone. Keys: k keep,
     r retake, p back, s skip, q quit. Run it again to go on where you stopped."""
+    from voiceguide import api
     from voiceguide.record.recorder import default_folder
     from voiceguide.record.recorder import record as record_lines
 

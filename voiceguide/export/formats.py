@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voiceguide.errors import OptionError
+from voiceguide.routine.vocabulary import EXPORT_SAMPLE_RATES
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +19,7 @@ class Format:
     lossy: bool
     default_kbps: int | None = None
     kbps_range: tuple[int, int] | None = None
-    sample_rates: tuple[int, ...] = (22050, 32000, 44100, 48000)
+    sample_rates: tuple[int, ...] = EXPORT_SAMPLE_RATES
 
     @property
     def ceiling_dbtp(self) -> float:

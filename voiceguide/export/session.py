@@ -14,8 +14,9 @@ from voiceguide.errors import ExportError, OptionError
 from voiceguide.export.atomic import atomic_path
 from voiceguide.export.encoders import Stream, encode
 from voiceguide.export.metadata import Metadata
-from voiceguide.export.sidecars import SUBTITLE_FORMATS, chapters_json, subtitles
+from voiceguide.export.sidecars import chapters_json, subtitles
 from voiceguide.export.tags import write_tags
+from voiceguide.routine.vocabulary import SUBTITLE_FORMATS
 from voiceguide.timeline import Timeline
 
 Progress = Callable[[int, int], None]

@@ -9,8 +9,6 @@ from voiceguide.timeline import Timeline
 from voiceguide.timetext import lrc_timestamp, srt_timestamp, timestamp
 from voiceguide.untrusted import one_line
 
-SUBTITLE_FORMATS = ("srt", "vtt", "lrc")
-
 
 def subtitles(timeline: Timeline, kind: str, title: str) -> str:
     """Each spoken line with its real start and end, on one line (a blank line ends a cue)."""

@@ -23,9 +23,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from voiceguide.errors import VoiceguideError
+from voiceguide.routine.vocabulary import BACKEND_NAMES
 
 Pull = Callable[[int], np.ndarray]
-BACKEND_NAMES = ("miniaudio", "simpleaudio", "null")
 BUFFER_MS = 100
 
 

@@ -99,6 +99,7 @@ class Controller:
         self.stopped = False  # asked to stop (a key, a command or a button), not played to the end
         self._full_volume_until = -1  # a position: "+" at the top of the range is shown until then
         self.on_change: Callable[[str], None] | None = None  # told of every control, for a display
+        self._observers: list[Callable[[str], None]] = []  # more of them (see observe)
 
     def holds_last_their_length(self) -> None:
         """Before play: nothing can say "go on" after all (no terminal, and the listener could
@@ -108,6 +109,11 @@ class Controller:
             self._holds_wait = False
             ready = self._upgrade.ready_until if self._upgrade else None
             self._t = Transport(self._layout(self.timeline, self._sound.renderer, ready))
+
+    def observe(self, observer: Callable[[str], None]) -> None:
+        """Tell ``observer`` of every action carried out, by any control (keys, voice, media
+        buttons, the remote page), on the thread that acted, after the action took effect."""
+        self._observers.append(observer)
 
     # -- what it is doing -----------------------------------------------------------------------
     @property
@@ -155,6 +161,8 @@ class Controller:
                 self._full_volume_until = self._t.position + round(FULL_VOLUME_SHOWN_S * self.rate)
         if self.on_change:
             self.on_change(action)
+        for observer in self._observers:
+            observer(action)
         return action
 
     def playing_at_s(self) -> float | None:

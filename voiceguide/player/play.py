@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from voiceguide.player import mpris
+from voiceguide.player import mpris, phone
 from voiceguide.player.backends import open_backend, quiet_stderr
 from voiceguide.player.controller import Controller, Upgrade
 from voiceguide.player.display import KEY_HINT, Prompter, StatusLine
@@ -30,6 +30,7 @@ class PlayOptions:
     prompter: bool = False
     media_buttons: bool = True  # register as an MPRIS player on the session D-Bus (Linux)
     listen: bool = False  # voice commands from the microphone
+    remote: str | None = None  # the remote page: "local" (this machine) or "lan" (player.phone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,7 @@ def play(
     before play began. A hold waits for a key only when there is a terminal to press one on;
     otherwise it lasts its stated length, as in an export."""
     out = stream or sys.stderr
-    holds_wait = reader is not None or options.listen  # someone can say "go on"
+    holds_wait = reader is not None or options.listen or bool(options.remote)  # can say "go on"
     controller = Controller(mix_renderer, timeline, upgrade, holds_wait=holds_wait)
     backend, why = open_backend(options.backend)
     display: StatusLine | Prompter | None = None
@@ -81,15 +82,21 @@ def play(
                 controller, timeline, voice=not options.prompter, texts=texts,
                 tell=lambda gone: out.write(gone + "\n"),
             )  # fmt: skip
-        if listener is None and reader is None:
+        if listener is None and reader is None and not options.remote:
             controller.holds_last_their_length()  # nothing can say "go on" after all
             line += "; with no terminal either, a hold lasts its stated length"
         elif listener is None:
             line += "; the keys work as always"
         out.write(line + "\n")
     interrupted = False
-    backend.start(controller.pull, mix_renderer.mix.sample_rate, CHANNELS)
+    page = None
     try:
+        if options.remote:  # the phone's page: play begins when it opens (or at a key)
+            page = phone.open_page(controller, timeline, options.remote, out)
+            stop_key = phone.wait_for_page(page, reader)
+            keys = [*keys, stop_key] if stop_key else keys
+            interrupted = stop_key == "ctrl-c"
+        backend.start(controller.pull, mix_renderer.mix.sample_rate, CHANNELS)
         for key in keys:
             controller.handle(key)
         while not controller.finished and backend.alive:
@@ -105,6 +112,8 @@ def play(
         time.sleep(0.15)  # let the device play out its last buffer (the fade's end)
     finally:
         backend.stop()
+        if page is not None:
+            page.stop()
         if media is not None:
             media.stop()
         if listener is not None:

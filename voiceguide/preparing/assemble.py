@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from voiceguide.errors import InputError, RoutineError
 from voiceguide.preparing.model import Session
-from voiceguide.preparing.settings import Settings
+from voiceguide.preparing.settings import Settings, origins
 from voiceguide.preparing.voicing import Voicing
 from voiceguide.routine import Routine
 from voiceguide.timeline import Line, PlanOptions, Timeline, plan
@@ -86,4 +86,5 @@ def assemble(
     return Session(
         routine, timeline, voicing.choice.engine.name, voicing.voice.name, mix, leveling,
         bed.name if bed else None, voicing.choice.reason, voicing.recording_notes,
+        tuple(origins(settings)),
     )  # fmt: skip

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from voiceguide.preparing.assemble import assemble, first_start, load_bed
 from voiceguide.preparing.model import Progress, Session, SessionOptions
-from voiceguide.preparing.prepare import prepare, whole
+from voiceguide.preparing.pipeline import prepare, whole
 from voiceguide.preparing.settings import resolve
 from voiceguide.preparing.voicing import refuse_silent_lines, speak, voicing
 from voiceguide.routine import Routine

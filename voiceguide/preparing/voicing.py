@@ -15,8 +15,8 @@ from voiceguide.errors import (
     UnknownVoiceError,
     VoiceguideError,
 )
-from voiceguide.preparing.model import Progress
-from voiceguide.preparing.settings import Settings
+from voiceguide.preparing.model import Progress, SessionOptions
+from voiceguide.preparing.settings import Settings, resolve
 from voiceguide.routine import Routine
 from voiceguide.timeline import Line, spoken_lines
 
@@ -37,21 +37,34 @@ class Voicing:
     recording_notes: tuple[str, ...] = ()
 
 
-def voicing(routine: Routine, settings: Settings) -> Voicing:
-    from voiceguide.speech import ClipCache, VoiceRequest, choose_engine, resolve_voice
+def chosen_voice(settings: Settings) -> tuple[EngineChoice, Voice]:
+    """The engine and voice the settings choose, nothing spoken: what a session speaks with and
+    what ``list`` shows. (The engine's choice for a language lives in ``speech.choose_engine``.)"""
+    from voiceguide.speech import VoiceRequest, choose_engine, resolve_voice
 
-    engine = settings.engine
-    if engine.origin in ("--engine", "--voice-model"):
-        choice = choose_engine(
-            engine.value, engine.origin, settings.language, cache_root=settings.cache_dir
-        )
-    else:
-        choice = choose_engine(
-            engine.value, "the routine", settings.language, settings.voice.value, settings.cache_dir
-        )
-    request = VoiceRequest(settings.voice.value, settings.rate_wpm.value, settings.pitch.value)
+    engine, voice_name = settings.engine, settings.voice.value
+    choice = choose_engine(
+        engine.value, engine.origin, settings.language, voice_name, settings.cache_dir
+    )
+    request = VoiceRequest(voice_name, settings.rate_wpm.value, settings.pitch.value)
+    return choice, resolve_voice(choice.engine, request, settings.language)
+
+
+def speaker(routine: Routine, options: SessionOptions) -> tuple[str, str]:
+    """(engine, voice) that would speak ``routine`` with ``options``, nothing spoken (``list``);
+    a voice that cannot be had is named as such, not raised."""
     try:
-        voice = resolve_voice(choice.engine, request, settings.language)
+        choice, voice = chosen_voice(resolve(routine, options))
+    except VoiceguideError as error:
+        return "none", f"({error})"
+    return choice.engine.name, voice.name
+
+
+def voicing(routine: Routine, settings: Settings) -> Voicing:
+    from voiceguide.speech import ClipCache
+
+    try:
+        choice, voice = chosen_voice(settings)
     except UnknownVoiceError as error:
         raise located_voice_error(routine, settings, error) from None
     found = recordings_lookup(routine, settings)

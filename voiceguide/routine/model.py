@@ -184,6 +184,12 @@ class Routine:
     recordings: str | None = None  # a folder of recorded lines (relative to the routine's folder)
     listen: bool = False  # voice commands when played (as play --listen)
     words: Words = ENGLISH  # the words voiceguide adds, in the routine's language
+    # where each session-wide field is written (voice.rate_wpm, chime, loudness, ...)
+    places: tuple[Where, ...] = ()
+
+    def where_of(self, field: str) -> Where | None:
+        """Where the routine writes ``field`` (``voice.rate_wpm``, ``loudness``); None if it does not."""
+        return next((place for place in self.places if place.field == field), None)
 
     @property
     def recordings_folder(self) -> Path | None:

@@ -7,6 +7,7 @@ import os
 
 FAKE_ENGINE = "fake"  # clips made without speech, for tests (voiceguide/speech/fake.py)
 FAKE_ENGINE_VARIABLE = "VOICEGUIDE_FAKE_ENGINE"  # =1: the fake engine can be chosen
+DEFAULT_ROUTINE = "bedtime-hands"  # the bundled routine played when none is named
 ENGINE_NAMES = ("piper", "espeak", "pyttsx3") + (
     (FAKE_ENGINE,) if os.environ.get(FAKE_ENGINE_VARIABLE) == "1" else ()
 )
@@ -15,6 +16,7 @@ PITCH = (0, 99)  # eSpeak NG's pitch
 CHIME_SECONDS = {"bell": 4.0, "bowl": 6.0}  # how long each chime rings
 CHIME_NAMES = tuple(CHIME_SECONDS)
 BREATHING_DURING = ("all", "edges")
+BREATHING_PATTERN_NAMES = ("4-7-8", "box", "coherent", "calm")  # routine.model.BUILTIN_PATTERNS
 DEFAULT_BREATHING_DURING = "edges"  # session breath tones: the first and last steps
 SOUNDSCAPE_GAIN_DB = (
     -40.0,
@@ -27,3 +29,10 @@ LOUDNESS_PRESETS = {
 LOUDNESS_LUFS = (-35.0, -10.0)
 MAX_SESSION_S = 6 * 3600.0
 MAX_LINGER_S = 2 * 3600.0
+DEFAULT_SOUNDSCAPE_GAIN_DB = (
+    -18.0
+)  # the bed this far under the voice (and 10 dB further while it speaks)
+EXPORT_SAMPLE_RATES = (22050, 32000, 44100, 48000)  # what an export can be written at
+SUBTITLE_FORMATS = ("srt", "vtt", "lrc")
+BACKEND_NAMES = ("miniaudio", "simpleaudio", "null")  # where the player's sound goes
+REMOTE_MODES = ("local", "lan")  # the remote page: this machine only, or the local network too

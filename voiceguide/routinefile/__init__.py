@@ -1,8 +1,8 @@
 """Routine files: YAML read safely into the :mod:`voiceguide.routine` model, every mistake a located
 error (``file:line: field: expected ...``), and the routines bundled with voiceguide."""
 
+from voiceguide.routine.vocabulary import DEFAULT_ROUTINE
 from voiceguide.routinefile.bundled import (
-    DEFAULT_ROUTINE,
     bundled_names,
     find_routine,
     load_bundled,

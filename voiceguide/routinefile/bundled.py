@@ -7,9 +7,9 @@ from pathlib import Path
 
 from voiceguide.errors import InputError
 from voiceguide.routine.model import Routine
+from voiceguide.routine.vocabulary import DEFAULT_ROUTINE
 from voiceguide.routinefile.load import load_routine, parse_routine
 
-DEFAULT_ROUTINE = "bedtime-hands"
 _SUFFIX = ".yaml"
 
 

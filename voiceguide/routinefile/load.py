@@ -18,6 +18,7 @@ from voiceguide.routine.model import (
     Routine,
     Step,
     VoiceSettings,
+    Where,
 )
 from voiceguide.routine.naming import derived_id, derived_title
 from voiceguide.routine.text import TextFormatError, check_text
@@ -163,6 +164,7 @@ class _Reader(SettingsReader):
             ),
             words=self.words,
             listen=bool(self.field(fields, "listen", lambda n: self.boolean(n, "listen"))),
+            places=self.places(fields),
         )
         if routine.steps_s > MAX_SESSION_S:
             raise self.fail(
@@ -170,6 +172,18 @@ class _Reader(SettingsReader):
                 f"expected at most {span(MAX_SESSION_S)} in all, got {span(routine.steps_s)}",
             )  # fmt: skip
         return routine
+
+    def places(self, fields: dict[str, yaml.Node]) -> tuple[Where, ...]:
+        """Where each session-wide field is written (for ``-v``: which line chose a setting)."""
+        places = [
+            self.where(fields[key], key)
+            for key in ("soundscape", "breathing", "chime", "linger", "loudness")
+            if key in fields
+        ]
+        voice = fields.get("voice")
+        if isinstance(voice, yaml.MappingNode):
+            places += [self.where(value, f"voice.{key.value}") for key, value in voice.value]
+        return tuple(places)
 
     def steps(self, node: yaml.Node) -> tuple[Step, ...] | None:
         read = [

@@ -1,4 +1,4 @@
-"""Engine clips -> clips ready to place: DC removed, edge silence trimmed, resampled, edges faded."""
+"""Engine clips made ready to place: DC removed, edge silence trimmed, resampled, edges faded."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ PAD_AFTER_S = 0.030  # and breathy tails
 EDGE_FADE_S = 0.010  # raised-cosine fade on both edges: no clicks where a clip starts or stops
 
 
-def prepare_clip(
+def ready_clip(
     clip: Clip, *, sample_rate: int, shape: Callable[[np.ndarray, int], np.ndarray] | None = None
 ) -> Samples:
     """Return mono float32 samples at ``sample_rate`` with no leading/trailing silence and faded edges.
@@ -29,7 +29,7 @@ def prepare_clip(
 
 
 def shape_clip(clip: Clip, shape: Callable[[np.ndarray, int], np.ndarray]) -> Clip:
-    """The first half of :func:`prepare_clip`: DC removed, trimmed and shaped, at the engine's
+    """The first half of :func:`ready_clip`: DC removed, trimmed and shaped, at the engine's
     rate, in float32 (what the cache keeps: any session rate is made from it)."""
     samples = _trimmed(clip)
     if samples.size:
