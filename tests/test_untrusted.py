@@ -244,6 +244,9 @@ TRUSTED = {
     ("export/cover.py", "Image.open(io.BytesIO(data)"): "bytes read by read_regular",
     ("export/cover.py", "Image.open(io.BytesIO(cover.data)"): "bytes read by read_regular",
     ("cli/__init__.py", "os.open(os.devnull"): "the null device",
+    ("config/file.py", "_read_text(path)"): "the user's own settings file",
+    ("config/file.py", 'path.read_text(encoding="utf-8")'): "the user's own settings file",
+    ("remote/app.py", '"page" / name).read_bytes()'): "package data",
     (
         "speech/worker.py",
         "path.read_bytes() if reply",
