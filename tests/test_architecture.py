@@ -37,6 +37,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"routine", "cache"}),
     frozenset({"pace"}),  # the time left of some work, measured
     frozenset({"timetext"}),  # seconds as text, for every room that shows a time
+    frozenset({"untrusted"}),  # files and text from untrusted input: one door, one line
     frozenset({"errors"}),
     frozenset({"__init__"}),
 )
@@ -69,6 +70,7 @@ PURE_ROOMS: dict[str, frozenset[str]] = {
     "timeline": frozenset(),
     "timetext": frozenset(),
     "pace": frozenset(),
+    "untrusted": frozenset(),
 }
 
 

@@ -77,7 +77,7 @@ def test_clear_errors_before_any_rendering(tmp_path: Path) -> None:
         load_bed("thunder", folder=tmp_path, sample_rate=RATE)
     with pytest.raises(InputError, match=r"missing\.ogg: cannot open the file"):
         load_bed("missing.ogg", folder=tmp_path, sample_rate=RATE)
-    with pytest.raises(InputError, match="expected an audio file, got a folder or device"):
+    with pytest.raises(InputError, match=r"expected a soundscape \(a regular file\), got a device"):
         load_bed("/dev/zero", folder=tmp_path, sample_rate=RATE)
     garbage = tmp_path / "noise.mp3"
     garbage.write_bytes(b"this is not audio at all" * 100)

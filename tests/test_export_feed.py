@@ -43,7 +43,7 @@ def test_feed_parses_with_every_element(feeds: tuple[Path, Path]) -> None:
     assert parsed.version == "rss20"
     channel = parsed.feed
     assert channel.title == "voiceguide sessions" and channel.link == BASE + "/"
-    assert channel.image.href == f"{BASE}/feed.cover.jpg" and (folder / "feed.cover.jpg").is_file()
+    assert channel.image.href == f"{BASE}/feed.jpg" and (folder / "feed.jpg").is_file()
     assert len(parsed.entries) == len(ROUTINES)
     for entry, name in zip(parsed.entries, ROUTINES, strict=True):
         audio = folder / f"{name}.mp3"

@@ -31,6 +31,7 @@ from voiceguide.exporting import (
 from voiceguide.routinefile import bundled_names
 from voiceguide.timeline import written_length_s
 from voiceguide.timetext import whole_seconds
+from voiceguide.untrusted import one_line
 
 PLAYLIST = "voiceguide.m3u8"  # UTF-8 titles: .m3u8
 
@@ -107,6 +108,9 @@ def export_all(
         if not (update and manifest.fresh(manifest.relative(target), key))
     ]  # fmt: skip
     planned = [*(p for i in todo for p in planned_paths(targets[i], request)), *extra]
+    every = [p for t in targets for p in planned_paths(t, request)]
+    if clash := sorted(set(every) & set(extra)):  # never: the program's own names are distinct
+        raise OptionError(f"{clash[0].name}: a routine's file would take a name the export needs")
     if not (update or request.force) and any(manifest.ours(p) for p in planned):
         raise OptionError(
             f"{folder} holds an earlier export: use --update to write only what changed "
@@ -158,7 +162,8 @@ def _record(
 ) -> tuple[list[Done], list[Path]]:
     """Every routine's episode (as exported now, or as the manifest remembers it), the manifest
     brought up to date; and the files of earlier exports no longer made, removed."""
-    now_s, episodes, removed = _now_s(), [], []
+    # this run's episodes dated a second apart, the first newest; never before 1970
+    now_s, episodes, removed = max(_now_s(), float(len(targets))), [], []
     for number, (target, key) in enumerate(zip(targets, keys, strict=True), start=1):
         name = manifest.relative(target)
         if target not in done:
@@ -193,7 +198,10 @@ def _write_playlist(
 ) -> list[Path]:
     lines = ["#EXTM3U"]
     for episode in episodes:
-        lines += [f"#EXTINF:{whole_seconds(episode.total_s)},{episode.title}", episode.path.name]
+        lines += [
+            f"#EXTINF:{whole_seconds(episode.total_s)},{one_line(episode.title)}",
+            one_line(episode.path.name),
+        ]
     playlist = folder / PLAYLIST
     data = ("\n".join(lines) + "\n").encode("utf-8")
     wrote = write_if_changed(playlist, data, force=force)

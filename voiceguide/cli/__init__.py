@@ -7,6 +7,7 @@ Errors: a :class:`VoiceguideError` becomes one line on stderr and exit code 2 (b
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -15,7 +16,7 @@ import threading
 import click
 
 from voiceguide.cli import config_commands, export_commands, info_commands, play_commands
-from voiceguide.cli.base import State, cli, error_lines, say
+from voiceguide.cli.base import OutputClosedError, State, cli, error_lines, leave, say
 from voiceguide.errors import VoiceguideError
 
 __all__ = ["cli", "config_commands", "export_commands", "info_commands", "main", "play_commands"]
@@ -40,6 +41,7 @@ def main(argv: list[str] | None = None) -> None:
     previous = (
         {signum: signal.signal(signum, _on_sigterm) for signum in signals} if on_main_thread else {}
     )
+    State.own_process = argv is None
     try:
         _run(argv)
     finally:
@@ -60,6 +62,10 @@ def _run(argv: list[str] | None) -> None:
     except Terminated:
         say("terminated")
         _exit_within(143)
+    except OutputClosedError:  # nothing more to write there, and nothing to flush at exit either
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
     except VoiceguideError as error:
         if State.debug:
             raise
@@ -83,7 +89,10 @@ def _run(argv: list[str] | None) -> None:
 def _exit_within(code: int) -> None:
     """Exit with ``code`` now that every ``finally`` has run (temporary files are gone), and make
     sure it happens: if a library's thread or exit handler holds the interpreter's shutdown up for
-    more than :data:`EXIT_GRACE_S`, the process ends anyway. Ctrl-C always ends the program."""
+    more than :data:`EXIT_GRACE_S`, the process ends anyway. Ctrl-C always ends the program (in
+    the command's own process at once: :func:`leave`)."""
+    if State.own_process:
+        leave(code)
     watchdog = threading.Timer(EXIT_GRACE_S, os._exit, args=(code,))
     watchdog.daemon = True
     watchdog.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -15,6 +16,16 @@ if TYPE_CHECKING:
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class FiniteRange(click.FloatRange):
+    """A number in a range; NaN and infinities are refused (a NaN passes every comparison)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"expected a number, got {value!r}", param, ctx)
+        return super().convert(number, param, ctx)
 
 
 class Loudness(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
@@ -55,11 +66,11 @@ def _session_options() -> list[tuple[str, str | None, Any, str]]:
          "A Piper voice model file (NAME.onnx, with NAME.onnx.json beside it)."),
         ("--rate", "rate_wpm", click.IntRange(*vocab.RATE_WPM), "Speaking rate in words per minute."),
         ("--pitch", None, click.IntRange(*vocab.PITCH), "Voice pitch, 0-99 (eSpeak NG)."),
-        ("--minutes", None, click.FloatRange(0, vocab.MAX_SESSION_S / 60, min_open=True),
+        ("--minutes", None, FiniteRange(0, vocab.MAX_SESSION_S / 60, min_open=True),
          "Stretch or shrink the silences so the guided part lasts this long."),
         ("--soundscape", None, None,
          "A bundled soundscape ('voiceguide soundscapes'), an audio file, or none."),
-        ("--soundscape-gain", "soundscape_gain_db", click.FloatRange(*vocab.SOUNDSCAPE_GAIN_DB),
+        ("--soundscape-gain", "soundscape_gain_db", FiniteRange(*vocab.SOUNDSCAPE_GAIN_DB),
          f"The soundscape's level against the voice, in dB (default {vocab.DEFAULT_SOUNDSCAPE_GAIN_DB:g})."),
         ("--breathing", None, click.Choice([*vocab.BREATHING_PATTERN_NAMES, "none"]),
          f"Breath tones: {', '.join(vocab.BREATHING_PATTERN_NAMES)}, or none."),
@@ -70,7 +81,7 @@ def _session_options() -> list[tuple[str, str | None, Any, str]]:
          "spoken (-16 LUFS, the default), sleep (-20), or a level in LUFS."),
         ("--recordings", None, click.Path(file_okay=False, path_type=Path),
          "A folder of recorded lines (STEP.wav, STEP-left.wav, STEP-prompt1.wav, ...) used instead of TTS."),
-        ("--linger", "linger_minutes", click.FloatRange(0, vocab.MAX_LINGER_S / 60),
+        ("--linger", "linger_minutes", FiniteRange(0, vocab.MAX_LINGER_S / 60),
          "Minutes the soundscape goes on after the last words, fading out over its last minute."),
     ]  # fmt: skip
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from voiceguide.cli.base import State, cli, say, tell
+from voiceguide.cli.base import State, cli, leave, say, tell
 from voiceguide.cli.options import options_from, session_options
 from voiceguide.routine import vocabulary
 
@@ -66,7 +65,7 @@ def play(
     if not quiet:
         say(report.closing)
     if report.interrupted:
-        sys.exit(130)
+        leave(130)
 
 
 def _told(session: api.Session, early_s: str) -> None:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from voiceguide.errors import OptionError
+from voiceguide.errors import InputError, OptionError
+from voiceguide.untrusted import read_regular
 
 if TYPE_CHECKING:
     from PIL import ImageDraw, ImageFont
@@ -103,9 +104,11 @@ def load_cover(path: Path) -> Cover:
             raise OptionError(
                 f"{where}: expected at most {MAX_FILE_BYTES // 1_000_000} MB, got {size / 1e6:.1f} MB"
             )
-        data = path.read_bytes()
+        data = read_regular(path, most_bytes=MAX_FILE_BYTES, what="an image file")
     except OSError as error:
         raise OptionError(f"{where}: cannot read it ({error.strerror})") from None
+    except InputError as error:
+        raise OptionError(f"{where}: {str(error).removeprefix(f'{path}: ')}") from None
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         mime, kind = "image/png", "PNG"
     elif data.startswith(b"\xff\xd8\xff"):
@@ -113,7 +116,27 @@ def load_cover(path: Path) -> Cover:
     else:
         raise OptionError(f"{where}: expected a PNG or JPEG image")
     width, height = _checked_size(data, kind, where)
-    return Cover(data, mime, width, height)
+    return _phone_ready(Cover(data, mime, width, height), kind)
+
+
+def _phone_ready(cover: Cover, kind: str) -> Cover:
+    """A cover every phone shows: RGB (or greyscale), one frame. A CMYK JPEG or an animated PNG
+    (which many phones show as nothing, or as its first frame only) is converted: its first frame
+    in RGB, in the same format. Others are embedded unchanged, byte for byte."""
+    from PIL import Image
+
+    shown_modes = ("RGB", "L") if kind == "JPEG" else ("RGB", "RGBA", "L", "LA", "P")
+    with Image.open(io.BytesIO(cover.data), formats=[kind]) as image:
+        if image.mode in shown_modes and not getattr(image, "is_animated", False):
+            return cover
+        image.seek(0)
+        converted = image.convert("RGBA" if kind == "PNG" else "RGB")
+    buffer = io.BytesIO()
+    if kind == "PNG":
+        converted.save(buffer, format="PNG", optimize=False)
+    else:
+        converted.save(buffer, format="JPEG", quality=92, optimize=False)
+    return Cover(buffer.getvalue(), cover.mime, cover.width_px, cover.height_px)
 
 
 def _checked_size(data: bytes, kind: str, where: str) -> tuple[int, int]:

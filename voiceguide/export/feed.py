@@ -18,8 +18,12 @@ from voiceguide.errors import OptionError
 from voiceguide.export.cover import generated_cover
 from voiceguide.export.manifest import write_if_changed
 from voiceguide.timetext import whole_seconds
+from voiceguide.untrusted import shown
 
 FEED = "feed.xml"
+# The channel's cover: a routine's files are NAME.ext, NAME.cover.jpg, NAME.vtt...; none ends in a
+# bare ".jpg", so no routine (not even one named "feed") can write this name
+CHANNEL_COVER = "feed.jpg"
 CHANNEL_TITLE = "voiceguide sessions"
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -52,13 +56,20 @@ class Episode(Protocol):
 
 
 def check_url(feed_url: str) -> None:
-    parts = urllib.parse.urlsplit(feed_url)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.netloc
-        or any(c.isspace() for c in feed_url)
-    ):
-        raise OptionError(f"--feed-url: expected an http:// or https:// address, got '{feed_url}'")
+    """An http(s) address of printable ASCII (what a feed's XML and every app reading it can
+    carry), checked before any work starts."""
+    refused = OptionError(
+        f"--feed-url: expected an http:// or https:// address, got '{shown(feed_url, 60)}'"
+    )
+    if not feed_url.isascii() or not feed_url.isprintable() or " " in feed_url:
+        raise refused
+    try:
+        parts = urllib.parse.urlsplit(feed_url)
+        parts.port  # noqa: B018  # a port that is not a number raises here
+    except ValueError:  # 'http://[::1': an unclosed IPv6 address
+        raise refused from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise refused
 
 
 def feed_paths(folder: Path, targets: list[Path]) -> list[Path]:
@@ -66,7 +77,7 @@ def feed_paths(folder: Path, targets: list[Path]) -> list[Path]:
     covers = [
         target.with_suffix(f".cover{kind}") for target in targets for kind in (".jpg", ".png")
     ]
-    return [folder / FEED, folder / "feed.cover.jpg", *covers]
+    return [folder / FEED, folder / CHANNEL_COVER, *covers]
 
 
 def write_feed(
@@ -76,7 +87,7 @@ def write_feed(
     when its bytes change; an episode with no cover bytes keeps the one written before). The
     feed's path, and every file of the feed with whether it was written."""
     base = feed_url.rstrip("/") + "/"
-    channel_cover = folder / "feed.cover.jpg"
+    channel_cover = folder / CHANNEL_COVER
     files = [
         (
             channel_cover,

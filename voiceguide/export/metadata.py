@@ -10,6 +10,7 @@ from voiceguide import __version__
 from voiceguide.export.cover import Cover
 from voiceguide.routine.model import Routine
 from voiceguide.timeline import Timeline
+from voiceguide.untrusted import one_line
 
 DEFAULT_ALBUM = "voiceguide sessions"
 GENRE = "Spoken Word"
@@ -38,14 +39,15 @@ class Metadata:
 
 
 def metadata_for(routine: Routine, timeline: Timeline, cover: Cover | None = None) -> Metadata:
-    """Tags from the routine; chapters (one per step, per hand) from :func:`export_chapters`."""
+    """Tags from the routine; chapters (one per step, per hand) from :func:`export_chapters`.
+    Every text is one line (a line break in a tag or a playlist entry starts a new one)."""
     return Metadata(
-        title=routine.title,
+        title=one_line(routine.title),
         artist="voiceguide",
-        album=routine.collection or DEFAULT_ALBUM,
+        album=one_line(routine.collection or DEFAULT_ALBUM),
         genre=GENRE,
         year=_year(),
-        comment=routine.description,
+        comment=one_line(routine.description),
         encoder=f"voiceguide {__version__}",
         chapters=export_chapters(timeline),
         total_s=timeline.total_s,
@@ -62,7 +64,7 @@ def export_chapters(timeline: Timeline) -> tuple[ChapterMark, ...]:
     for index, chapter in enumerate(chapters):
         start_s = 0.0 if index == 0 else chapter.start_s
         end_s = timeline.total_s if index == len(chapters) - 1 else chapter.end_s
-        marks.append(ChapterMark(start_s, end_s, chapter.title))
+        marks.append(ChapterMark(start_s, end_s, one_line(chapter.title)))
     return tuple(marks)
 
 

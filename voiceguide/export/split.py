@@ -18,6 +18,7 @@ from voiceguide.export.encoders import Stream
 from voiceguide.export.metadata import ChapterMark, Metadata
 from voiceguide.export.session import write_audio
 from voiceguide.timetext import whole_seconds
+from voiceguide.untrusted import one_line
 
 Progress = Callable[[int, int], None]
 
@@ -106,11 +107,11 @@ def _remove_if_empty(folder: Path) -> None:
 
 
 def _playlist(parts: list[Path], metadata: Metadata) -> str:
-    lines = ["#EXTM3U", f"#PLAYLIST:{metadata.title}"]
+    lines = ["#EXTM3U", f"#PLAYLIST:{one_line(metadata.title)}"]
     for part, chapter in zip(parts, metadata.chapters, strict=True):
         lines += [
-            f"#EXTINF:{whole_seconds(chapter.end_s - chapter.start_s)},{chapter.title}",
-            part.name,
+            f"#EXTINF:{whole_seconds(chapter.end_s - chapter.start_s)},{one_line(chapter.title)}",
+            one_line(part.name),
         ]
     return "\n".join(lines) + "\n"
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
+from collections.abc import Callable
 from typing import Protocol
 
 from voiceguide.errors import EngineError
 from voiceguide.listen.commands import said
 from voiceguide.listen.decoder_process import DecoderProcess
 from voiceguide.listen.gate import Gate
-from voiceguide.listen.microphone import Microphone, MicrophoneError
+from voiceguide.listen.microphone import STOP_WAIT_S, Microphone, MicrophoneError
 from voiceguide.listen.reading import Reading
 from voiceguide.listen.recognizer import NOT_CAUGHT, SAMPLE_RATE, Heard, Recognizer
 from voiceguide.timeline import Timeline
@@ -98,19 +99,30 @@ class Listener:
         return position_s - (self._heard_s - heard_s)
 
     def stop(self) -> None:
+        """Stop at once (a microphone that stalls or a SIGTERM must not hold the session up):
+        the sound not yet decoded is dropped."""
         if self._microphone is not None:
             self._microphone.close()
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._samples.get_nowait()
         self._samples.put(None)
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=STOP_WAIT_S)
         if self._decoder is not None:
             self._decoder.close()
 
 
 def start_listening(
-    player: Listening, timeline: Timeline, *, voice: bool, texts: list[str]
+    player: Listening,
+    timeline: Timeline,
+    *,
+    voice: bool,
+    texts: list[str],
+    tell: Callable[[str], object] | None = None,
 ) -> tuple[Listener | None, str]:
     """Listen for commands (after the wake word when ``voice`` is off: a caregiver reads the lines
-    aloud then, and those must not be commands). The listener, or None, and the start line."""
+    aloud then, and those must not be commands). The listener, or None, and the start line;
+    ``tell`` is told once if the microphone goes away during the session."""
     import importlib.util
 
     if importlib.util.find_spec("pocketsphinx") is None:
@@ -124,7 +136,7 @@ def start_listening(
     reading = None if voice else Reading((line.start_s, line.text) for line in timeline.lines)
     listener = Listener(player, recognizer, gate, reading, decoder)
     try:
-        listener._microphone = Microphone(listener.take)
+        listener._microphone = Microphone(listener.take, tell)
     except MicrophoneError as error:
         listener.stop()
         return None, f"voice commands off: {error}"

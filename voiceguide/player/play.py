@@ -84,8 +84,9 @@ def play(
         texts = [event.text for event in timeline.events]
         with quiet_stderr():  # libasound's probing noise
             listener, line = start_listening(
-                controller, timeline, voice=not options.prompter, texts=texts
-            )
+                controller, timeline, voice=not options.prompter, texts=texts,
+                tell=lambda gone: out.write(gone + "\n"),
+            )  # fmt: skip
         if listener is None and reader is None and not options.remote:
             controller.holds_last_their_length()  # nothing can say "go on" after all
             line += "; with no terminal either, a hold lasts its stated length"

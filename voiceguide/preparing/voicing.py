@@ -145,6 +145,7 @@ def recorded_files(found: tuple[Path, Lookup] | None) -> dict[str, str]:
 
 def recordings_lookup(routine: Routine, settings: Settings) -> tuple[Path, Lookup] | None:
     """The recordings folder and which of its files say which line (None: no folder given)."""
+    from voiceguide.recordings.folder import recording_files
     from voiceguide.recordings.length import take_seconds
     from voiceguide.recordings.lines import routine_lines
     from voiceguide.recordings.lookup import match_recordings
@@ -155,7 +156,7 @@ def recordings_lookup(routine: Routine, settings: Settings) -> tuple[Path, Looku
         return None
     if not folder.is_dir():
         raise OptionError(f"{folder}: expected a folder of recorded lines")
-    files = [path.name for path in folder.iterdir() if path.is_file()]
+    files = recording_files(folder)
     lookup = match_recordings(
         routine_lines(routine), files, read_manifest(folder), take_seconds(folder, files)
     )

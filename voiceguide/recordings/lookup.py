@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from voiceguide.recordings.lines import RecordedLine
 from voiceguide.recordings.manifest import Take
+from voiceguide.untrusted import shown
 
 RECORDING_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a")
 
@@ -46,11 +47,12 @@ class Lookup:
     short: tuple[Short, ...] = ()
 
     def describe(self) -> list[str]:
-        """One line per finding, for ``-v`` and ``validate``."""
-        said = [f"recording: {name} <- {file}" for name, file in self.used]
+        """One line per finding, for ``-v`` and ``validate`` (what a folder or its manifest says is
+        quoted with its control characters as escapes: it reaches a terminal)."""
+        said = [f"recording: {name} <- {shown(file, 200)}" for name, file in self.used]
         said += [
-            f"stale recording: {take.file} says '{_short(take.recorded_text)}' but the line now "
-            f"says '{_short(take.line_text)}': the voice speaks it until it is recorded again "
+            f"stale recording: {shown(take.file, 200)} says '{shown(take.recorded_text)}' but the "
+            f"line now says '{shown(take.line_text)}': the voice speaks it until it is recorded again "
             f"(voiceguide record ROUTINE --line {take.name})"
             for take in self.stale
         ]
@@ -61,7 +63,7 @@ class Lookup:
         ]
         for extra in self.unmatched:
             hint = f" (did you mean {extra.suggestion}?)" if extra.suggestion else ""
-            said.append(f"unused recording: {extra.file} matches no line{hint}")
+            said.append(f"unused recording: {shown(extra.file, 200)} matches no line{hint}")
         return said
 
 
@@ -128,7 +130,3 @@ def _suffix(name: str) -> str:
 def _stem(name: str) -> str:
     dot = name.rfind(".")
     return name[:dot] if dot > 0 else name
-
-
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."

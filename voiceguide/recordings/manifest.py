@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voiceguide.errors import InputError
+from voiceguide.untrusted import read_regular
 
 MANIFEST_NAME = "recordings.json"
 VERSION = 1
@@ -31,24 +32,17 @@ class Take:
 def read_manifest(folder: Path) -> dict[str, Take]:
     """The takes the manifest lists (none when there is no manifest)."""
     path = folder / MANIFEST_NAME
-    try:
-        raw = path.read_bytes()[: MAX_MANIFEST_BYTES + 1]
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return {}
-    except OSError as error:
-        raise InputError(
-            f"{path}: cannot read the recordings manifest ({error.strerror})"
-        ) from None
+    raw = read_regular(path, most_bytes=MAX_MANIFEST_BYTES, what="the recordings manifest")
     try:
-        if len(raw) > MAX_MANIFEST_BYTES:
-            raise ValueError("too large")
         data = json.loads(raw)
         takes = data["takes"]
         return {
             str(name): Take(str(name), _plain_name(entry["file"]), str(entry["text"]))
             for name, entry in takes.items()
         }
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         raise InputError(
             f"{path}: expected a recordings manifest written by 'voiceguide record'"
         ) from None

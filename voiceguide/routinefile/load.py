@@ -97,7 +97,9 @@ class _Reader(SettingsReader):
         fields = self.mapping(node, "", ("title", "steps"), optional, partial=True)
         if "breathing_patterns" in fields:
             self.attempt(lambda: self.custom_patterns(fields["breathing_patterns"]))
-        title = self.field(fields, "title", lambda n: self.text(n, "title", MAX_TITLE_CHARS))
+        title = self.field(
+            fields, "title", lambda n: self.text(n, "title", MAX_TITLE_CHARS, one_line=True)
+        )
         audience = self.field(
             fields, "audience", lambda n: Audience(self.choice(n, "audience", ("self", "partner")))
         )
@@ -143,12 +145,16 @@ class _Reader(SettingsReader):
             or 0.0,
             loudness_lufs=self.field(fields, "loudness", self.loudness),
             collection=self.field(
-                fields, "collection", lambda n: self.text(n, "collection", MAX_TITLE_CHARS)
+                fields,
+                "collection",
+                lambda n: self.text(n, "collection", MAX_TITLE_CHARS, one_line=True),
             ),
             recordings=self.field(
                 fields,
                 "recordings",
-                lambda n: self.inside(n, "recordings", self.text(n, "recordings", 500)),
+                lambda n: self.inside(
+                    n, "recordings", self.text(n, "recordings", 500, one_line=True)
+                ),
             ),
             words=self.words,
             listen=bool(self.field(fields, "listen", lambda n: self.boolean(n, "listen"))),
@@ -270,7 +276,9 @@ class _Reader(SettingsReader):
             fields, "id", lambda n: self.pattern(n, f"{field}.id", _ID, "an id of lowercase letters, digits and '-'")
         )  # fmt: skip
         title = self.field(
-            fields, "title", lambda n: self.text(n, f"{field}.title", MAX_TITLE_CHARS)
+            fields,
+            "title",
+            lambda n: self.text(n, f"{field}.title", MAX_TITLE_CHARS, one_line=True),
         )
         hold_s = self.field(
             fields, "hold", lambda n: self.duration(n, f"{field}.hold", 1.0, MAX_HOLD_S)

@@ -14,6 +14,8 @@ from voiceguide.errors import RoutineError, RoutineProblemsError
 from voiceguide.routine import durations
 from voiceguide.routine.model import Where
 from voiceguide.timetext import span
+from voiceguide.untrusted import is_control as _any_control
+from voiceguide.untrusted import shown
 
 MAX_TEXT_CHARS = 5_000
 MAX_PROBLEMS = 20
@@ -139,10 +141,21 @@ class NodeReader:
             )
         return value
 
-    def text(self, node: yaml.Node, field: str, most: int = MAX_TEXT_CHARS) -> str:
+    def text(
+        self, node: yaml.Node, field: str, most: int = MAX_TEXT_CHARS, *, one_line: bool = False
+    ) -> str:
+        """Text, stripped; ``one_line`` (a title, a name): no line break or tab either, since a
+        title is written where a line break starts a new entry (a playlist, a tag, a feed)."""
         value = self.scalar(node, field, "text").strip()
         if not value:
             raise self.fail(node, field, "expected text, got an empty string")
+        if one_line:
+            breaking = next((char for char in value if _any_control(char)), None)
+            if breaking is not None:
+                raise self.fail(
+                    node, field,
+                    f"expected one line of text, got the control character U+{ord(breaking):04X}",
+                )  # fmt: skip
         if len(value) > most:
             raise self.fail(
                 node, field, f"expected at most {most:,} characters, got {len(value):,}"
@@ -223,14 +236,13 @@ def kind(node: yaml.Node) -> str:
 
 
 def is_control(char: str) -> bool:
-    """C0 and C1 control characters (terminal escapes, bells) other than tab and line breaks."""
-    code = ord(char)
-    return (code < 0x20 and char not in "\t\n\r") or 0x7F <= code <= 0x9F
+    """Control characters refused in any text (terminal escapes, bells, Unicode line separators,
+    bidirectional controls): all of :func:`voiceguide.untrusted.is_control` except tab and the
+    line breaks of a multi-line text (``say: |``)."""
+    return char not in "\t\n\r" and _any_control(char)
 
 
 def short(value: str, most: int = 40) -> str:
     """A value quoted in an error: one line, control characters shown as escapes, at most
     ``most`` characters."""
-    value = "".join(f"\\u{ord(char):04x}" if is_control(char) else char for char in value)
-    flat = " ".join(value.split())
-    return flat if len(flat) <= most else flat[: most - 1] + "…"
+    return shown(value, most)

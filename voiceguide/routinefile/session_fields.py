@@ -59,7 +59,7 @@ class SettingsReader(NodeReader):
 
     def voice_name(self, node: yaml.Node) -> str:
         """A voice's name, never a file: only the user loads a model file (--voice-model)."""
-        name = self.text(node, "voice.name", 100)
+        name = self.text(node, "voice.name", 100, one_line=True)
         if name.lower().endswith(".onnx") or "/" in name or "\\" in name:
             raise self.fail(
                 node, "voice.name",
@@ -87,7 +87,9 @@ class SettingsReader(NodeReader):
         low, high = SOUNDSCAPE_GAIN_DB
         return SoundscapeChoice(
             name=self.inside(
-                fields["name"], "soundscape.name", self.text(fields["name"], "soundscape.name", 500)
+                fields["name"],
+                "soundscape.name",
+                self.text(fields["name"], "soundscape.name", 500, one_line=True),
             ),
             gain_db=self.field(
                 fields, "gain_db", lambda n: self.number(n, "soundscape.gain_db", low, high)

@@ -7,13 +7,15 @@ object-constructing tag never gets a chance to run. Values are converted by :mod
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from voiceguide.errors import RoutineError
+from voiceguide.errors import InputError, RoutineError
+from voiceguide.untrusted import open_regular
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 16
@@ -108,10 +110,14 @@ def file_bytes(path: Path, shown: str) -> bytes:
             raise RoutineError(
                 shown, None, "", "expected a routine file, but there is no such file"
             )
-        with path.open("rb") as stream:
+        with open_regular(path, most_bytes=sys.maxsize, what="a routine file") as stream:
             size = os.fstat(stream.fileno()).st_size
             if size > MAX_FILE_BYTES:  # a huge file is never read
                 raise RoutineError(shown, None, "", too_large(size))
             return stream.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise RoutineError(shown, None, "", f"cannot read the file: {error.strerror}") from None
+    except RoutineError:
+        raise
+    except InputError as error:  # not a regular file after all (swapped since): never read
+        raise RoutineError(shown, None, "", str(error).removeprefix(f"{path}: ")) from None

@@ -5,38 +5,55 @@ Vorbis/Opus, MP3) or, for what it cannot read (M4A/AAC and others), ffmpeg from 
 from __future__ import annotations
 
 import shutil
-import stat
 import subprocess
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import soundfile
 
 from voiceguide.errors import InputError
+from voiceguide.untrusted import open_regular
 
 MAX_FILE_BYTES = 200_000_000
+MIN_RATE, MAX_RATE = 8000, 384_000  # samples a second
+MAX_CHANNELS = 32
 
 
 def decode_file(path: Path, *, max_s: float, what: str) -> tuple[np.ndarray, int]:
     """``(frames, channels)`` float32 samples and their rate, at most ``max_s`` seconds: libsndfile,
     else ffmpeg; the file is checked first. ``what`` it is (a soundscape, a recording) names it in
     errors."""
-    try:
-        info = path.stat()
-    except OSError as error:
-        raise InputError(f"{path}: cannot open the file ({error.strerror})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{path}: expected an audio file, got a folder or device")
-    if info.st_size > MAX_FILE_BYTES:
-        raise InputError(f"{what} {path}: expected a file under {MAX_FILE_BYTES // 1_000_000} MB")
-    try:
-        with soundfile.SoundFile(path) as source:
-            frames = min(source.frames, round(max_s * source.samplerate))
-            samples = source.read(frames, dtype="float32", always_2d=True)
-            return samples, source.samplerate
-    except (soundfile.LibsndfileError, RuntimeError):
-        pass  # not a format libsndfile reads: try ffmpeg
-    return _decode_with_ffmpeg(path, max_s)
+    with open_regular(path, most_bytes=MAX_FILE_BYTES, what=f"a {what}") as stream:
+        try:
+            with soundfile.SoundFile(stream) as source:
+                _check_shape(path, what, source.samplerate, source.channels)
+                frames = min(source.frames, round(max_s * source.samplerate))
+                samples = source.read(frames, dtype="float32", always_2d=True)
+                return _finite(path, what, samples), source.samplerate
+        except (soundfile.LibsndfileError, RuntimeError, TypeError):
+            pass  # not a format libsndfile reads: try ffmpeg
+        samples, rate = _decode_with_ffmpeg(path, stream, max_s)
+        return _finite(path, what, samples), rate
+
+
+def _check_shape(path: Path, what: str, rate: int, channels: int) -> None:
+    """A header's rate and channels within reason (a 1 Hz file once divided by zero)."""
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise InputError(
+            f"{path}: expected a {what} of {MIN_RATE} to {MAX_RATE} samples a second, got {rate}"
+        )
+    if not 1 <= channels <= MAX_CHANNELS:
+        raise InputError(
+            f"{path}: expected a {what} of 1 to {MAX_CHANNELS} channels, got {channels}"
+        )
+
+
+def _finite(path: Path, what: str, samples: np.ndarray) -> np.ndarray:
+    """Float files can hold NaN or infinities, which no later step can mix."""
+    if not np.isfinite(samples).all():
+        raise InputError(f"{path}: expected a {what} of audio samples, got NaN or infinite values")
+    return samples
 
 
 def find_ffmpeg() -> str | None:
@@ -52,7 +69,8 @@ def find_ffmpeg() -> str | None:
         return None
 
 
-def _decode_with_ffmpeg(path: Path, max_s: float) -> tuple[np.ndarray, int]:
+def _decode_with_ffmpeg(path: Path, stream: BinaryIO, max_s: float) -> tuple[np.ndarray, int]:
+    """ffmpeg reads the file already opened (and checked), through its descriptor."""
     ffmpeg = find_ffmpeg()
     if ffmpeg is None:
         raise InputError(
@@ -60,9 +78,12 @@ def _decode_with_ffmpeg(path: Path, max_s: float) -> tuple[np.ndarray, int]:
             "or the imageio-ffmpeg package (pip install imageio-ffmpeg)"
         )
     rate = 44100
-    command = [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-t", str(max_s)]
-    command += ["-vn", "-ac", "2", "-ar", str(rate), "-f", "f32le", "-"]
-    done = subprocess.run(command, capture_output=True, timeout=120, check=False)
+    descriptor = stream.fileno()
+    command = [ffmpeg, "-nostdin", "-v", "error", "-i", f"file:/dev/fd/{descriptor}"]
+    command += ["-t", str(max_s), "-vn", "-ac", "2", "-ar", str(rate), "-f", "f32le", "-"]
+    done = subprocess.run(
+        command, capture_output=True, timeout=120, check=False, pass_fds=(descriptor,)
+    )
     if done.returncode != 0 or not done.stdout:
         reason = done.stderr.decode(errors="replace").strip().splitlines()
         detail = reason[-1] if reason else "no audio"

@@ -27,6 +27,7 @@ from voiceguide.errors import EngineError, UnknownVoiceError
 from voiceguide.speech import protocol
 from voiceguide.speech.base import Clip, Voice, VoiceInfo
 from voiceguide.speech.piper_voices import (
+    MAX_CONFIG_BYTES,
     NeuralVoice,
     best_for_language,
     installed_voices,
@@ -35,6 +36,7 @@ from voiceguide.speech.piper_voices import (
     voices_dir,
 )
 from voiceguide.speech.worker import Zygote, helper_jobs
+from voiceguide.untrusted import read_regular
 
 ZYGOTE_SCRIPT = Path(__file__).with_name("piper_zygote.py")
 START_TIMEOUT_S = 60.0
@@ -108,7 +110,8 @@ class PiperEngine:
         versions = ", ".join(
             f"{package} {metadata.version(package)}" for package in ("piper-tts", "onnxruntime")
         )
-        config_sha256 = hashlib.sha256(model.config_path.read_bytes()).hexdigest()
+        config = read_regular(model.config_path, most_bytes=MAX_CONFIG_BYTES, what="a voice config")
+        config_sha256 = hashlib.sha256(config).hexdigest()
         return (
             f"piper via {versions}, model sha256 {model_sha256(model.model_path, self._cache_root)}, "
             f"config sha256 {config_sha256}, method {CLIP_METHOD}, natural {NATURAL_WPM:g} wpm ** {RATE_EXPONENT:g}, "

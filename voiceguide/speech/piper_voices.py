@@ -20,9 +20,12 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from voiceguide.errors import OptionError
+from voiceguide.errors import InputError, OptionError
+from voiceguide.untrusted import open_regular, read_regular
 
 PACKAGE_SUFFIX = "-piper-voice"
+MAX_CONFIG_BYTES = 4_000_000  # a voice config is a few kB of JSON
+MAX_MODEL_BYTES = 2_000_000_000
 QUALITY_ORDER = ("x_low", "low", "medium", "high")  # Piper's quality names, worst to best
 
 
@@ -99,7 +102,7 @@ def model_sha256(path: Path, cache_root: Path | None = None) -> str:
     if re.fullmatch("[0-9a-f]{64}", known):
         return known
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
+    with open_regular(path, most_bytes=MAX_MODEL_BYTES, what="a voice model") as stream:
         while block := stream.read(1 << 20):
             digest.update(block)
     room.put("models", key, digest.hexdigest().encode())  # unwritable: hashed again next time
@@ -143,8 +146,12 @@ def _read_voice(model_path: Path, config_path: Path, source: str) -> NeuralVoice
     """The voice a config describes, every field used checked (voice files come from the
     internet: a sample rate of 1e9 once took 18 GB)."""
     try:
-        config = json.loads(config_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+        config = json.loads(
+            read_regular(config_path, most_bytes=MAX_CONFIG_BYTES, what="a voice config")
+        )
+    except InputError as error:
+        raise OptionError(str(error)) from None
+    except (OSError, ValueError, RecursionError) as error:
         raise OptionError(f"{config_path}: expected a Piper voice config (JSON): {error}") from None
 
     def bad(field: str, expected: str) -> OptionError:
