@@ -324,6 +324,9 @@ SECOND_ROUTES = [
      "the CLI's choices come from the vocabulary that owns them, not literals"),
     ("voiceguide", r"^def prepare\(", ("pipeline.py",),
      "'prepare' means one thing: a session from a routine and options (preparing/pipeline.py)"),
+    ("voiceguide", r"[\"']\s*:\s*[\"'](toggle|pause|continue|next|back|repeat|louder|softer|quit|"
+     r"soundscape-louder|soundscape-softer|help)[\"']", ("vocabulary.py",),
+     "every control maps its words onto vocabulary.Action, not onto strings of its own"),
     ("voiceguide", r"CacheRoom\([^)]*\)\.(usage|clear|trim)\(", ("room.py",),
      "cache-wide usage, clearing and trimming live in the cache room (cache/room.py)"),
 ]  # fmt: skip

@@ -18,7 +18,7 @@ from voiceguide.errors import OptionError
 from voiceguide.export.cover import generated_cover
 from voiceguide.export.manifest import write_if_changed
 from voiceguide.timetext import whole_seconds
-from voiceguide.untrusted import shown
+from voiceguide.untrusted import one_line, shown
 
 FEED = "feed.xml"
 # The channel's cover: a routine's files are NAME.ext, NAME.cover.jpg, NAME.vtt...; none ends in a
@@ -152,7 +152,7 @@ def _item(channel: ET.Element, episode: Episode, cover: Path, base: str, number:
     audio = episode.path
     digest = hashlib.sha256(audio.read_bytes()).hexdigest()
     for tag, text in (
-        ("title", episode.title), ("description", episode.description),
+        ("title", one_line(episode.title)), ("description", one_line(episode.description)),
         ("pubDate", email.utils.formatdate(episode.changed_s, usegmt=True)),
         (f"{{{ITUNES}}}duration", whole_seconds(episode.total_s)), (f"{{{ITUNES}}}episode", str(number)),
         (f"{{{ITUNES}}}explicit", "false"),

@@ -8,9 +8,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-COMMANDS = {
-    "pause": "pause", "continue": "continue", "ready": "continue", "next": "next", "back": "back",
-    "repeat": "repeat", "louder": "louder", "softer": "softer", "stop": "quit",
+from voiceguide.routine.vocabulary import Action
+
+COMMANDS = {  # what is said -> what the player does
+    "pause": Action.PAUSE, "continue": Action.CONTINUE, "ready": Action.CONTINUE,
+    "next": Action.NEXT, "back": Action.BACK, "repeat": Action.REPEAT, "louder": Action.LOUDER,
+    "softer": Action.SOFTER, "stop": Action.QUIT,
 }  # fmt: skip
 WAKE_WORD = "guide"
 EVERYDAY = [

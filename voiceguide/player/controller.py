@@ -39,20 +39,21 @@ from voiceguide.player.transport import (
     Transport,
 )
 from voiceguide.render.mix import MixRenderer
+from voiceguide.routine.vocabulary import Action
 from voiceguide.timeline import Timeline
 
 T = TypeVar("T")
 FULL_VOLUME_SHOWN_S = 2.0  # how long the status says "full volume" after a "+" at the top
 
 KEYS = {
-    " ": "toggle", "space": "toggle",
-    "right": "next", "n": "next",
-    "left": "back", "p": "back",
-    "r": "repeat",
-    "up": "louder", "+": "louder", "=": "louder",
-    "down": "softer", "-": "softer",
-    "q": "quit", "ctrl-c": "quit", "escape": "quit",
-    "]": "soundscape-louder", "[": "soundscape-softer", "?": "help",
+    " ": Action.TOGGLE, "space": Action.TOGGLE,
+    "right": Action.NEXT, "n": Action.NEXT,
+    "left": Action.BACK, "p": Action.BACK,
+    "r": Action.REPEAT,
+    "up": Action.LOUDER, "+": Action.LOUDER, "=": Action.LOUDER,
+    "down": Action.SOFTER, "-": Action.SOFTER,
+    "q": Action.QUIT, "ctrl-c": Action.QUIT, "escape": Action.QUIT,
+    "]": Action.SOUNDSCAPE_LOUDER, "[": Action.SOUNDSCAPE_SOFTER, "?": Action.HELP,
 }  # fmt: skip
 
 __all__ = [

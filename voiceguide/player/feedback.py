@@ -5,15 +5,19 @@ controller asks, the display shows."""
 from __future__ import annotations
 
 from voiceguide.player.transport import BACK_GRACE_S, VOLUME_RANGE_DB, State, Transport
+from voiceguide.routine.vocabulary import Action
 
 BED_STEP_DB = 3.0
 BED_RANGE_DB = (-24.0, 9.0)  # the soundscape against its level in the session
-BED_ACTIONS = ("soundscape-louder", "soundscape-softer")
+BED_ACTIONS = (Action.SOUNDSCAPE_LOUDER, Action.SOUNDSCAPE_SOFTER)
 HELP = (
     "keys: space pause/go on, right (n) next step, left (p) step back, r repeat the step, "
     "up/down volume, ] / [ soundscape louder/softer, q stop, ? these keys"
 )
-SPOKEN = {"continue": "continue", "quit": "stop", "toggle": "pause/go on"}  # as it was said
+SPOKEN: dict[str, str] = {
+    Action.QUIT: "stop",
+    Action.TOGGLE: "pause/go on",
+}  # an action, as a person says it
 
 
 def refusal(t: Transport, action: str, *, bed: bool, bed_db: float) -> str | None:

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from voiceguide.player.status import Status
 from voiceguide.player.transport import State
+from voiceguide.routine.vocabulary import Action
 
 BUS_NAME = "org.mpris.MediaPlayer2.voiceguide"
 PATH = "/org/mpris/MediaPlayer2"
@@ -26,8 +27,8 @@ PROPERTIES = "org.freedesktop.DBus.Properties"
 INTROSPECTABLE = "org.freedesktop.DBus.Introspectable"
 TICK_S = 0.1
 BUTTONS = {
-    "PlayPause": "toggle", "Play": "continue", "Pause": "pause",
-    "Next": "next", "Previous": "back", "Stop": "quit",
+    "PlayPause": Action.TOGGLE, "Play": Action.CONTINUE, "Pause": Action.PAUSE,
+    "Next": Action.NEXT, "Previous": Action.BACK, "Stop": Action.QUIT,
 }  # fmt: skip
 INTROSPECTION = f"""<node>
  <interface name="{ROOT}"><method name="Raise"/><method name="Quit"/></interface>

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from voiceguide.player.segments import Bed, Crossfade, FadeOut, Segment, Session, Silence
+from voiceguide.routine.vocabulary import Action
 from voiceguide.timeline import Timeline
 from voiceguide.timeline.model import last_at_or_before
 
@@ -24,7 +25,11 @@ BACK_GRACE_S = 3.0  # "back" within this of a step's start goes to the previous 
 VOLUME_STEP_DB = 3.0
 VOLUME_RANGE_DB = (-30.0, 0.0)  # 0 dB is the session's own level (already at its loudness target)
 
-ACTIONS = ("toggle", "pause", "continue", "next", "back", "repeat", "louder", "softer", "quit")
+ACTIONS = tuple(  # what the transport itself acts on (the soundscape's level and help are not its)
+    action
+    for action in Action
+    if action not in (Action.SOUNDSCAPE_LOUDER, Action.SOUNDSCAPE_SOFTER, Action.HELP)
+)
 
 
 class State(Enum):

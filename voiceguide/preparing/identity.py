@@ -16,6 +16,7 @@ from voiceguide.preparing.model import SessionOptions
 from voiceguide.preparing.settings import resolve
 from voiceguide.preparing.voicing import voicing
 from voiceguide.routinefile import find_routine
+from voiceguide.untrusted import open_regular
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -44,9 +45,14 @@ def session_key(name_or_path: str, options: SessionOptions, extra: str = "") -> 
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
+MAX_HASHED_BYTES = 2 << 30  # no file a session reads is larger (recordings: 200 MB)
+
+
 def file_digest(path: Path) -> str:
+    """The SHA-256 of a file the session reads (the routine, a soundscape, a recording, a cover):
+    named by untrusted input, so opened only as a regular file, never blocking."""
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
+    with open_regular(path, most_bytes=MAX_HASHED_BYTES, what="a file the session reads") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

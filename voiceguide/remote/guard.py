@@ -12,13 +12,15 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from voiceguide.routine.vocabulary import Action
+
 TOKEN_BYTES = 32  # 256 bits, fresh for each session, held only in this process's memory
 TOKEN_HEADER = "x-voiceguide-token"
 # What the page may ask for, and the player's action each one is: nothing else (no paths, no
 # settings, no files) is ever accepted.
 ACTIONS = {
-    "pause": "pause", "continue": "continue", "back": "back", "next": "next",
-    "repeat": "repeat", "softer": "softer", "louder": "louder", "stop": "quit",
+    "pause": Action.PAUSE, "continue": Action.CONTINUE, "back": Action.BACK, "next": Action.NEXT,
+    "repeat": Action.REPEAT, "softer": Action.SOFTER, "louder": Action.LOUDER, "stop": Action.QUIT,
 }  # fmt: skip
 RATE_PER_S = 10.0  # requests a second, sustained, from everyone together (a caregiver taps 1-3)
 BURST = 30  # and this many at once (the page's own load is 4 requests)

@@ -4,6 +4,7 @@ command line builds its options from it, so a file and a flag always accept the 
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 
 FAKE_ENGINE = "fake"  # clips made without speech, for tests (voiceguide/speech/fake.py)
 FAKE_ENGINE_VARIABLE = "VOICEGUIDE_FAKE_ENGINE"  # =1: the fake engine can be chosen
@@ -36,3 +37,21 @@ EXPORT_SAMPLE_RATES = (22050, 32000, 44100, 48000)  # what an export can be writ
 SUBTITLE_FORMATS = ("srt", "vtt", "lrc")
 BACKEND_NAMES = ("miniaudio", "simpleaudio", "null")  # where the player's sound goes
 REMOTE_MODES = ("local", "lan")  # the remote page: this machine only, or the local network too
+
+
+class Action(StrEnum):
+    """What a key, a voice command, a headset button or the remote page asks the player to do:
+    one list, read by every control (each maps its own words onto these)."""
+
+    TOGGLE = "toggle"  # pause, or go on (at a hold too)
+    PAUSE = "pause"
+    CONTINUE = "continue"
+    NEXT = "next"
+    BACK = "back"
+    REPEAT = "repeat"
+    LOUDER = "louder"
+    SOFTER = "softer"
+    QUIT = "quit"
+    SOUNDSCAPE_LOUDER = "soundscape-louder"
+    SOUNDSCAPE_SOFTER = "soundscape-softer"
+    HELP = "help"  # the keys, shown (changes nothing)

@@ -73,6 +73,10 @@ def read_tree(
 class _Reader(SettingsReader):
     """Walks the node tree; every mistake is noted with its place and reading goes on."""
 
+    def title(self, node: yaml.Node, field: str) -> str:
+        """A title (of the routine, a step, a collection): one line of text."""
+        return self.text(node, field, MAX_TITLE_CHARS, one_line=True)
+
     def __init__(self, source: str, *, lenient: bool = False) -> None:
         super().__init__(source)
         self.words: Words = ENGLISH
@@ -97,9 +101,7 @@ class _Reader(SettingsReader):
         fields = self.mapping(node, "", ("title", "steps"), optional, partial=True)
         if "breathing_patterns" in fields:
             self.attempt(lambda: self.custom_patterns(fields["breathing_patterns"]))
-        title = self.field(
-            fields, "title", lambda n: self.text(n, "title", MAX_TITLE_CHARS, one_line=True)
-        )
+        title = self.field(fields, "title", lambda n: self.title(n, "title"))
         audience = self.field(
             fields, "audience", lambda n: Audience(self.choice(n, "audience", ("self", "partner")))
         )
@@ -144,11 +146,7 @@ class _Reader(SettingsReader):
             )
             or 0.0,
             loudness_lufs=self.field(fields, "loudness", self.loudness),
-            collection=self.field(
-                fields,
-                "collection",
-                lambda n: self.text(n, "collection", MAX_TITLE_CHARS, one_line=True),
-            ),
+            collection=self.field(fields, "collection", lambda n: self.title(n, "collection")),
             recordings=self.field(
                 fields,
                 "recordings",
@@ -275,11 +273,7 @@ class _Reader(SettingsReader):
         ident = self.field(
             fields, "id", lambda n: self.pattern(n, f"{field}.id", _ID, "an id of lowercase letters, digits and '-'")
         )  # fmt: skip
-        title = self.field(
-            fields,
-            "title",
-            lambda n: self.text(n, f"{field}.title", MAX_TITLE_CHARS, one_line=True),
-        )
+        title = self.field(fields, "title", lambda n: self.title(n, f"{field}.title"))
         hold_s = self.field(
             fields, "hold", lambda n: self.duration(n, f"{field}.hold", 1.0, MAX_HOLD_S)
         )
