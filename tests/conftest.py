@@ -4,6 +4,7 @@ fake engine enabled, and no real engine started by a test that is not marked ``r
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,11 +109,30 @@ def _isolated_cache(
     yield
 
 
+# A progress line that a step lasting over a second prints where stderr is not a terminal
+# (voiceguide/pace.py): "speaking 12 of 66 lines, about 0:40 left", "preparing X: speaking 3/9"
+PROGRESS_LINE = re.compile(r"(preparing .*?: )?[a-z]+ \d+(?: of |/)\d+\b.*")
+
+
+def said(stderr: str) -> str:
+    """``stderr`` without its progress lines: what a command said (errors, notes)."""
+    return "".join(
+        line
+        for line in stderr.splitlines(keepends=True)
+        if not PROGRESS_LINE.fullmatch(line.strip())
+    )
+
+
 @dataclass
 class CliResult:
     exit_code: int
     stdout: str
     stderr: str
+
+    @property
+    def said(self) -> str:
+        """stderr without the progress lines a long step prints off a terminal."""
+        return said(self.stderr)
 
     def __str__(self) -> str:
         return f"exit code {self.exit_code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"

@@ -172,7 +172,7 @@ def test_what_cannot_fit_says_what_would_in_one_line(tmp_path: Path) -> None:
         "-o", str(tmp_path / "bed.wav"),
     )  # fmt: skip
     assert result.exit_code == 2, result
-    line = result.stderr.strip()
+    line = result.said.strip()
     assert "\n" not in line and "Traceback" not in line
     found = re.fullmatch(
         r"error: a 2:00 session is too short for this routine: it needs at least (\d+):(\d\d) at "

@@ -32,7 +32,7 @@ def test_validate_reports_one_located_line(path: Path, monkeypatch: pytest.Monke
     engine = "espeak" if path.stem in REAL_ENGINE else FAKE
     result = run_cli("validate", "--engine", engine, path.name)
     assert result.exit_code == 2, result
-    assert result.stderr.strip() == _expected(path), result
+    assert result.said.strip() == _expected(path), result
     assert "Traceback" not in result.stderr
 
 
@@ -43,8 +43,8 @@ def test_export_writes_nothing(path: Path, tmp_path: Path, monkeypatch: pytest.M
     engine = [] if path.stem in REAL_ENGINE else ["--engine", FAKE]
     result = run_cli("export", path.name, "-o", str(out), *engine)
     assert result.exit_code == 2, result
-    assert result.stderr.count("\n") == _expected(path).count("\n") + 1, result
-    assert result.stderr.startswith(f"error: {path.name}:"), result
+    assert result.said.count("\n") == _expected(path).count("\n") + 1, result
+    assert result.said.startswith(f"error: {path.name}:"), result
     assert list(tmp_path.iterdir()) == []
 
 

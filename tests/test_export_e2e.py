@@ -142,7 +142,7 @@ def test_minutes_sets_the_length(tmp_path: Path) -> None:
     assert soundfile.info(out).duration == pytest.approx(7 * 60, abs=0.01)
     too_short = run_cli("export", "desk-break", "--minutes", "1", "-o", str(tmp_path / "short.wav"))
     assert too_short.exit_code == 2, too_short
-    assert too_short.stderr.count("\n") == 1, too_short
+    assert too_short.said.count("\n") == 1, too_short
     assert re.search(
         r"too short for this routine: it needs at least \d:\d\d at 150 wpm; try --minutes \d",
         too_short.stderr,

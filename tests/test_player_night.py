@@ -153,7 +153,8 @@ def test_no_sound_device_is_said_within_a_second(tmp_path: Path) -> None:
 
 
 def test_the_preparing_line_fits_a_20_column_terminal(tmp_path: Path) -> None:
-    env = {**os.environ, "VOICEGUIDE_CACHE_DIR": str(tmp_path), "VOICEGUIDE_FAKE_SLOW_S": "0.2"}
+    kept = {name: value for name, value in os.environ.items() if name not in ("COLUMNS", "LINES")}
+    env = {**kept, "VOICEGUIDE_CACHE_DIR": str(tmp_path), "VOICEGUIDE_FAKE_SLOW_S": "0.2"}
     with Terminal("play", "desk-break", *FAKE, "--backend", "null", env=env) as terminal:
         fcntl.ioctl(terminal.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 12, 20, 0, 0))
         terminal.read_until("preparing")

@@ -55,7 +55,7 @@ def test_a_silent_recording_is_a_located_error(tmp_path: Path) -> None:
     result = run_cli("show", str(MINIMAL), "--recordings", str(folder), "--engine", "espeak")
     assert result.exit_code == 2, result
     assert "internal error" not in result.stderr
-    (line,) = result.stderr.strip().splitlines()
+    (line,) = result.said.strip().splitlines()
     assert line.startswith(f"error: {folder / 'start.wav'}: no sound in this recording"), line
     assert "minimal.yaml:12" in line and "Rest your hands" in line, line
 

@@ -172,7 +172,7 @@ def test_missing_soundscape_is_one_error_before_any_work(tmp_path: Path) -> None
         str(tmp_path / "x.wav"),
     )
     assert result.exit_code == 2, result
-    assert result.stderr.count("\n") == 1 and "nope.m4a: cannot open the file" in result.stderr
+    assert result.said.count("\n") == 1 and "nope.m4a: cannot open the file" in result.stderr
     assert not (tmp_path / "x.wav").exists()
 
 

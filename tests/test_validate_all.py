@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAKE, run_cli
+from tests.conftest import FAKE, run_cli, said
 
 # Four mistakes: two in the structure (a duration that is no duration, each_hand not a boolean),
 # one timing mistake no voice can change (a 40 s pause in a 30 s step) and one that only the
@@ -53,7 +53,7 @@ def routine(tmp_path: Path) -> Path:
 
 def _errors(stderr: str, path: Path) -> list[str]:
     prefix = f"error: {path}:"
-    lines = stderr.strip().splitlines()
+    lines = said(stderr).strip().splitlines()
     assert all(line.startswith(prefix) for line in lines), stderr
     return [line.removeprefix(prefix) for line in lines]
 

@@ -4,6 +4,7 @@ The work runs on a helper thread; this thread watches the keys."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Callable
@@ -56,7 +57,7 @@ def prepare_live(
             elif terminal:
                 if stage:
                     pace.update(*stage[-1])
-                line = _line(title, pace, shutil.get_terminal_size((80, 24)).columns)
+                line = _line(title, pace, _columns(out))
                 if line != shown:
                     out.write(CLEAR_LINE + line)
                     out.flush()
@@ -68,6 +69,15 @@ def prepare_live(
     if failure:
         raise failure[0]
     return outcome[0], keys
+
+
+def _columns(out: TextIO) -> int:
+    """The width of the terminal the line is drawn on (its own size first: a COLUMNS left in the
+    environment by whatever started the player may be another terminal's)."""
+    try:
+        return os.get_terminal_size(out.fileno()).columns or 80
+    except (OSError, ValueError):
+        return shutil.get_terminal_size((80, 24)).columns
 
 
 def _wait(thread: threading.Thread) -> str | None:
