@@ -74,24 +74,19 @@ class DecoderProcess:
 
 def serve(requests: TextIO, answers: TextIO) -> None:
     decoding: Decoding | None = None
-    for line in requests:
-        request_id = ""
-        try:
-            request = protocol.decode(line)
-            request_id = request["id"]
-            offers: dict[str, Any] = {}
-            if request["op"] == "start":
-                decoding = Decoding(request["texts"], wake=request["wake"], sure=request["sure"])
-            elif request["op"] == "decide" and decoding is not None:
-                decision = decoding.decide(base64.b64decode(request["pcm"]), request["lines"])
-                offers = {"word": decision.word, "unsure": decision.unsure,
-                          "margin": decision.margin}  # (JSON's Infinity, as Python writes it)  # fmt: skip
-            else:
-                raise ValueError(f"unexpected request {request['op']!r}")
-            reply = protocol.reply(request_id, protocol.OK, **offers)
-        except Exception as error:  # every failure goes back to the parent as a reply
-            reply = protocol.failure(request_id, error)
-        protocol.write(answers, reply)
+
+    def handle(request: dict[str, Any]) -> dict[str, Any]:
+        nonlocal decoding
+        if request["op"] == "start":
+            decoding = Decoding(request["texts"], wake=request["wake"], sure=request["sure"])
+            return {}
+        if request["op"] == "decide" and decoding is not None:
+            decision = decoding.decide(base64.b64decode(request["pcm"]), request["lines"])
+            return {"word": decision.word, "unsure": decision.unsure,
+                    "margin": decision.margin}  # (JSON's Infinity, as Python writes it)  # fmt: skip
+        raise ValueError(f"unexpected request {request['op']!r}")
+
+    protocol.answer(requests, answers, handle)
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 OK, NO_VOICE, FAILED = 0, 2, 3
@@ -59,6 +60,22 @@ def write(stream: IO[str], message: Message) -> None:
 
 
 # -- the helper's side
+
+
+def answer(
+    requests: Iterable[str], answers: IO[str], handle: Callable[[Message], dict[str, Any]]
+) -> None:
+    """A helper's side of the protocol, one request at a time: each line decoded and handed to
+    ``handle``, whose result is the reply's payload; any failure goes back as a reply."""
+    for line in requests:
+        request_id = ""
+        try:
+            request = decode(line)
+            request_id = request["id"]
+            message = reply(request_id, OK, **handle(request))
+        except Exception as error:  # every failure goes back to the parent as a reply
+            message = failure(request_id, error)
+        write(answers, message)
 
 
 def hello(info: Message) -> Message:

@@ -115,25 +115,21 @@ def _has_audio(path: str, timeout_s: float = 0.5) -> bool:
 def serve(requests: TextIO, answers: TextIO) -> None:
     speaker: _Speaker | None = None
     voice: tuple[str | None, int, int | None] = (None, 175, None)
-    for line in requests:
-        request_id = ""
-        try:
-            request = protocol.decode(line)
-            request_id = request["id"]
-            offers: dict[str, Any] = {}
-            if request["op"] == "info":
-                speaker = speaker or _Speaker()
-                offers = speaker.info()
-            elif request["op"] == "voice":
-                voice = (request["name"], request["rate_wpm"], request["pitch"])
-            elif request["op"] == "speak":
-                _speak_fresh(voice, request["text"], request["path"])
-            else:
-                raise ValueError(f"unknown request {request['op']!r}")
-            reply = protocol.reply(request_id, protocol.OK, **offers)
-        except Exception as error:  # every failure goes back to the parent as a reply
-            reply = protocol.failure(request_id, error)
-        protocol.write(answers, reply)
+
+    def handle(request: dict[str, Any]) -> dict[str, Any]:
+        nonlocal speaker, voice
+        if request["op"] == "info":
+            speaker = speaker or _Speaker()
+            return speaker.info()
+        if request["op"] == "voice":
+            voice = (request["name"], request["rate_wpm"], request["pitch"])
+            return {}
+        if request["op"] == "speak":
+            _speak_fresh(voice, request["text"], request["path"])
+            return {}
+        raise ValueError(f"unknown request {request['op']!r}")
+
+    protocol.answer(requests, answers, handle)
 
 
 def _speak_fresh(voice: tuple[str | None, int, int | None], text: str, path: str) -> None:
