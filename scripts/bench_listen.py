@@ -27,22 +27,27 @@ for choosing (HELD OUT).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import math
+import pickle
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import soxr
 
 from voiceguide import api
+from voiceguide.cache import default_cache_dir
+from voiceguide.listen import second_opinion
 from voiceguide.listen.commands import COMMANDS, WAKE_WORD
-from voiceguide.listen.decoding import LEVEL_DBFS, SURE, Decoding
+from voiceguide.listen.decoding import LEVEL_DBFS, SURE, SURE_OPINION, Decision, Decoding
 from voiceguide.listen.gate import Gate
 from voiceguide.listen.listener import voice_spans
 from voiceguide.listen.reading import Reading
-from voiceguide.listen.recognizer import SAMPLE_RATE, Recognizer
+from voiceguide.listen.recognizer import SAMPLE_RATE, Decider, Recognizer
 from voiceguide.render.mix import MixRenderer
 from voiceguide.routinefile import bundled_names
 from voiceguide.speech.base import Voice
@@ -60,28 +65,54 @@ FAMILIES: dict[str, list[tuple[str, int, int]]] = {  # engine -> (voice, rate_wp
         ("gmw/en-029", 150, 50), ("gmw/en-gb-scotland", 140, 50), ("gmw/en-gb-x-gbclan", 160, 50),
         ("gmw/en-gb-x-gbcwmd", 150, 50), ("gmw/en-gb-x-rp", 170, 50), ("gmw/en-us-nyc", 150, 50),
     ],
+    # Kokoro's English voices (pitch has no Kokoro counterpart), each at three paces: the first
+    # five are every voice once (--voices 5)
+    "kokoro": [
+        (name, rate, 50)
+        for rate in (150, 125, 180)
+        for name in ("af_heart", "am_michael", "bf_emma", "bm_george", "af_bella")
+    ],
 }  # fmt: skip
-SURE_CHOICES = [x / 2 for x in range(-2, 13)]  # the margins tried on the tuning families
+SURE_CHOICES = [x / 2 for x in range(-2, 25)]  # the margins tried on the tuning families
 WRONG_WEIGHT = 5  # a command heard as another costs as much as this many missed
 
 
-def corpus(families: list[str]) -> list[tuple[str, str, str, np.ndarray]]:
-    """(family, voice, text, 16 kHz samples as synthesized)."""
+def corpus(families: list[str], cache: Path | None) -> list[tuple[str, str, str, np.ndarray]]:
+    """(family, voice, text, 16 kHz samples as synthesized). With ``cache``, a voice's clips are
+    kept there (a .npz a voice) and read back on the next run instead of synthesized again."""
     texts = [*COMMANDS, *(f"{WAKE_WORD} {word}" for word in COMMANDS)]
     found = []
     for family in families:
-        try:
-            engine = get_engine(family)
-        except Exception as error:  # (no neural extra, no pyttsx3)
-            print(f"{family} skipped: {error}")
-            continue
+        engine = None
         for name, rate, pitch in FAMILIES[family]:
-            voice = Voice(name or engine.default_voice.name, rate, pitch)
-            for text, clip in zip(texts, engine.synthesize(texts, voice), strict=True):
-                samples = soxr.resample(clip.samples, clip.sample_rate, SAMPLE_RATE)
-                found.append(
-                    (family, f"{voice.name}@{rate}/{pitch}", text, samples.astype(np.float32))
-                )
+            key = hashlib.sha256(repr((family, name, rate, pitch, texts)).encode()).hexdigest()
+            kept = cache / f"{family}-{key[:16]}.npz" if cache is not None else None
+            if kept is not None and kept.exists():
+                with np.load(kept) as stored:
+                    voice_name = str(stored["voice"])
+                    clips = [stored[f"clip{i}"] for i in range(len(texts))]
+            else:
+                if engine is None:
+                    try:
+                        engine = get_engine(family)
+                    except Exception as error:  # (no neural extra, no pyttsx3)
+                        print(f"{family} skipped: {error}")
+                        break
+                voice = Voice(name or engine.default_voice.name, rate, pitch)
+                voice_name = voice.name
+                clips = [
+                    soxr.resample(clip.samples, clip.sample_rate, SAMPLE_RATE).astype(np.float32)
+                    for clip in engine.synthesize(texts, voice)
+                ]
+                if kept is not None:
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    partial = kept.with_suffix(".part.npz")
+                    np.savez(
+                        partial, voice=voice_name, **{f"clip{i}": c for i, c in enumerate(clips)}
+                    )
+                    partial.replace(kept)
+            for text, samples in zip(texts, clips, strict=True):
+                found.append((family, f"{voice_name}@{rate}/{pitch}", text, samples))
     return found
 
 
@@ -173,6 +204,7 @@ def feed(recognizer: Recognizer, audio: np.ndarray) -> list[Heard]:
 class Tally:
     said: int = 0
     detected: int = 0  # the right command within 1 s, and no other command
+    late: int = 0  # the right command, and no other, but later than 1 s after the word
     wrong: int = 0  # heard as another command (a failure)
     not_caught: int = 0  # the "not caught" notes (a miss, but said so)
     latencies: list[float] = field(default_factory=list)
@@ -180,6 +212,7 @@ class Tally:
     def add(self, other: Tally) -> None:
         self.said += other.said
         self.detected += other.detected
+        self.late += other.late
         self.wrong += other.wrong
         self.not_caught += other.not_caught
         self.latencies += other.latencies
@@ -190,7 +223,8 @@ class Tally:
 
         median = np.median(self.latencies) if self.latencies else float("nan")
         return (
-            f"detected within 1 s {share(self.detected)}, heard as another command "
+            f"detected within 1 s {share(self.detected)} (at all {share(self.detected + self.late)}"
+            f"), heard as another command "
             f"{share(self.wrong)}, not caught {self.not_caught}, median latency {median:.2f} s"
         )
 
@@ -198,6 +232,41 @@ class Tally:
 Heard = tuple[
     str, float, float, float
 ]  # (word, "" when not caught; margin; utterance end; reported)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One utterance decided in a trial, kept for trying other deciders on (``--keep``)."""
+
+    trial: tuple[int, str, str, str, str]  # (clip index, family, voice, text, routine)
+    pcm: bytes
+    lines: tuple[str, ...] | None
+    word: str | None
+    unsure: bool
+    margin: float
+
+
+@dataclass
+class Keeping:
+    """A decider that keeps what it was asked and what ``decider`` answered."""
+
+    decider: Decider
+    kept: list[Kept]
+    trial: tuple[int, str, str, str, str]
+
+    def decide(self, audio: bytes, lines: Sequence[str] | None = None) -> Decision:
+        decision = self.decider.decide(audio, lines)
+        self.kept.append(
+            Kept(
+                self.trial,
+                audio,
+                None if lines is None else tuple(lines),
+                decision.word,
+                decision.unsure,
+                decision.margin,
+            )
+        )
+        return decision
 
 
 @dataclass(frozen=True)
@@ -216,8 +285,10 @@ def trials(
     decoders: Callable[[str, bool], Decoding],
     echo_gain: float,
     seed: int,
+    kept: list[Kept] | None = None,
 ) -> list[Trial]:
-    """Each clip, augmented, said into the microphone where its routine's guide is silent."""
+    """Each clip, augmented, said into the microphone where its routine's guide is silent. Every
+    utterance decided is added to ``kept`` (when given)."""
     names = list(sessions)
     found: list[Trial] = []
     for index, (family, voice, text, raw) in enumerate(clips):
@@ -236,7 +307,10 @@ def trials(
         window = echo[start : start + round((length_s + 4) * SAMPLE_RATE)] * echo_gain
         mic = window + pink(len(window), -50, rng) + hum(len(window), -55, rng)
         mic[2 * SAMPLE_RATE : 2 * SAMPLE_RATE + len(samples)] += samples
-        recognizer = Recognizer([], wake=wake, decider=decoders(name, wake))
+        decider: Decider = decoders(name, wake)
+        if kept is not None:
+            decider = Keeping(decider, kept, (index, family, voice, text, name))
+        recognizer = Recognizer([], wake=wake, decider=decider)
         recognizer.accept = lambda s, e, g=gate, o=at_s - 2: g.open(o + s, o + e)
         recognizer.reading = lines_read(session, offset_s=at_s - 2)
         heard = feed(recognizer, mic)
@@ -258,6 +332,8 @@ def tally(found: list[Trial], sure: float) -> dict[str, Tally]:
             if hits and hits[0] - trial.end_s <= 1.0:
                 t.detected = 1
                 t.latencies.append(hits[0] - trial.end_s)
+            elif hits:
+                t.late = 1
         tallies.setdefault(trial.family, Tally()).add(t)
     return tallies
 
@@ -283,6 +359,15 @@ def main() -> None:
     parser.add_argument("--echo-db", type=float, default=-12.0, help="the loudspeaker's echo")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-sessions", action="store_true", help="commands only")
+    parser.add_argument(
+        "--keep", type=Path, help="keep every utterance decided here (a pickle), to try deciders on"
+    )
+    parser.add_argument(
+        "--corpus-cache",
+        type=Path,
+        default=default_cache_dir() / "bench-listen",
+        help="where synthesized clips are kept between runs",
+    )
     parser.add_argument("--sessions-only", action="store_true", help="false actions only")
     parser.add_argument(
         "--level-dbfs", type=float, default=LEVEL_DBFS, help="utterances brought to this level"
@@ -293,7 +378,16 @@ def main() -> None:
     parser.add_argument(
         "--caregiver-lag-s", type=float, default=0.0, help="reads this late (negative: ahead)"
     )
+    parser.add_argument(
+        "--no-opinion",
+        dest="opinion",
+        action="store_false",
+        help="pocketsphinx's runner-up margin alone, without the second opinion (Whisper)",
+    )
     args = parser.parse_args()
+    args.opinion = args.opinion and second_opinion.available()
+    sure = SURE_OPINION if args.opinion else SURE
+    print(f"second opinion: {'Whisper tiny.en' if args.opinion else 'none'}")
     if args.caregiver_only:
         caregiver(args.caregiver_engine, args.caregiver_routine, args.caregiver_lag_s)
         return
@@ -303,7 +397,7 @@ def main() -> None:
         FAMILIES[family] = FAMILIES[family][: args.voices]
     rng = np.random.default_rng(args.seed)
     names = list(bundled_names())[: args.routines]
-    clips = [] if args.sessions_only else corpus(families)
+    clips = [] if args.sessions_only else corpus(families, args.corpus_cache)
     echo_gain = 10 ** (args.echo_db / 20)
     sessions = {name: session_audio(name, voice=True) for name in names}
     made: dict[tuple[str, bool], Decoding] = {}
@@ -312,24 +406,30 @@ def main() -> None:
         if (name, wake) not in made:
             texts = [e.text for e in sessions[name][1].timeline.events]
             made[name, wake] = Decoding(
-                texts, wake=wake, sure=-math.inf, level_dbfs=args.level_dbfs
+                texts, wake=wake, sure=-math.inf, level_dbfs=args.level_dbfs, opinion=args.opinion
             )
         return made[name, wake]
 
-    found = trials(clips, sessions, decoders, echo_gain, args.seed)
+    kept: list[Kept] | None = [] if args.keep else None
+    started = time.perf_counter()
+    found = trials(clips, sessions, decoders, echo_gain, args.seed, kept)
+    print(f"{len(found)} commands said in {time.perf_counter() - started:.0f} s")
+    if args.keep:
+        with args.keep.open("wb") as out:
+            pickle.dump({"kept": kept, "trials": found}, out)
     for wake in (False, True):
         mode = "with the wake word" if wake else "bare commands"
         mine = [trial for trial in found if trial.wake == wake]
         for fold, tune_on in enumerate(folds if mine else []):
             held_out = [f for f in families if f not in tune_on]
-            scores = {sure: summed(tally(mine, sure), tune_on) for sure in SURE_CHOICES}
+            scores = {x: summed(tally(mine, x), tune_on) for x in SURE_CHOICES}
             chosen = max(
                 SURE_CHOICES, key=lambda x: scores[x].detected - WRONG_WEIGHT * scores[x].wrong
             )
             tallies = tally(mine, chosen)
             print(
                 f"{mode}, fold {fold + 1}: margin chosen on {', '.join(tune_on)}: {chosen:g} "
-                f"(decoding.SURE {SURE[wake]:g}); HELD OUT {', '.join(held_out)}"
+                f"(decoding's {sure[wake]:g}); HELD OUT {', '.join(held_out)}"
             )
             if fold == 0:
                 for family, t in sorted(tallies.items()):
@@ -338,8 +438,8 @@ def main() -> None:
                 print(f"  tuned families: {summed(tallies, tune_on).line()}")
             print(f"  HELD OUT families: {summed(tallies, held_out).line()}")
         held_out = [f for f in families if f not in folds[0]]
-        at_sure = summed(tally(mine, SURE[wake]), held_out)
-        print(f"  HELD OUT (fold 1) at decoding.SURE {SURE[wake]:g}: {at_sure.line()}")
+        at_sure = summed(tally(mine, sure[wake]), held_out)
+        print(f"  HELD OUT (fold 1) at decoding's {sure[wake]:g}: {at_sure.line()}")
         if args.no_sessions:
             continue
         false, unsure, hours, cpu_s = 0, 0, 0.0, 0.0
@@ -347,14 +447,19 @@ def main() -> None:
             echo, session = sessions[name]
             gate = Gate(voice_spans(session.timeline))
             mic = echo * echo_gain + pink(len(echo), -50, rng) + hum(len(echo), -55, rng)
-            recognizer = Recognizer([], wake=wake, decider=decoders(name, wake))
+            decider: Decider = decoders(name, wake)
+            if kept is not None:
+                decider = Keeping(
+                    decider, kept, (-1, "session", "", WAKE_WORD if wake else "", name)
+                )
+            recognizer = Recognizer([], wake=wake, decider=decider)
             recognizer.accept = gate.open
             recognizer.reading = lines_read(session)
             started = time.process_time()
             heard = feed(recognizer, mic)
             cpu_s += time.process_time() - started
-            false += sum(1 for w, margin, _, _ in heard if w and margin >= SURE[wake])
-            unsure += sum(1 for w, margin, _, _ in heard if not w or margin < SURE[wake])
+            false += sum(1 for w, margin, _, _ in heard if w and margin >= sure[wake])
+            unsure += sum(1 for w, margin, _, _ in heard if not w or margin < sure[wake])
             hours += len(echo) / SAMPLE_RATE / 3600
         print(
             f"{mode}: false actions with the sessions ({hours * 60:.0f} min) playing into the "
@@ -362,6 +467,9 @@ def main() -> None:
             f"(and {unsure} 'not caught' notes); CPU {100 * cpu_s / (hours * 3600):.1f} % of one "
             f"core (decoding here; the player decodes in a helper process)"
         )
+    if args.keep and not args.no_sessions:
+        with args.keep.open("wb") as out:
+            pickle.dump({"kept": kept, "trials": found}, out)
     if not args.no_sessions:
         caregiver(args.caregiver_engine, args.caregiver_routine, args.caregiver_lag_s)
 

