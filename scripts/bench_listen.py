@@ -112,8 +112,18 @@ def corpus(families: list[str], cache: Path | None) -> list[tuple[str, str, str,
                     )
                     partial.replace(kept)
             for text, samples in zip(texts, clips, strict=True):
-                found.append((family, f"{voice_name}@{rate}/{pitch}", text, samples))
+                found.append((family, f"{voice_name}@{rate}/{pitch}", text, voiced(samples)))
     return found
+
+
+def voiced(samples: np.ndarray) -> np.ndarray:
+    """``samples`` from 50 ms before the first sound 40 dB below the peak to 50 ms after the last
+    (the engines' own silence, up to a second after Kokoro's words, would count as the word's)."""
+    loud = np.flatnonzero(np.abs(samples) > 0.01 * np.abs(samples).max())
+    if not len(loud):
+        return samples
+    edge = SAMPLE_RATE // 20
+    return samples[max(0, int(loud[0]) - edge) : int(loud[-1]) + edge]
 
 
 def augment(samples: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, float]:
@@ -315,6 +325,8 @@ def trials(
         recognizer.reading = lines_read(session, offset_s=at_s - 2)
         heard = feed(recognizer, mic)
         found.append(Trial(family, voice, text.split()[-1], wake, heard, 2 + words_s))
+        if len(found) % 50 == 0:
+            print(f"  {len(found)}/{len(clips)} commands said", flush=True)
     return found
 
 

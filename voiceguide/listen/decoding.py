@@ -45,6 +45,11 @@ SURE = {False: 3.0, True: 1.0}  # bare commands, after the wake word: how much b
 SURE_OPINION = {False: 2.0, True: 2.0}  # the same with the second opinion: how much likelier
 # (natural log) the best command must be than the best of another action. Chosen by
 # scripts/bench_listen.py on the eSpeak NG and Piper families.
+OVERRULE = {False: 3.5, True: 3.5}  # bare, after the wake word: when pocketsphinx heard no
+# command, the second opinion's margin above which its command is taken all the same, if its
+# text is at least LIKELY (natural log). Chosen on the tuning families and the sessions playing
+# into the microphone (scripts/bench_listen.py).
+LIKELY = -45.0
 LEVEL_DBFS: float | None = None  # when set, an utterance is brought to this level (RMS of its
 # loud part) before decoding (measured with scripts/bench_listen.py --level-dbfs)
 
@@ -184,35 +189,48 @@ class Decoding:
         be reading aloud then; all of the texts unless given."""
         if self._level_dbfs is not None:
             audio = level(audio, self._level_dbfs)
-        command, command_score = self._search("commands", None, audio)
-        if command is None:
-            return Decision(None)
-        if self._wake:
-            self._read(self._texts if lines is None else lines)
-            said, _ = self._search("said", None, audio)
-            if said is None:  # a piece of the lines being read fits better
-                return Decision(None)  # (a different command: the commands alone tell them apart)
-        else:
-            said, said_score = self._search("said", None, audio)
-            frames = len(audio) // 2 * 100 // SAMPLE_RATE  # pocketsphinx's 10 ms frames
-            if said != command and not (said_score - command_score) / max(1, frames) <= MARGIN:
+        command = self._command(audio, lines)
+        if self._opinion is None:
+            if command is None:
                 return Decision(None)
-        if self._opinion is not None:
-            command, margin = self._second_opinion(audio)
-        else:
             margin = self._margin(command, audio)
+        else:
+            best, margin, likelihood = self._second_opinion(audio)
+            if command is None:  # pocketsphinx heard no command: only a clear one is taken
+                if margin < OVERRULE[self._wake] or likelihood < LIKELY:
+                    return Decision(None)
+                return Decision(best, margin=margin)
+            command = best
         if margin < self._sure:
             return Decision(None, unsure=True, margin=margin)
         return Decision(command, margin=margin)
 
-    def _second_opinion(self, audio: bytes) -> tuple[str, float]:
-        """The command Whisper finds likeliest, and by how much (natural log) over the likeliest
-        command of another action."""
+    def _command(self, audio: bytes, lines: Sequence[str] | None) -> str | None:
+        """The command pocketsphinx heard, or None: no command fits at all (a chime, a breath),
+        or the other words (the lines being read, after the wake word) fit better."""
+        command, command_score = self._search("commands", None, audio)
+        if command is None:
+            return None
+        if self._wake:
+            self._read(self._texts if lines is None else lines)
+            said, _ = self._search("said", None, audio)
+            if said is None:  # a piece of the lines being read fits better
+                return None  # (a different command: the commands alone tell them apart)
+        else:
+            said, said_score = self._search("said", None, audio)
+            frames = len(audio) // 2 * 100 // SAMPLE_RATE  # pocketsphinx's 10 ms frames
+            if said != command and not (said_score - command_score) / max(1, frames) <= MARGIN:
+                return None
+        return command
+
+    def _second_opinion(self, audio: bytes) -> tuple[str, float, float]:
+        """The command Whisper finds likeliest, by how much (natural log) over the likeliest
+        command of another action, and its own log-probability."""
         assert self._opinion is not None
         scores = self._opinion.scores(audio, self._wake)
         best = max(scores, key=lambda word: scores[word])
         other = max(score for word, score in scores.items() if COMMANDS[word] != COMMANDS[best])
-        return best, scores[best] - other
+        return best, scores[best] - other, scores[best]
 
     def _margin(self, command: str, audio: bytes) -> float:
         """How much better per frame the commands fit ``audio`` than the commands of another
