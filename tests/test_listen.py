@@ -255,7 +255,10 @@ def test_the_guides_echo_running_into_a_command_is_not_part_of_it(spoken: dict[s
         utterance = Utterances(cut=cut).feed(pcm)[-1]
         assert command_s - EDGE_S - 0.1 <= utterance.start_s <= command_s, (cut, utterance)
         assert utterance.end_s - utterance.start_s <= len(command) / SAMPLE_RATE + 2 * EDGE_S
-    assert _hear(Recognizer(["Next, the fingers."], wake=False), pcm) == ["continue"]
+    heard = _hear(Recognizer(["Next, the fingers."], wake=False), pcm)
+    # the command, and no other (the voice-like bed before it may be "not caught": the soft notes,
+    # nothing done: with the second opinion it is)
+    assert [word for word in heard if word] == ["continue"], heard
 
 
 @needs_engines

@@ -265,6 +265,10 @@ TRUSTED = {
     ("speech/kokoro_voices.py", "path.read_bytes()"): "package data (checked by SHA-256)",
     ("speech/kokoro_model.py", 'part.open("rb")'): "the model's parts, installed packages",
     ("speech/kokoro_zygote.py", "Path(vocab_path).read_text("): "package data",
+    (
+        "listen/whisper_input.py",
+        "json.loads(tokenizer_json.read_text(",
+    ): "an installed model's file",
     ("preparing/identity.py", "path.read_bytes()"): "voiceguide's own package files (code_digest)",
     (
         "export/manifest.py",
