@@ -172,6 +172,7 @@ class Decoding:
         self._sure = table[wake] if sure is None else sure
         self._level_dbfs = level_dbfs
         self._texts = tuple(texts)
+        self._reading = False  # the last utterance fit a piece of the lines being read better
         self._searches: dict[tuple[str, ...], str] = {}  # lines read -> the said decoder's search
         self._decoders["commands"].add_jsgf_string("commands", grammar(wake, []))
         self._decoders["commands"].activate_search("commands")
@@ -190,6 +191,7 @@ class Decoding:
         be reading aloud then; all of the texts unless given."""
         if self._level_dbfs is not None:
             audio = level(audio, self._level_dbfs)
+        self._reading = False
         command = self._command(audio, lines)
         if self._opinion is None:
             if command is None:
@@ -198,7 +200,7 @@ class Decoding:
         else:
             best, margin, likelihood = self._second_opinion(audio)
             if command is None:  # pocketsphinx heard no command: only a clear one is taken
-                if margin < OVERRULE[self._wake] or likelihood < LIKELY:
+                if self._reading or margin < OVERRULE[self._wake] or likelihood < LIKELY:
                     return Decision(None)
                 return Decision(best, margin=margin)
             command = best
@@ -216,6 +218,7 @@ class Decoding:
             self._read(self._texts if lines is None else lines)
             said, _ = self._search("said", None, audio)
             if said is None:  # a piece of the lines being read fits better
+                self._reading = True  # (never overruled: a caregiver reading a command word)
                 return None  # (a different command: the commands alone tell them apart)
         else:
             said, said_score = self._search("said", None, audio)
