@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.conftest import DATA, run_cli
+from tests.conftest import DATA, FAKE, run_cli
 from voiceguide import __version__
 from voiceguide.routinefile import bundled_names
 
@@ -66,15 +66,14 @@ def test_usage_errors_exit_2() -> None:
     )
 
 
-@pytest.mark.real
 def test_show_prints_the_timed_script() -> None:
-    result = run_cli("show", "desk-break")
+    result = run_cli("show", "desk-break", "--engine", FAKE)
     assert result.exit_code == 0, result
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Desk break  (5:")
     assert lines[2].startswith("00:03.0  == ")
     assert "skip" in lines[3] and "hurts" in lines[3]  # the safety note comes first
-    data = json.loads(run_cli("show", "desk-break", "--json").stdout)
+    data = json.loads(run_cli("show", "desk-break", "--engine", FAKE, "--json").stdout)
     assert len(data["chapters"]) == sum(1 for line in lines if " == " in line)
 
 
