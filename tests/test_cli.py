@@ -21,14 +21,15 @@ def test_version_and_help() -> None:
 
 def test_help_imports_click_and_the_cli_only() -> None:
     """``voiceguide --help`` loads click, the CLI and the vocabulary its options are built from:
-    nothing from outside the standard library but click, not the api, not PyYAML, no audio
-    (``scripts/bench_help.py`` times it)."""
+    nothing from outside the standard library but click, not the api, not PyYAML, no audio, not
+    even the routine model (``scripts/bench_help.py`` times it)."""
     code = (
         "import sys\n"
         "from voiceguide.cli import main\n"
         "outside = {m.split('.')[0] for m in sys.modules} - set(sys.stdlib_module_names)\n"
         "print(' '.join(sorted(outside - {'voiceguide', 'click', '__main__', '_distutils_hack'})))\n"
-        "print(' '.join(m for m in ('voiceguide.api', 'voiceguide.preparing') if m in sys.modules))"
+        "print(' '.join(m for m in ('voiceguide.api', 'voiceguide.preparing', 'voiceguide.routine.model')"
+        " if m in sys.modules))"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
