@@ -183,7 +183,7 @@ class Model:
             return protocol.NO_VOICE
         styles = np.fromfile(request["voice_path"], dtype="<f4").reshape(STYLE_ROWS, -1)
         speed = float(request["speed"])
-        gap = np.zeros(round(float(request["sentence_gap_s"]) * SAMPLE_RATE), np.float32)
+        gap = np.zeros(round(float(request["sentence_gap_s"]) * SAMPLE_RATE), "<i2")
         parts: list[Any] = []
         for sentence in self.reader.sentences(request["text"], speed):
             if parts:
@@ -197,18 +197,18 @@ class Model:
                         "speed": np.array([speed], dtype=np.float32),
                     },
                 )[0]
-                parts.append(np.clip(np.ravel(audio), -1.0, 1.0).astype(np.float32))
-        samples = np.concatenate(parts) if parts else np.zeros(0, np.float32)
-        Path(request["path"]).write_bytes(pcm16(np, samples))
+                parts.append(pcm16(np, np.ravel(audio)))
+        samples = np.concatenate(parts) if parts else np.zeros(0, "<i2")
+        Path(request["path"]).write_bytes(samples.tobytes())
         return protocol.OK
 
 
-def pcm16(np: Any, samples: Any) -> bytes:
-    """``samples`` (float, -1 to 1) as 16-bit little-endian integers, rounded to the nearest (no
-    dither: the same clip every time)."""
-    integers = np.clip(np.rint(samples.astype(np.float64) * 32768), -32767, 32767)
-    data: bytes = integers.astype("<i2").tobytes()
-    return data
+def pcm16(np: Any, samples: Any) -> Any:
+    """``samples`` (float32) as 16-bit little-endian integers, rounded to the nearest (no dither:
+    the same clip every time); half of float32's memory while a long clip grows."""
+    integers = np.rint(samples.astype(np.float32) * np.float32(32768))  # (exact: a power of two)
+    np.clip(integers, -32767, 32767, out=integers)
+    return integers.astype("<i2")
 
 
 def main() -> None:
