@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -47,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 ROUTINE = "partner-hands"
+PROGRESS = re.compile(r"(preparing .*?: )?[a-z]+ \d+(?: of |/)\d+\b.*")  # (tests/conftest.py)
 
 
 NIGHT = ("--minutes", "25", "--rate", "110")
@@ -216,8 +218,16 @@ def listen_main(argv: list[str]) -> None:
                     f"{len(near)} within 2 s of a decoded command, player CPU "
                     f"{100 * cpu_s / played_s:.1f} % of one core"
                 )
+                if underruns:
+                    print("  underruns at " + ", ".join(
+                        f"{u.at_s:.1f} s ({1000 * u.missing_s:.0f} ms)" for u in underruns[:20]
+                    ))  # fmt: skip
+                progress = [line for line in lines if PROGRESS.fullmatch(line.strip())]
+                if progress:  # the speaking's progress lines: the first and last only
+                    print(f"  {progress[0].strip()} ... {progress[-1].strip()}")
                 for line in lines:
-                    print(f"  {line}")
+                    if line not in progress:
+                        print(f"  {line}")
     finally:
         for process in busy:
             process.kill()
