@@ -26,7 +26,7 @@ def clip_loudness_lufs(samples: np.ndarray, sample_rate: int) -> float:
     meter = LoudnessMeter(sample_rate)
     # clips shorter than one gating block are padded with themselves (loudness of the sound, not its length)
     block = max(len(samples), round(0.4 * sample_rate))
-    looped = np.resize(samples, block) if len(samples) else samples
+    looped = np.resize(samples, block) if 0 < len(samples) < block else samples  # (no copy)
     meter.add(looped[:, None])
     return meter.integrated_lufs()
 
@@ -51,11 +51,15 @@ def limit_true_peak(samples: Samples, sample_rate: int, ceiling_db: float) -> Sa
     peak itself while rising and falling over milliseconds instead of jumping.
     """
     ceiling = 10 ** (ceiling_db / 20)
-    level = np.abs(true_peak(samples, sample_rate)).reshape(-1)
-    level = np.pad(level, (0, max(0, 4 * len(samples) - len(level))))[: 4 * len(samples)]
-    per_sample = level.reshape(-1, 4).max(
-        axis=1
-    )  # the loudest of the four points around each sample
+    level = true_peak(samples, sample_rate).reshape(-1)
+    np.abs(level, out=level)  # (in place: a long clip's oversampled copy is its largest array)
+    whole = min(len(level), 4 * len(samples)) // 4
+    # the loudest of the four points around each sample (zero past the oversampled end)
+    per_sample = np.zeros(len(samples), dtype=level.dtype)
+    per_sample[:whole] = level[: 4 * whole].reshape(-1, 4).max(axis=1)
+    if whole < len(samples) and 4 * whole < len(level):
+        per_sample[whole] = level[4 * whole :].max()
+    del level
     if not len(per_sample) or float(per_sample.max()) <= ceiling:
         return samples
     needed = np.minimum(1.0, ceiling / np.maximum(per_sample, 1e-12)) * 0.97  # 0.26 dB margin
@@ -73,7 +77,9 @@ def moving_average(values: np.ndarray, width: int) -> np.ndarray:
     half = width // 2
     padded = np.concatenate([np.full(half + 1, values[0]), values, np.full(half, values[-1])])
     sums = np.cumsum(padded)
-    averaged: np.ndarray = (sums[width:] - sums[:-width]) / width
+    del padded
+    averaged: np.ndarray = sums[width:] - sums[:-width]
+    averaged /= width  # (in place: a long clip's arrays are large)
     return averaged
 
 
@@ -83,10 +89,12 @@ def running_min(values: np.ndarray, width: int) -> np.ndarray:
     count = len(values)
     padded_length = count + 2 * half
     padded_length += -padded_length % width
-    padded = np.full(padded_length, np.inf)
+    # in the values' own type (a minimum is one of them, exactly), returned as float64
+    padded = np.full(padded_length, np.inf, dtype=np.result_type(values.dtype, np.float32))
     padded[half : half + count] = values
     blocks = padded.reshape(-1, width)
     prefix = np.minimum.accumulate(blocks, axis=1).reshape(-1)
     suffix = np.minimum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].reshape(-1)
+    del padded, blocks
     minimum: np.ndarray = np.minimum(suffix[:count], prefix[width - 1 : width - 1 + count])
-    return minimum
+    return minimum.astype(np.float64, copy=False)
