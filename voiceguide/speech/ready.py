@@ -57,6 +57,7 @@ def _trimmed(clip: Clip) -> np.ndarray:
 
 
 def _finish(samples: np.ndarray, rate: int, sample_rate: int) -> Samples:
+    """``samples``: a float64 array of the caller's own, faded in place when not resampled."""
     if rate != sample_rate and samples.size:
         # libsoxr's very-high-quality filter: images and aliases far below audibility (-170 dB here)
         samples = soxr.resample(samples, rate, sample_rate, quality="VHQ")
@@ -80,7 +81,7 @@ def _fade_edges(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     if length == 0:
         return samples
     ramp = 0.5 - 0.5 * np.cos(np.pi * (np.arange(length) + 0.5) / length)
-    faded = samples.copy()
+    faded = samples  # (in place: every caller hands over an array of its own)
     faded[:length] *= ramp
     faded[-length:] *= ramp[::-1]
     return faded
