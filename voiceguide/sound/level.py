@@ -11,7 +11,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from voiceguide.sound.loudness import LoudnessMeter, true_peak
+from voiceguide.sound.loudness import LoudnessMeter
 
 Samples = npt.NDArray[np.float32]
 
@@ -20,6 +20,9 @@ PEAK_TO_LOUDNESS_DB = 12.0  # true peaks at most this far above the clip loudnes
 LEVEL_PASSES = 2
 LIMITER_HOLD_S = 0.004
 LIMITER_SMOOTH_S = 0.004
+OVERSAMPLE_CHUNK = (
+    1 << 20
+)  # samples oversampled at once when limiting (a long clip: bounded memory)
 
 
 def clip_loudness_lufs(samples: np.ndarray, sample_rate: int) -> float:
@@ -51,25 +54,46 @@ def limit_true_peak(samples: Samples, sample_rate: int, ceiling_db: float) -> Sa
     peak itself while rising and falling over milliseconds instead of jumping.
     """
     ceiling = 10 ** (ceiling_db / 20)
-    level = true_peak(samples, sample_rate).reshape(-1)
-    np.abs(level, out=level)  # (in place: a long clip's oversampled copy is its largest array)
-    whole = min(len(level), 4 * len(samples)) // 4
-    # the loudest of the four points around each sample (zero past the oversampled end)
-    per_sample = np.zeros(len(samples), dtype=level.dtype)
-    per_sample[:whole] = level[: 4 * whole].reshape(-1, 4).max(axis=1)
-    if whole < len(samples) and 4 * whole < len(level):
-        per_sample[whole] = level[4 * whole :].max()
-    del level
+    per_sample = peak_per_sample(samples, sample_rate)
     if not len(per_sample) or float(per_sample.max()) <= ceiling:
         return samples
     needed = np.minimum(1.0, ceiling / np.maximum(per_sample, 1e-12)) * 0.97  # 0.26 dB margin
+    del per_sample  # (each array let go when done: a long clip's arrays are large)
     hold = 2 * round(LIMITER_HOLD_S * sample_rate) + 1
     held = running_min(needed, hold)
+    del needed
     # two moving averages of half the hold make a triangular smoothing no wider than the hold
     half = 2 * round(LIMITER_SMOOTH_S * sample_rate / 4) + 1
-    gain = moving_average(moving_average(held, half), half)
+    smoothed = moving_average(held, half)
+    del held
+    gain = moving_average(smoothed, half)
+    del smoothed
     limited: Samples = (samples * gain).astype(np.float32)
     return limited
+
+
+def peak_per_sample(samples: Samples, sample_rate: int) -> npt.NDArray[np.float32]:
+    """The loudest of the four points of true_peak's 4x oversampling (sound.loudness) around each sample
+    (zero past the oversampled end), oversampled a piece at a time (libsoxr's stream gives the
+    same points as one call): a long clip's oversampled copy, four times its size, never exists."""
+    import soxr
+
+    mono = np.asarray(samples, dtype=np.float32).reshape(-1)
+    per_sample = np.zeros(len(mono), dtype=np.float32)
+    stream = soxr.ResampleStream(sample_rate, 4 * sample_rate, 1, dtype="float32", quality="HQ")
+    carry = np.zeros(0, dtype=np.float32)
+    filled = 0
+    for start in range(0, len(mono), OVERSAMPLE_CHUNK):
+        last = start + OVERSAMPLE_CHUNK >= len(mono)
+        points = stream.resample_chunk(mono[start : start + OVERSAMPLE_CHUNK], last=last)
+        level = np.abs(np.concatenate([carry, np.ravel(points)]))
+        whole = min(len(level) // 4, len(mono) - filled)
+        per_sample[filled : filled + whole] = level[: 4 * whole].reshape(-1, 4).max(axis=1)
+        filled += whole
+        carry = level[4 * whole :]
+    if filled < len(mono) and len(carry):
+        per_sample[filled] = carry.max()
+    return per_sample
 
 
 def moving_average(values: np.ndarray, width: int) -> np.ndarray:
