@@ -8,6 +8,7 @@ tests/test_cli.py); the pace of every voice at 100 and 180 wpm is a benchmark
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import json
 import os
@@ -26,6 +27,7 @@ from tests.speechcheck import assert_speech
 from voiceguide.errors import EngineError, UnknownVoiceError
 from voiceguide.speech import Voice, choose_engine, kokoro_engine, kokoro_model
 from voiceguide.speech.base import Clip
+from voiceguide.speech.cache import ClipCache, clip_key
 from voiceguide.speech.kokoro_engine import KokoroEngine
 from voiceguide.speech.kokoro_voices import VOICES, best_for_language, checked_path
 from voiceguide.speech.samples import sample_lines
@@ -53,14 +55,26 @@ def engine() -> KokoroEngine:
 
 
 @pytest.fixture(scope="module")
-def spoken(engine: KokoroEngine) -> Iterator[dict[str, Clip]]:
+def spoken(engine: KokoroEngine, shared_cache: Path) -> Iterator[dict[str, Clip]]:
     """Each language's short sample line in its voice, and :data:`AGAIN` in af_heart: one batch,
-    one helper loaded once for the module, its two workers busy together."""
+    one helper loaded once for the module, its two workers busy together. Made once in a run: when
+    xdist runs this module's tests on both of its workers, the second waits for the first and
+    reads its clips from the run's clip cache (16-bit clips: stored exactly)."""
     requests = [
         (sample_lines(language)[LINE], Voice(name, RATE_WPM, 40))
         for language, name in LANGUAGE_VOICES.items()
     ]
-    clips = engine.synthesize_each([*requests, (AGAIN, Voice("af_heart", RATE_WPM, 40))])
+    requests.append((AGAIN, Voice("af_heart", RATE_WPM, 40)))
+    cache = ClipCache(shared_cache, "clips")
+    keys = [clip_key(engine.identity(voice), voice, text) for text, voice in requests]
+    with (shared_cache / "kokoro-test.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        found = [cache.get(key) for key in keys]
+        clips = [clip for clip in found if clip is not None]
+        if len(clips) < len(keys):
+            clips = engine.synthesize_each(requests)
+            for key, clip in zip(keys, clips, strict=True):
+                cache.put(key, clip)
     yield {**dict(zip(LANGUAGE_VOICES, clips, strict=False)), AGAIN: clips[-1]}
 
 
@@ -113,9 +127,8 @@ def test_a_killed_helper_is_started_again_and_says_the_same(
     """Killed mid-session, the helper is started again; a fresh helper makes the same samples as
     the first did in a batch of other voices (each clip is a pure function of its request), and
     exactly 16-bit values (what the cache stores as 16-bit FLAC)."""
-    helpers = [z for key, z in Zygote._running.items() if "kokoro_zygote.py" in key[1]]
-    assert helpers
-    os.kill(helpers[0].worker.process.pid, signal.SIGKILL)
+    running = Zygote.get(engine.command(), "Kokoro", kokoro_engine.START_TIMEOUT_S)
+    os.kill(running.worker.process.pid, signal.SIGKILL)
     (after,) = engine.synthesize([AGAIN], Voice("af_heart", RATE_WPM, 40))
     assert len(after.samples) > 0.3 * kokoro_engine.SAMPLE_RATE_HZ
     assert np.array_equal(after.samples, spoken[AGAIN].samples)
