@@ -199,7 +199,7 @@ def test_an_espeak_ng_voice_is_heard_and_never_as_another_command() -> None:
         audio += 0.003 * noise.standard_normal(len(audio)).astype(np.float32)  # -50 dBFS
         pcm = (audio * 32767).astype("<i2").tobytes()
         heard[text] = _hear(woken if text.startswith(WAKE_WORD) else bare, pcm)
-    assert all(words in ([], [""], [text.split()[-1]]) for text, words in heard.items()), heard
+    assert all(words in ([], [""], [text.split()[-1]]) for text, words in heard.items()), str(heard)
     assert sum(words == [text.split()[-1]] for text, words in heard.items()) >= 12, heard
 
 
