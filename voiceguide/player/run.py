@@ -5,6 +5,7 @@ from where it was asked to start, and say in one line how it ended."""
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -65,8 +66,15 @@ def _prepare_and_play(
     behind = Pace()  # the lines still spoken once play has begun, for the status line
     lines = Lines(_say, f"preparing {routine.title}: ")
 
-    def renderer(session: api.Session) -> tuple[MixRenderer, Timeline]:
-        return MixRenderer(session.mix, voice=not play_options.prompter), session.timeline
+    def renderer(session: api.Session, *, now: bool = True) -> tuple[MixRenderer, Timeline]:
+        """The session's renderer, its tones made on this thread (``now``) or on one of their
+        own (the first plan: its first sound does not wait for a chime heard minutes later)."""
+        made = MixRenderer(session.mix, voice=not play_options.prompter)
+        if now:
+            made.make_cues()
+        else:
+            threading.Thread(target=made.make_cues, name="voiceguide-cues", daemon=True).start()
+        return made, session.timeline
 
     def prepare(progress: api.Progress) -> api.Session | api.EarlyStart:
         def both(stage: str, done: int, total: int) -> None:
@@ -100,7 +108,7 @@ def _prepare_and_play(
         start_s = start(session.timeline) if start else 0.0
         try:
             report = play(
-                *renderer(session), play_options, upgrade=upgrade, reader=reader, keys=keys,
+                *renderer(session, now=False), play_options, upgrade=upgrade, reader=reader, keys=keys,
                 opened=opened, start_s=start_s, note=_still(behind) if upgrade else None,
             )  # fmt: skip
         finally:
