@@ -21,6 +21,7 @@ from voiceguide import api
 from voiceguide.errors import OptionError
 from voiceguide.export import format_named
 from voiceguide.export.manifest import Entry, Manifest, Written, remove, write_if_changed
+from voiceguide.export.metadata import export_chapters
 from voiceguide.export.split import split_folder
 from voiceguide.exporting import (
     ExportRequest,
@@ -315,7 +316,7 @@ def _export_one(
         prepared=lambda session: rate.append(session.mix.sample_rate),
     )  # fmt: skip
     routine, cover, timeline = exported.session.routine, exported.cover, exported.session.timeline
-    chapters = timeline.chapters if request.split else ()
+    chapters = export_chapters(timeline) if request.split else ()  # as the parts are cut
     parts = tuple(
         (path.relative_to(target.parent).as_posix(), chapter.title, chapter.end_s - chapter.start_s)
         for path, chapter in zip(exported.files[: len(chapters)], chapters, strict=True)
