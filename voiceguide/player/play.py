@@ -84,7 +84,7 @@ def play(
         texts = [event.text for event in timeline.events]
         with quiet_stderr():  # libasound's probing noise
             listener, line = start_listening(
-                controller, timeline, voice=not options.prompter, texts=texts,
+                controller, lambda: controller.timeline, voice=not options.prompter, texts=texts,
                 tell=lambda gone: out.write(gone + "\n"),
             )  # fmt: skip
         if listener is None and reader is None and not options.remote:
@@ -141,9 +141,9 @@ def _status(
     controller: Controller, display: StatusLine | Prompter, note: Callable[[], str] | None
 ) -> Status:
     """The status to show; the prompter follows the plan as better drafts land."""
+    status, timeline = controller.seen()
     if isinstance(display, Prompter):
-        display.follow(controller.timeline)
-    status = controller.status()
+        display.follow(timeline)
     return replace(status, note=note()) if note else status
 
 
