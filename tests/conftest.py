@@ -38,14 +38,35 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )  # fmt: skip
 
 
+# Real clips that several modules speak: the tests that speak them run on one xdist worker, one
+# after the other, so the first speaks cold and the rest find them in the shared cache (two
+# workers speaking the same lines at once would each pay for them). Used as
+# ``pytest.mark.xdist_group(PIPER_BEDTIME)``; the README's command runs ``--dist loadgroup``.
+PIPER_BEDTIME = "piper:bedtime-hands"
+PIPER_DESK = "piper:desk-break"
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``sweep`` are left out of a run unless ``--sweep`` is given."""
+    """Tests marked ``sweep`` are left out of a run unless ``--sweep`` is given. Tests that share a
+    module-scoped fixture run on one worker (else each worker would build it: a cold export
+    twice), unless they name a group of their own."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None and _uses_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     if config.getoption("--sweep"):
         return
     swept = [item for item in items if item.get_closest_marker("sweep") is not None]
     if swept:
         config.hook.pytest_deselected(items=swept)
         items[:] = [item for item in items if item.get_closest_marker("sweep") is None]
+
+
+def _uses_a_module_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(definitions[-1].scope == "module" for definitions in info.name2fixturedefs.values())
 
 
 @pytest.fixture(autouse=True)

@@ -51,16 +51,15 @@ def test_partner_routine_speaks_to_a_caregiver() -> None:
 # Each routine with each real engine at the default pace: the spot checks run every time (the
 # default routine with the default voice, every language with eSpeak NG); the rest is spoken only
 # in the sweep (``pytest --sweep``), since the fake engine checks the fit at every pace.
-SPOKEN_EVERY_RUN = {("piper", "bedtime-hands"), ("piper", "partner-hands")} | {
-    ("espeak", name) for name in EXPECTED_MINUTES
-}
+SPOKEN_EVERY_RUN = {("piper", "bedtime-hands")} | {("espeak", name) for name in EXPECTED_MINUTES}
 
 
 def _spoken_cases() -> list[object]:
     return [
         pytest.param(
             name, engine,
-            marks=[pytest.mark.real] + ([] if (engine, name) in SPOKEN_EVERY_RUN else [pytest.mark.sweep]),
+            marks=[pytest.mark.real, pytest.mark.xdist_group(f"{engine}:{name}")]
+            + ([] if (engine, name) in SPOKEN_EVERY_RUN else [pytest.mark.sweep]),
         )
         for engine in ("piper", "espeak")
         for name in sorted(EXPECTED_MINUTES)

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.conftest import DATA, run_cli
+from tests.conftest import DATA, FAKE, run_cli
 from voiceguide import __version__
 from voiceguide.routinefile import bundled_names
 
@@ -21,14 +21,15 @@ def test_version_and_help() -> None:
 
 def test_help_imports_click_and_the_cli_only() -> None:
     """``voiceguide --help`` loads click, the CLI and the vocabulary its options are built from:
-    nothing from outside the standard library but click, not the api, not PyYAML, no audio
-    (``scripts/bench_help.py`` times it)."""
+    nothing from outside the standard library but click, not the api, not PyYAML, no audio, not
+    even the routine model (``scripts/bench_help.py`` times it)."""
     code = (
         "import sys\n"
         "from voiceguide.cli import main\n"
         "outside = {m.split('.')[0] for m in sys.modules} - set(sys.stdlib_module_names)\n"
         "print(' '.join(sorted(outside - {'voiceguide', 'click', '__main__', '_distutils_hack'})))\n"
-        "print(' '.join(m for m in ('voiceguide.api', 'voiceguide.preparing') if m in sys.modules))"
+        "print(' '.join(m for m in ('voiceguide.api', 'voiceguide.preparing', 'voiceguide.routine.model')"
+        " if m in sys.modules))"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -66,15 +67,14 @@ def test_usage_errors_exit_2() -> None:
     )
 
 
-@pytest.mark.real
 def test_show_prints_the_timed_script() -> None:
-    result = run_cli("show", "desk-break")
+    result = run_cli("show", "desk-break", "--engine", FAKE)
     assert result.exit_code == 0, result
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Desk break  (5:")
     assert lines[2].startswith("00:03.0  == ")
     assert "skip" in lines[3] and "hurts" in lines[3]  # the safety note comes first
-    data = json.loads(run_cli("show", "desk-break", "--json").stdout)
+    data = json.loads(run_cli("show", "desk-break", "--engine", FAKE, "--json").stdout)
     assert len(data["chapters"]) == sum(1 for line in lines if " == " in line)
 
 

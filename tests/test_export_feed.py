@@ -9,13 +9,11 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import FAKE, run_cli
 from voiceguide import api
 from voiceguide.batch import export_all
 from voiceguide.export.feed import ITUNES, PODCAST
 from voiceguide.exporting import ExportRequest
-
-pytestmark = pytest.mark.real
 
 BASE = "http://192.168.1.20:8000/sessions"
 ROUTINES = ("desk-break", "acupressure")
@@ -23,7 +21,8 @@ ROUTINES = ("desk-break", "acupressure")
 
 def _export(folder: Path) -> Path:
     result = run_cli(
-        "export", *ROUTINES, "--all", "--minutes", "7", "--format", "mp3", "--feed-url", BASE, "-o", str(folder)
+        "export", *ROUTINES, "--all", "--engine", FAKE, "--minutes", "7", "--format", "mp3",
+        "--feed-url", BASE, "-o", str(folder),
     )  # fmt: skip
     assert result.exit_code == 0, result
     assert f"wrote {folder / 'feed.xml'}" in result.stdout
@@ -47,7 +46,7 @@ def test_feed_parses_with_every_element(feeds: tuple[Path, Path]) -> None:
     assert len(parsed.entries) == len(ROUTINES)
     for entry, name in zip(parsed.entries, ROUTINES, strict=True):
         audio = folder / f"{name}.mp3"
-        session = api.prepare(api.load(name), api.SessionOptions(minutes=7))
+        session = api.prepare(api.load(name), api.SessionOptions(minutes=7, engine=FAKE))
         assert entry.title == session.title == f"{session.routine.title} (7 min)"
         (enclosure,) = entry.enclosures
         assert enclosure.href == f"{BASE}/{name}.mp3"
@@ -110,7 +109,7 @@ def test_progress_counts_audio_seconds_across_routines(tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     report = export_all(
         list(ROUTINES), tmp_path, format_name="flac", request=ExportRequest(),
-        options=api.SessionOptions(minutes=7),
+        options=api.SessionOptions(minutes=7, engine=FAKE),
         progress=lambda stage, done, total: seen.append((done, total)) if stage == "exporting" else None,
     )  # fmt: skip
     assert len(report.files) == len(ROUTINES)

@@ -17,14 +17,14 @@ import numpy as np
 import pytest
 import soundfile
 
-from tests.conftest import run_cli
+from tests.conftest import FAKE, PIPER_DESK, run_cli
 from tests.proctree import kill_tree, patience_s, spawn
 from voiceguide import api
 from voiceguide.export.metadata import export_chapters
 from voiceguide.routinefile import bundled_names
 from voiceguide.sound.beds import find_ffmpeg
 
-pytestmark = pytest.mark.real
+pytestmark = [pytest.mark.real, pytest.mark.xdist_group(PIPER_DESK)]
 
 FORMATS = [".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".m4b"]
 LIBSNDFILE_READS = {".wav", ".flac", ".mp3", ".ogg", ".opus"}
@@ -204,7 +204,7 @@ def test_aac_needs_no_ffmpeg_program(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 def test_batch_exports_every_routine_with_a_playlist(tmp_path: Path) -> None:
     folder = tmp_path / "phone"
-    result = run_cli("export", "--all", "--format", "flac", "-o", str(folder))
+    result = run_cli("export", "--all", "--engine", FAKE, "--format", "flac", "-o", str(folder))
     assert result.exit_code == 0, result
     files = sorted(path.name for path in folder.iterdir())
     count = len(bundled_names())  # every bundled routine, the German and Spanish ones included
@@ -215,7 +215,7 @@ def test_batch_exports_every_routine_with_a_playlist(tmp_path: Path) -> None:
     assert len(entries) == 2 * count and entries[1] == "bedtime-hands.flac"
     seconds = int(entries[0].split(":")[1].split(",")[0])
     assert abs(seconds - soundfile.info(folder / "bedtime-hands.flac").duration) <= 1
-    again = run_cli("export", "--all", "--format", "flac", "-o", str(folder))
+    again = run_cli("export", "--all", "--engine", FAKE, "--format", "flac", "-o", str(folder))
     assert again.exit_code == 2 and "holds an earlier export: use --update" in again.stderr
 
 

@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 import soundfile
 
-from tests.conftest import run_cli
+from tests.conftest import PIPER_BEDTIME, PIPER_DESK, run_cli
 from voiceguide import api
 from voiceguide.render import Mix, render_blocks
 from voiceguide.sound.beds import find_ffmpeg
 
-pytestmark = pytest.mark.real
+pytestmark = [pytest.mark.real, pytest.mark.xdist_group(PIPER_DESK)]
 
 RATE = 44100
 
@@ -129,7 +129,7 @@ def _ebur128(path: Path) -> tuple[float, float]:
     [
         ("desk-break", [], -16.0),
         ("desk-break", ["--loudness", "sleep"], -20.0),
-        ("bedtime-hands", [], -20.0),
+        pytest.param("bedtime-hands", [], -20.0, marks=pytest.mark.xdist_group(PIPER_BEDTIME)),
         ("bedtime-hands", ["--engine", "espeak"], -20.0),
     ],
 )

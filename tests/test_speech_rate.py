@@ -8,6 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from tests.conftest import PIPER_DESK
 from voiceguide import api
 from voiceguide.routinefile import load_bundled
 from voiceguide.sound.activity import voiced_s, words_per_minute
@@ -16,7 +17,9 @@ pytestmark = [pytest.mark.real, pytest.mark.slow]
 
 
 @pytest.mark.parametrize("rate_wpm", [100, 180])
-@pytest.mark.parametrize("engine", ["piper", "espeak"])
+@pytest.mark.parametrize(  # Piper's clips are test_any_pace's spot checks': one worker speaks them
+    "engine", [pytest.param("piper", marks=pytest.mark.xdist_group(PIPER_DESK)), "espeak"]
+)
 def test_rate_heard_is_the_rate_asked(engine: str, rate_wpm: int) -> None:
     routine = load_bundled("desk-break")
     voice_only = dataclasses.replace(  # no breath tones, no slower wind-down: only the voice

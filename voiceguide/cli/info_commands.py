@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -32,6 +31,8 @@ def show(routine: str, as_json: bool, **options: Any) -> None:
 
     session = prepared_and_told(routine, options_from(**options))
     if as_json:
+        import json
+
         click.echo(json.dumps(session.timeline.as_dict(), indent=2))
     else:
         click.echo(api.describe_timeline(session.timeline))
@@ -71,6 +72,8 @@ def list_command(as_json: bool) -> None:
 
     summaries = api.list_routines(options_from())
     if as_json:
+        import json
+
         click.echo(json.dumps([asdict(summary) for summary in summaries], indent=2))
         return
     width = max(len(summary.name) for summary in summaries)
@@ -136,6 +139,8 @@ def soundscapes(as_json: bool) -> None:
 
     found = api.soundscapes()
     if as_json:
+        import json
+
         click.echo(json.dumps([asdict(info) for info in found], indent=2))
         return
     width = max(len(info.name) for info in found)
@@ -197,6 +202,8 @@ def _list_voices(engine: str | None, as_json: bool) -> None:
 
     found = api.voices(engine)
     if as_json:
+        import json
+
         click.echo(json.dumps([asdict(voice) for voice in found], indent=2))
         return
     for voice in found:

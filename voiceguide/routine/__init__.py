@@ -1,19 +1,28 @@
 """The routine model: plain frozen values, the words voiceguide adds in each language, and the
 vocabulary of names and ranges. Standard library only; reading a routine file (YAML) is
-:mod:`voiceguide.routinefile`'s."""
+:mod:`voiceguide.routinefile`'s.
 
-from voiceguide.routine.model import (
-    Audience,
-    Hand,
-    Pause,
-    Prompt,
-    Routine,
-    Segment,
-    Speech,
-    Step,
-    VoiceSettings,
-    Where,
-)
+The model's names are loaded on first use (PEP 562), so that importing
+``voiceguide.routine.vocabulary`` (the CLI's choices, for ``--help``) does not build the model's
+dataclasses and the words of every language."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from voiceguide.routine.model import (
+        Audience,
+        Hand,
+        Pause,
+        Prompt,
+        Routine,
+        Segment,
+        Speech,
+        Step,
+        VoiceSettings,
+        Where,
+    )
 
 __all__ = [
     "Audience",
@@ -27,3 +36,11 @@ __all__ = [
     "VoiceSettings",
     "Where",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name in __all__:
+        from voiceguide.routine import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
