@@ -113,7 +113,8 @@ class Listener:
         if self._player.playing_at_s() is None:  # paused or waiting at a hold: the guide is silent
             return True
         session_end_s = self._session_s(end_s)
-        return self._now()[0].open(session_end_s - (end_s - start_s), session_end_s)
+        gate, _ = self._now()
+        return gate.open(session_end_s - (end_s - start_s), session_end_s)
 
     def _reading(self, end_s: float) -> tuple[str, ...]:
         """The lines a caregiver may have been reading when the microphone heard ``end_s``."""
