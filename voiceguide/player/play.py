@@ -5,6 +5,7 @@ the media buttons released and the terminal restored."""
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -102,6 +103,9 @@ def play(
             keys = [*keys, stop_key] if stop_key else keys
             interrupted = stop_key == "ctrl-c"
         backend.start(controller.pull, mix_renderer.mix.sample_rate, CHANNELS)
+        threading.Thread(  # the breath tones and chimes, now that the sound has begun
+            target=mix_renderer.make_cues, name="voiceguide-cues", daemon=True
+        ).start()
         for key in keys:
             controller.handle(key)
         while not controller.finished and backend.alive:

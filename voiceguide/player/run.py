@@ -5,7 +5,6 @@ from where it was asked to start, and say in one line how it ended."""
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -67,13 +66,12 @@ def _prepare_and_play(
     lines = Lines(_say, f"preparing {routine.title}: ")
 
     def renderer(session: api.Session, *, now: bool = True) -> tuple[MixRenderer, Timeline]:
-        """The session's renderer, its tones made on this thread (``now``) or on one of their
-        own (the first plan: its first sound does not wait for a chime heard minutes later)."""
+        """The session's renderer, its tones made on this thread (``now``: a better plan's, on
+        the thread that made it) or later (the first plan's: play makes them once the sound has
+        begun, so that the first sound does not wait for a chime heard minutes later)."""
         made = MixRenderer(session.mix, voice=not play_options.prompter)
         if now:
             made.make_cues()
-        else:
-            threading.Thread(target=made.make_cues, name="voiceguide-cues", daemon=True).start()
         return made, session.timeline
 
     def prepare(progress: api.Progress) -> api.Session | api.EarlyStart:
