@@ -9,6 +9,13 @@ level 5). Runs alternate between the two, and each figure is the best of --runs.
 time (user + system, all threads and children) are both printed: on a busy machine CPU time is the
 steadier comparison. Targets: MP3, Opus, AAC at most 1.1x ffmpeg. Run:
 python scripts/bench_export.py [--runs N] [--formats mp3,opus,m4a] [--no-hour]
+
+With ``--cold ENGINE``: a cold export of bedtime-hands with ENGINE (fresh process, empty clip
+cache) to WAV and to MP3, beside the engine alone speaking the same lines at the same paces in a
+fresh process (scripts/bench_voices.py export). Target with Piper: the WAV export at most 1.1x
+Piper alone (what speaking costs beyond the engine: the cache, leveling, planning, mixing and
+writing; an MP3's encoder adds its own seconds, printed beside it).
+python scripts/bench_export.py --cold piper
 """
 
 from __future__ import annotations
@@ -86,7 +93,13 @@ def main() -> None:
         "--formats", default=",".join(s[1:] for s in SUFFIXES), help="e.g. mp3,opus"
     )
     parser.add_argument("--no-hour", action="store_true", help="skip the 60-minute memory check")
+    parser.add_argument("--cold", metavar="ENGINE", help="a cold export beside ENGINE alone")
     args = parser.parse_args()
+    if args.cold:
+        from bench_voices import bench_export  # (this folder is first on sys.path)
+
+        bench_export(ROUTINE, args.cold, ("wav", "mp3"))
+        return
     from voiceguide.sound.beds import find_ffmpeg
 
     ffmpeg = find_ffmpeg()

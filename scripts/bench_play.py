@@ -25,6 +25,12 @@ runs N busy loops beside it. First, in this process: a 5 ms ticker thread's long
 commands are decoded, in the decoder's helper process (as the player does) and, for comparison,
 in this process.
     python scripts/bench_play.py --listen [--routine desk-break] [--minutes 4] [--busy 1]
+
+With ``--listen --cold``: each play starts with an empty clip cache, so the rest of the session is
+spoken while it plays (an early start), by the default engine of the routine's language (Kokoro
+for English, when installed): first without ``--listen`` (its cache then places the commands),
+then with it in a fresh cache.
+    python scripts/bench_play.py --listen --cold --routine bedtime-hands --minutes 0
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -41,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 ROUTINE = "partner-hands"
+PROGRESS = re.compile(r"(preparing .*?: )?[a-z]+ \d+(?: of |/)\d+\b.*")  # (tests/conftest.py)
 
 
 NIGHT = ("--minutes", "25", "--rate", "110")
@@ -159,6 +167,9 @@ def listen_main(argv: list[str]) -> None:
     parser.add_argument("--routine", default="desk-break")
     parser.add_argument("--minutes", default="4", help="0: the routine's own length")
     parser.add_argument("--busy", type=int, default=0, help="busy loops running beside the player")
+    parser.add_argument(
+        "--cold", action="store_true", help="each play with an empty clip cache (an early start)"
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/clocked.py
     busy = [
@@ -169,21 +180,32 @@ def listen_main(argv: list[str]) -> None:
         with tempfile.TemporaryDirectory() as folder:
             cache = Path(folder) / "cache"
             env = {**os.environ, "VOICEGUIDE_CACHE_DIR": str(cache)}
-            subprocess.run(  # every line spoken and the session measured: a warm cache
-                [sys.executable, "-m", "voiceguide", "show", args.routine, *length(args)],
-                env=env, check=True, stdout=subprocess.DEVNULL,
-            )  # fmt: skip
-            said, texts = schedule(args, cache, commands)
-            for where, doing in STALLS.items():
-                longest_ms, decoded = stalls(commands, texts, where)
-                print(
-                    f"{args.busy} busy loops beside: {doing} ({decoded} commands decoded): "
-                    f"the ticker's longest stall {longest_ms:.0f} ms"
-                )
-            for listen in (True, False):
+            runs = (False, True) if args.cold else (True, False)
+            if not args.cold:
+                subprocess.run(  # every line spoken and the session measured: a warm cache
+                    [sys.executable, "-m", "voiceguide", "show", args.routine, *length(args)],
+                    env=env, check=True, stdout=subprocess.DEVNULL,
+                )  # fmt: skip
+                said, texts = schedule(args, cache, commands)
+                print_stalls(args, commands, texts)
+            else:
+                said = []
+            for listen in runs:
                 home = Path(folder) / f"home-{listen}"
                 home.mkdir()
-                played_s, cpu_s, underruns, lines = listened(home, cache, args, listen, said)
+                played_cache = Path(folder) / f"cache-{listen}" if args.cold else cache
+                if args.cold and listen:  # the first play's cache places the commands
+                    said, texts = schedule(args, Path(folder) / "cache-False", commands)
+                    print_stalls(args, commands, texts)
+                started = time.monotonic()
+                played_s, cpu_s, underruns, lines = listened(
+                    home, played_cache, args, listen, said if listen else []
+                )
+                if args.cold:
+                    lines.append(
+                        f"cold cache: played {played_s:.0f} s of {time.monotonic() - started:.0f} s "
+                        f"from the command; load average {os.getloadavg()[0]:.1f}"
+                    )
                 missing_ms = 1000 * sum(u.missing_s for u in underruns)
                 near = [
                     u for u in underruns if any(0 <= u.at_s - end_s <= 3 for _, end_s, _ in said)
@@ -196,12 +218,29 @@ def listen_main(argv: list[str]) -> None:
                     f"{len(near)} within 2 s of a decoded command, player CPU "
                     f"{100 * cpu_s / played_s:.1f} % of one core"
                 )
+                if underruns:
+                    print("  underruns at " + ", ".join(
+                        f"{u.at_s:.1f} s ({1000 * u.missing_s:.0f} ms)" for u in underruns[:20]
+                    ))  # fmt: skip
+                progress = [line for line in lines if PROGRESS.fullmatch(line.strip())]
+                if progress:  # the speaking's progress lines: the first and last only
+                    print(f"  {progress[0].strip()} ... {progress[-1].strip()}")
                 for line in lines:
-                    print(f"  {line}")
+                    if line not in progress:
+                        print(f"  {line}")
     finally:
         for process in busy:
             process.kill()
             process.wait()
+
+
+def print_stalls(args: argparse.Namespace, commands: dict[str, Any], texts: list[str]) -> None:
+    for where, doing in STALLS.items():
+        longest_ms, decoded = stalls(commands, texts, where)
+        print(
+            f"{args.busy} busy loops beside: {doing} ({decoded} commands decoded): "
+            f"the ticker's longest stall {longest_ms:.0f} ms"
+        )
 
 
 def said_commands() -> dict[str, Any]:

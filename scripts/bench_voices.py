@@ -1,7 +1,8 @@
 """Benchmark the Kokoro voices: a cold export beside Kokoro alone, the pace heard per voice, and
 the memory of the whole process tree.
 
-1. ``export``: a cold ``voiceguide export ROUTINE --engine kokoro`` (fresh process, empty clip cache)
+1. ``export``: a cold ``voiceguide export ROUTINE --engine kokoro`` (fresh process, empty clip cache;
+   ``--engine piper`` for Piper, ``--formats wav,mp3`` for one export per format, each cold)
    beside "Kokoro alone": a fresh process that starts the same helper and speaks the same lines at
    the same paces (the routine's rate, the wind-down's slower one), all of a pace in one request,
    and nothing else (no cache, leveling, mixing or encoding). Both use the same helper: two forked
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,6 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.proctree
 
 from tests.proctree import descendants, pss_bytes
+from voiceguide.speech.worker import helper_jobs
 
 SAMPLE_EVERY_S = 0.1  # reading every process's PSS costs CPU: 20 ms took 14 % of a core
 
@@ -49,8 +52,8 @@ from voiceguide.speech.voicing import resolve_voice, VoiceRequest
 from voiceguide.clips import _scaled
 from voiceguide.timeline import Line
 routine = api.load(sys.argv[1])
-session_settings = api.resolve(routine, api.SessionOptions(engine="kokoro"))
-engine = get_engine("kokoro")
+session_settings = api.resolve(routine, api.SessionOptions(engine=sys.argv[2]))
+engine = get_engine(sys.argv[2])
 voice = resolve_voice(engine, VoiceRequest(None, session_settings.rate_wpm.value, None), routine.language)
 from voiceguide.timeline import spoken_lines
 groups = {}
@@ -87,28 +90,41 @@ def run_watched(command: list[str], env: dict[str, str]) -> tuple[float, float, 
         return wall_s, cpu_s, peak / 1e6, out.read().decode()
 
 
-def bench_export(routine: str) -> None:
+def bench_export(
+    routine: str, engine: str = "kokoro", suffixes: tuple[str, ...] = ("mp3",)
+) -> None:
+    """A cold export of ``routine`` with ``engine`` to each of ``suffixes`` beside the engine
+    alone speaking the same lines (each in a fresh process and an empty cache)."""
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "VOICEGUIDE_CACHE_DIR": str(Path(folder) / "cache")}
         env.pop("VOICEGUIDE_ENGINE_ORDER", None)
-        from voiceguide.speech.kokoro_model import model_path
+        if engine == "kokoro":
+            from voiceguide.speech.kokoro_model import model_path
 
-        model_path()  # the model joined before timing (once per machine)
+            model_path()  # the model joined before timing (once per machine)
         alone_s, alone_cpu, alone_mb, said = run_watched(
-            [sys.executable, "-c", _ALONE, routine], env
+            [sys.executable, "-c", _ALONE, routine, engine], env
         )
         _, speech_s, lines = json.loads(said.strip().splitlines()[-1])
-        out = Path(folder) / "session.mp3"
-        export = [sys.executable, "-m", "voiceguide", "export", routine, "--engine", "kokoro",
-                  "-o", str(out)]  # fmt: skip
-        export_s, export_cpu, export_mb, _ = run_watched(export, env)
-    print(f"{routine}: {lines} lines, {speech_s:.0f} s of speech; Kokoro helper: "
-          f"{os.cpu_count()} cores, 2 forked one-thread workers")  # fmt: skip
+        exports = []
+        for suffix in suffixes:
+            shutil.rmtree(Path(folder) / "cache", ignore_errors=True)  # cold again
+            out = Path(folder) / f"session.{suffix}"
+            export = [sys.executable, "-m", "voiceguide", "export", routine, "--engine", engine,
+                      "-o", str(out), "--force"]  # fmt: skip
+            exports.append((suffix, *run_watched(export, env)[:3]))
+    print(f"{routine}: {lines} lines, {speech_s:.0f} s of speech; {engine} helper: "
+          f"{os.cpu_count()} cores, {helper_jobs()} forked one-thread workers; load average "
+          f"{os.getloadavg()[0]:.1f}")  # fmt: skip
     print(f"{'':<22} {'wall s':>8} {'CPU s':>8} {'tree MB':>8}")
-    print(f"{'Kokoro alone':<22} {alone_s:>8.1f} {alone_cpu:>8.1f} {alone_mb:>8.0f}")
-    print(f"{'cold export (mp3)':<22} {export_s:>8.1f} {export_cpu:>8.1f} {export_mb:>8.0f}")
-    print(f"export / alone: {export_s / alone_s:.2f}x wall, {export_cpu / alone_cpu:.2f}x CPU "
-          f"(target <= 1.15x); real-time factor alone {alone_s / speech_s:.2f}")  # fmt: skip
+    print(f"{engine + ' alone':<22} {alone_s:>8.1f} {alone_cpu:>8.1f} {alone_mb:>8.0f}")
+    for suffix, export_s, export_cpu, export_mb in exports:
+        print(f"{f'cold export ({suffix})':<22} {export_s:>8.1f} {export_cpu:>8.1f} "
+              f"{export_mb:>8.0f}   {export_s / alone_s:.2f}x wall, "
+              f"{export_cpu / alone_cpu:.2f}x CPU")  # fmt: skip
+    print(
+        f"real-time factor alone {alone_s / speech_s:.3f} (wall), {alone_cpu / speech_s:.3f} (CPU)"
+    )
 
 
 def bench_pace(names: list[str]) -> None:
@@ -193,8 +209,10 @@ def heard_words(samples: object, sample_rate: int) -> list[str]:
 
 def _sample_memory(peak: list[int], done: threading.Event) -> None:
     """The most this process and its helpers held at once (PSS), until ``done``."""
-    while not done.wait(SAMPLE_EVERY_S):
+    while True:  # (once at least: eSpeak NG says six lines in less than a sampling period)
         peak[0] = max(peak[0], sum(pss_bytes(pid) for pid in descendants(os.getpid())))
+        if done.wait(SAMPLE_EVERY_S):
+            return
 
 
 def bench_engines() -> None:
@@ -233,10 +251,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("parts", nargs="*", default=["export", "pace", "memory", "engines"])
     parser.add_argument("--routine", default="bedtime-hands")
+    parser.add_argument("--engine", default="kokoro", help="export: the engine (kokoro, piper...)")
+    parser.add_argument("--formats", default="mp3", help="export: comma-separated (mp3,wav)")
     parser.add_argument("--voices", default="", help="comma-separated (default: every voice)")
     args = parser.parse_args()
     if "export" in args.parts:
-        bench_export(args.routine)
+        bench_export(args.routine, args.engine, tuple(args.formats.split(",")))
     if "pace" in args.parts:
         bench_pace([name for name in args.voices.split(",") if name])
     if "memory" in args.parts:

@@ -3,12 +3,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+import soundfile
 
 from tests.conftest import DATA, FAKE, run_cli
+from tests.speechcheck import assert_speech
 from voiceguide import __version__
 from voiceguide.routinefile import bundled_names
+from voiceguide.speech.base import Clip
+from voiceguide.speech.samples import sample_lines
 
 
 def test_version_and_help() -> None:
@@ -112,3 +117,40 @@ def test_unknown_voice_is_bad_input() -> None:
         result.stderr.strip()
         == "error: eSpeak NG has no voice 'xx-nope'; 'voiceguide voices' lists them"
     )
+
+
+def test_a_voice_sample_is_written_not_over_a_file_and_played(tmp_path: Path) -> None:
+    """``voices --sample NAME`` on the fake engine: what is the same for every engine (Kokoro's
+    own: tests/test_speech_kokoro.py)."""
+    out = tmp_path / "sample.wav"
+    result = run_cli(
+        "voices", "--sample", "fake", "--engine", "fake", "--rate", "200", "-o", str(out)
+    )
+    assert result.exit_code == 0, result
+    assert "fake voice fake" in result.stderr
+    samples, rate = soundfile.read(out, dtype="float32")
+    assert rate == 44100
+    assert_speech(Clip(samples, rate), sample_lines("en")[0], 200)
+    made = out.read_bytes()
+    again = run_cli(
+        "voices", "--sample", "fake", "--engine", "fake", "--rate", "200", "-o", str(out)
+    )
+    assert again.exit_code == 2 and "already exists (use --force" in again.stderr
+    assert out.read_bytes() == made
+    forced = ("voices", "--sample", "fake", "--engine", "fake", "--rate", "200", "-o", str(out))
+    assert run_cli(*forced, "--force").exit_code == 0
+    assert out.read_bytes() == made  # the same line, the same bytes
+    unknown = run_cli(
+        "voices", "--sample", "xx_nobody", "--engine", "fake", "-o", str(tmp_path / "x.wav")
+    )
+    assert unknown.exit_code == 2 and "has no voice 'xx_nobody'" in unknown.stderr, unknown
+    wrong = run_cli(
+        "voices", "--sample", "fake", "--engine", "fake", "-o", str(tmp_path / "x.aiff")
+    )
+    assert wrong.exit_code == 2 and "expected a file name ending in .wav" in wrong.stderr
+    assert not (tmp_path / "x.wav").exists() and not (tmp_path / "x.aiff").exists()
+    played = run_cli(
+        "voices", "--sample", "fake", "--engine", "fake", "--rate", "450", "--backend", "null"
+    )
+    assert played.exit_code == 0, played
+    assert played.stderr.startswith("played on none (null backend)")

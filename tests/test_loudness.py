@@ -12,12 +12,14 @@ from hypothesis import strategies as st
 
 from voiceguide.sound.level import (
     CLIP_LOUDNESS_LUFS,
+    OVERSAMPLE_CHUNK,
     PEAK_TO_LOUDNESS_DB,
     clip_loudness_lufs,
     level_clip,
+    peak_per_sample,
     running_min,
 )
-from voiceguide.sound.loudness import LoudnessMeter, integrated_lufs, true_peak_db
+from voiceguide.sound.loudness import LoudnessMeter, integrated_lufs, true_peak, true_peak_db
 
 RATE = 44100
 
@@ -94,3 +96,22 @@ def test_running_min_is_a_windowed_minimum(values: list[float], half: int) -> No
     width = 2 * half + 1
     expected = [min(values[max(0, i - half) : i + half + 1]) for i in range(len(values))]
     assert np.array_equal(running_min(array, width), np.array(expected))
+
+
+def test_a_long_clip_is_limited_in_pieces_exactly_as_in_one() -> None:
+    """Past one oversampling piece (a clip over 43 s at 24 kHz), the per-sample true peaks taken a
+    piece at a time through libsoxr's stream are the points of one 4x oversampling; and the
+    loudness measured 30 s at a time is the whole clip's (a long line's memory stays bounded)."""
+    rate = 24000
+    rng = np.random.default_rng(5)
+    frames = OVERSAMPLE_CHUNK + 3 * rate + 7
+    samples = (rng.standard_normal(frames) * 0.2).astype(np.float32)
+    level = np.abs(true_peak(samples, rate)).reshape(-1)
+    level = np.pad(level, (0, max(0, 4 * frames - len(level))))[: 4 * frames]
+    assert np.array_equal(peak_per_sample(samples, rate), level.reshape(-1, 4).max(axis=1))
+    whole = LoudnessMeter(rate)
+    by_pieces = LoudnessMeter(rate)
+    for start in range(0, frames, 7 * rate + 11):  # fed in uneven blocks as well
+        by_pieces.add(samples[start : start + 7 * rate + 11, None])
+    whole.add(samples[:, None])
+    assert whole.integrated_lufs() == by_pieces.integrated_lufs()

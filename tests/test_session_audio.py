@@ -18,7 +18,7 @@ from voiceguide import api
 from voiceguide.render import Mix, render_blocks
 from voiceguide.sound.beds import find_ffmpeg
 
-pytestmark = [pytest.mark.real, pytest.mark.xdist_group(PIPER_DESK)]
+pytestmark = pytest.mark.real  # the desk fixture's tests run on one worker (tests/conftest.py)
 
 RATE = 44100
 
@@ -127,8 +127,10 @@ def _ebur128(path: Path) -> tuple[float, float]:
 @pytest.mark.parametrize(
     ("routine", "options", "target"),
     [
-        ("desk-break", [], -16.0),
-        ("desk-break", ["--loudness", "sleep"], -20.0),
+        pytest.param("desk-break", [], -16.0, marks=pytest.mark.xdist_group(PIPER_DESK)),
+        pytest.param(
+            "desk-break", ["--loudness", "sleep"], -20.0, marks=pytest.mark.xdist_group(PIPER_DESK)
+        ),
         pytest.param("bedtime-hands", [], -20.0, marks=pytest.mark.xdist_group(PIPER_BEDTIME)),
         ("bedtime-hands", ["--engine", "espeak"], -20.0),
     ],

@@ -27,6 +27,7 @@ _HEADER = struct.Struct("<4sII")  # codec, sample rate, frames
 _FLAC16 = b"fl16"
 _FLOAT = b"f32z"
 _DERIVED = b"dl16"
+CHUNK_FRAMES = 1 << 20  # samples worked on at once where the work is per sample
 
 
 def encode_clip(samples: Samples, sample_rate: int) -> bytes:
@@ -51,11 +52,17 @@ def encode_derived(samples: Samples, sample_rate: int, source: Samples, derive: 
     mono = np.ascontiguousarray(samples, dtype=np.float32).reshape(-1)
     usable = np.abs(base) > 1e-4
     gain = np.float32(np.median(mono[usable] / base[usable])) if usable.any() else np.float32(1)
-    difference = _ordered(mono) - _ordered((base * gain).astype(np.float32))
-    zigzag = (difference << 1) ^ (difference >> 63)
-    if np.any(zigzag >= 2**32):
-        return plain
-    planes = zigzag.astype("<u4").view(np.uint8).reshape(-1, 4)
+    predicted = (base * gain).astype(np.float32)
+    zigzag = np.empty(len(mono), "<u4")
+    for start in range(0, len(mono), CHUNK_FRAMES):  # (int64 work in pieces: a long clip's memory)
+        piece = slice(start, start + CHUNK_FRAMES)
+        difference = _ordered(mono[piece]) - _ordered(predicted[piece])
+        zigzagged = (difference << 1) ^ (difference >> 63)
+        if np.any(zigzagged >= 2**32):
+            return plain
+        zigzag[piece] = zigzagged
+    del predicted
+    planes = zigzag.view(np.uint8).reshape(-1, 4)
     packed = [zlib.compress(planes[:, index].tobytes(), 1) for index in range(4)]
     body = struct.pack("<fI4I", float(gain), len(flac), *map(len, packed)) + flac + b"".join(packed)
     derived = _HEADER.pack(_DERIVED, sample_rate, len(mono)) + body
@@ -112,15 +119,20 @@ def _decode_derived(
     base = derive(source, sample_rate)
     if len(base) != frames:
         return None
-    zigzag = planes.reshape(-1).view("<u4").astype(np.int64)
-    difference = (zigzag >> 1) ^ -(zigzag & 1)
+    zigzags = planes.reshape(-1).view("<u4")
     predicted = (base * np.float32(gain)).astype(np.float32)
-    return _from_ordered(_ordered(predicted) + difference), sample_rate
+    samples = np.empty(frames, np.float32)
+    for start in range(0, frames, CHUNK_FRAMES):  # (int64 work in pieces: a long clip's memory)
+        piece = slice(start, start + CHUNK_FRAMES)
+        zigzag = zigzags[piece].astype(np.int64)
+        difference = (zigzag >> 1) ^ -(zigzag & 1)
+        samples[piece] = _from_ordered(_ordered(predicted[piece]) + difference)
+    return samples, sample_rate
 
 
 def _flac16(mono: Samples, sample_rate: int) -> bytes | None:
     """16-bit FLAC of ``mono`` when every sample is a 16-bit value (no -0.0), else None."""
-    scaled = mono.astype(np.float64) * 32768
+    scaled = mono * np.float32(32768)  # (exact in float32: a power of two)
     integers = np.round(scaled)
     exact = np.array_equal(integers, scaled) and not np.any(np.signbit(mono) & (mono == 0))
     if not (len(mono) and exact and np.all(np.abs(integers) <= 32767)):

@@ -16,6 +16,7 @@ import numpy.typing as npt
 import soxr
 
 SUB_BLOCK_S = 0.1  # gating blocks are 400 ms with 75 % overlap: four 100 ms sub-blocks
+CHUNK_SUB_BLOCKS = 300  # sub-blocks transformed at once (30 s): each is measured on its own
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
 
@@ -71,16 +72,18 @@ class LoudnessMeter:
         data = block if self._pending is None else np.concatenate([self._pending, block])
         whole = len(data) // self.sub_frames * self.sub_frames
         if whole:
-            subs = data[:whole].reshape(-1, self.sub_frames, data.shape[1]).astype(np.float64)
-            spectrum = np.abs(np.fft.rfft(subs, axis=1)) ** 2
             weights = k_weighting_power(self.sub_frames, self.sample_rate)
             # Parseval for a real signal's rFFT: count the inner bins twice
             scale = np.full(len(weights), 2.0)
             scale[0] = 1.0
             if self.sub_frames % 2 == 0:
                 scale[-1] = 1.0
-            mean_square = np.einsum("bfc,f->bc", spectrum, weights * scale) / self.sub_frames**2
-            self._powers.append(mean_square.sum(axis=1))
+            blocks = data[:whole].reshape(-1, self.sub_frames, data.shape[1])
+            for first in range(0, len(blocks), CHUNK_SUB_BLOCKS):  # (a long clip: bounded memory)
+                subs = blocks[first : first + CHUNK_SUB_BLOCKS].astype(np.float64)
+                spectrum = np.abs(np.fft.rfft(subs, axis=1)) ** 2
+                mean_square = np.einsum("bfc,f->bc", spectrum, weights * scale) / self.sub_frames**2
+                self._powers.append(mean_square.sum(axis=1))
         self._pending = data[whole:]
 
     def integrated_lufs(self) -> float:
@@ -109,7 +112,7 @@ def integrated_lufs(samples: np.ndarray, sample_rate: int) -> float:
 def true_peak(samples: np.ndarray, sample_rate: int) -> npt.NDArray[np.float32]:
     """The signal 4x oversampled (BS.1770 Annex 2), whose absolute maximum is the true peak."""
     oversampled: npt.NDArray[np.float32] = soxr.resample(
-        samples.astype(np.float32), sample_rate, 4 * sample_rate, quality="HQ"
+        np.asarray(samples, dtype=np.float32), sample_rate, 4 * sample_rate, quality="HQ"
     )
     return oversampled
 

@@ -41,7 +41,7 @@ from voiceguide.speech.worker import Zygote, helper_jobs
 ZYGOTE_SCRIPT = Path(__file__).with_name("kokoro_zygote.py")
 SAMPLE_RATE_HZ = 24000
 START_TIMEOUT_S = 90.0
-CLIP_METHOD = 1  # bump when the zygote changes how a clip is made
+CLIP_METHOD = 2  # bump when the zygote changes how a clip is made (2: 16-bit samples)
 DEFAULT_RATE_WPM = 140
 SENTENCE_GAP_S = 0.30  # between the sentences of one line, as Piper's
 SPEED_RANGE = (0.3, 2.0)  # 0.4 (100 wpm) measured intelligible; kokoro-onnx allows 0.5-2
@@ -68,6 +68,13 @@ def _timeout_s(text: str) -> float:
     # up to 0.12 s of speech a character at the slowest speed, made at about 1x real time on an
     # idle core; a machine at load 30 on two cores was seen 12x slower than that
     return 120.0 + 1.0 * len(text)
+
+
+def from_pcm16(data: bytes) -> np.ndarray:
+    """The helper's 16-bit samples as float32 (each exactly a 16-bit value: the clip cache
+    stores such clips as 16-bit FLAC, a fraction of float32's size)."""
+    samples: np.ndarray = np.frombuffer(data, dtype="<i2").astype(np.float32) / np.float32(32768)
+    return samples
 
 
 def relative_pace(speed: float) -> float:
@@ -131,27 +138,36 @@ class KokoroEngine:
         )
 
     def synthesize(self, texts: Sequence[str], voice: Voice) -> list[Clip]:
-        """Speak ``texts``; a helper that hangs or dies is stopped and started again once.
+        """Speak ``texts``; a helper that hangs or dies is stopped and started again once."""
+        return self.synthesize_each([(text, voice) for text in texts])
+
+    def synthesize_each(self, requests: Sequence[tuple[str, Voice]]) -> list[Clip]:
+        """Speak each text in its own voice, all in one batch (both workers busy even when each
+        voice has one line to say, as a voice's sample or a test of every language does).
 
         The longest texts are sent first: the two workers then finish a batch close together
         (a short line last, not a long one with the other worker idle)."""
+        settings = [self._settings(voice) for _, voice in requests]
+        texts = [text for text, _ in requests]
+        order = sorted(range(len(texts)), key=lambda index: -len(texts[index]))
+        helper, answers = Zygote.speak_once_more(
+            self.command(), "Kokoro", START_TIMEOUT_S, [texts[i] for i in order],
+            [settings[i] for i in order], _timeout_s,
+        )  # fmt: skip
+        clips: list[Clip] = [Clip(np.zeros(0, np.float32), SAMPLE_RATE_HZ)] * len(texts)
+        for index, (reply, data) in zip(order, answers, strict=True):
+            protocol.check_reply(reply, helper.name, f"speaking: {texts[index][:60]}")
+            clips[index] = Clip(from_pcm16(data), SAMPLE_RATE_HZ)
+        return clips
+
+    def _settings(self, voice: Voice) -> dict[str, object]:
         chosen = self.voice(voice.name)
-        settings = {
+        return {
             "voice_path": str(checked_path(chosen)),
             "language": chosen.espeak_language,
             "speed": speed_for(chosen.name, voice.rate_wpm),
             "sentence_gap_s": SENTENCE_GAP_S,
         }
-        order = sorted(range(len(texts)), key=lambda index: -len(texts[index]))
-        helper, answers = Zygote.speak_once_more(
-            self.command(), "Kokoro", START_TIMEOUT_S, [texts[i] for i in order], settings,
-            _timeout_s,
-        )  # fmt: skip
-        clips: list[Clip] = [Clip(np.zeros(0, np.float32), SAMPLE_RATE_HZ)] * len(texts)
-        for index, (reply, data) in zip(order, answers, strict=True):
-            protocol.check_reply(reply, helper.name, f"speaking: {texts[index][:60]}")
-            clips[index] = Clip(np.frombuffer(data, dtype="<f4").copy(), SAMPLE_RATE_HZ)
-        return clips
 
     def command(self) -> list[str]:
         """How the helper is started (one helper per command line and voiceguide process)."""

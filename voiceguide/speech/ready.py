@@ -31,9 +31,9 @@ def ready_clip(
 def shape_clip(clip: Clip, shape: Callable[[np.ndarray, int], np.ndarray]) -> Clip:
     """The first half of :func:`ready_clip`: DC removed, trimmed and shaped, at the engine's
     rate, in float32 (what the cache keeps: any session rate is made from it)."""
-    samples = _trimmed(clip)
+    samples = _trimmed(clip).astype(np.float32)  # (the float64 copy let go before shaping)
     if samples.size:
-        samples = shape(samples.astype(np.float32), clip.sample_rate)
+        samples = shape(samples, clip.sample_rate)
     return Clip(np.asarray(samples, dtype=np.float32), clip.sample_rate)
 
 
@@ -57,6 +57,7 @@ def _trimmed(clip: Clip) -> np.ndarray:
 
 
 def _finish(samples: np.ndarray, rate: int, sample_rate: int) -> Samples:
+    """``samples``: a float64 array of the caller's own, faded in place when not resampled."""
     if rate != sample_rate and samples.size:
         # libsoxr's very-high-quality filter: images and aliases far below audibility (-170 dB here)
         samples = soxr.resample(samples, rate, sample_rate, quality="VHQ")
@@ -68,9 +69,10 @@ def _trim(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     peak = float(level.max()) if level.size else 0.0
     if peak <= 0.0:
         return samples[:0]
-    loud = np.flatnonzero(level >= peak * 10 ** (TRIM_THRESHOLD_DB / 20))
-    start = max(0, int(loud[0]) - round(PAD_BEFORE_S * sample_rate))
-    stop = min(len(samples), int(loud[-1]) + 1 + round(PAD_AFTER_S * sample_rate))
+    loud = level >= peak * 10 ** (TRIM_THRESHOLD_DB / 20)
+    first, last = int(np.argmax(loud)), len(loud) - 1 - int(np.argmax(loud[::-1]))
+    start = max(0, first - round(PAD_BEFORE_S * sample_rate))
+    stop = min(len(samples), last + 1 + round(PAD_AFTER_S * sample_rate))
     return samples[start:stop]
 
 
@@ -79,7 +81,7 @@ def _fade_edges(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     if length == 0:
         return samples
     ramp = 0.5 - 0.5 * np.cos(np.pi * (np.arange(length) + 0.5) / length)
-    faded = samples.copy()
+    faded = samples  # (in place: every caller hands over an array of its own)
     faded[:length] *= ramp
     faded[-length:] *= ramp[::-1]
     return faded

@@ -170,7 +170,7 @@ class Zygote:
         name: str,
         start_timeout_s: float,
         texts: Sequence[str],
-        settings: dict[str, Any],
+        settings: dict[str, Any] | Sequence[dict[str, Any]],
         timeout_s: Callable[[str], float],
     ) -> tuple[Zygote, list[tuple[protocol.Message, bytes]]]:
         """:meth:`speak` on the helper started with ``command`` (started if need be). A helper that
@@ -193,17 +193,21 @@ class Zygote:
         cls.stop()
 
     def speak(
-        self, texts: Sequence[str], settings: dict[str, Any], timeout_s: Callable[[str], float]
+        self,
+        texts: Sequence[str],
+        settings: dict[str, Any] | Sequence[dict[str, Any]],
+        timeout_s: Callable[[str], float],
     ) -> list[tuple[protocol.Message, bytes]]:
-        """Each text spoken with ``settings`` into a file: ``(its reply, its bytes)``, in order
-        (:func:`.protocol.check_reply` says what a failed one means). A helper that stops
-        answering is reported with the text it was speaking."""
+        """Each text spoken with ``settings`` (the same for all, or one for each text) into a file:
+        ``(its reply, its bytes)``, in order (:func:`.protocol.check_reply` says what a failed
+        one means). A helper that stops answering is reported with the text it was speaking."""
         _clean_stale_speech_folders_once()
+        each = [settings] * len(texts) if isinstance(settings, dict) else list(settings)
         with tempfile.TemporaryDirectory(prefix=f"{SPEECH_PREFIX}{os.getpid()}-") as folder:
             paths = [Path(folder) / f"{index}.pcm" for index in range(len(texts))]
             requests = [
-                {"text": text, **settings, "path": str(path)}
-                for text, path in zip(texts, paths, strict=True)
+                {"text": text, **own, "path": str(path)}
+                for text, own, path in zip(texts, each, paths, strict=True)
             ]
             try:
                 replies = self.run(requests, lambda index: timeout_s(texts[index]))
