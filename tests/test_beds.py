@@ -87,3 +87,35 @@ def test_clear_errors_before_any_rendering(tmp_path: Path) -> None:
     soundfile.write(silent, np.zeros(RATE * 5), RATE)
     with pytest.raises(InputError, match="the file is silent"):
         load_bed(silent.name, folder=tmp_path, sample_rate=RATE)
+
+
+def test_a_beds_loudness_is_kept_in_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Measured once, then read from the cache (a warm start does not measure it again); an
+    entry that makes no sense is measured again."""
+    import voiceguide.sound.beds as beds
+    from voiceguide.cache import CacheRoom
+
+    cache = tmp_path / "cache"
+    measured = load_bed("warm-pad", folder=tmp_path, sample_rate=RATE)
+    from voiceguide.sound.loudness import integrated_lufs as measuring
+
+    measures: list[float] = []
+
+    def counted(samples: np.ndarray, sample_rate: int) -> float:
+        measures.append(measuring(samples, sample_rate))
+        return measures[-1]
+
+    monkeypatch.setattr(beds, "integrated_lufs", counted)
+
+    def loudness() -> float:
+        return load_bed(
+            "warm-pad", folder=tmp_path, sample_rate=RATE, cache_root=cache
+        ).loudness_lufs
+
+    assert loudness() == measured.loudness_lufs and len(measures) == 1
+    assert loudness() == measured.loudness_lufs and len(measures) == 1  # exactly, from the cache
+    (entry,) = (cache / "loudness").rglob("*.vgc")
+    assert CacheRoom(cache).put("loudness", entry.stem, b"1e9")  # nonsense: measured again
+    assert loudness() == measured.loudness_lufs and len(measures) == 2

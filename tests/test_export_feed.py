@@ -88,10 +88,21 @@ def test_bad_feed_url_is_refused_before_work(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_split_is_refused_with_all(tmp_path: Path) -> None:
-    result = run_cli("export", "--all", "--split", "-o", str(tmp_path / "out"))
-    assert result.exit_code == 2
-    assert result.stderr.strip() == "error: --split goes with one routine: export them one by one"
+def test_split_with_all_refuses_a_feed_and_sidecars_before_work(tmp_path: Path) -> None:
+    """export --all --split makes a folder per routine (tests/test_export_sync.py); a feed's
+    episode is one file, and subtitles go with one file."""
+    out = tmp_path / "out"
+    feed = run_cli("export", "--all", "--split", "--feed-url", "http://x/", "-o", str(out))
+    assert feed.exit_code == 2
+    assert (
+        feed.stderr.strip() == "error: --feed-url: a feed takes one file per routine, not --split"
+    )
+    subtitles = run_cli("export", "--all", "--split", "--subtitles", "srt", "-o", str(out))
+    assert subtitles.exit_code == 2
+    assert subtitles.stderr.strip() == (
+        "error: --split writes one file per chapter: --subtitles and --chapters-json go with one file"
+    )
+    assert not out.exists()
 
 
 def test_progress_counts_audio_seconds_across_routines(tmp_path: Path) -> None:

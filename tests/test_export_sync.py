@@ -159,3 +159,76 @@ def test_titles_tell_versions_apart(tmp_path: Path) -> None:
     plain = tmp_path / "plain.mp3"
     assert run_cli("export", str(routine), "--engine", FAKE, "-o", str(plain)).exit_code == 0
     assert mutagen.File(plain, easy=True)["title"] == ["Bedtime hands"]
+
+
+def _tree(folder: Path) -> dict[str, int]:
+    """Every file under ``folder`` (but the manifest), by relative path, with its time."""
+    return {
+        path.relative_to(folder).as_posix(): path.stat().st_mtime_ns
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != MANIFEST
+    }
+
+
+def test_update_syncs_split_folders(tmp_path: Path) -> None:
+    sources = tmp_path / "routines"
+    sources.mkdir()
+    first = _write(sources, "first", "Warm hands", "Rub your palms together.")
+    first.write_text(
+        first.read_text(encoding="utf-8") + "  - say: Shake them out.\n    duration: 8s\n",
+        encoding="utf-8",
+    )
+    second = _write(sources, "second", "Cool hands", "Shake your hands loosely.")
+    out = tmp_path / "phone"
+    command = ["export", "--all", "--update", "--split", "--engine", FAKE, "--format", "mp3"]
+
+    def sync(*routines: Path) -> str:
+        result = run_cli(*command, *map(str, routines), "-o", str(out))
+        assert result.exit_code == 0, result
+        return result.stdout
+
+    said = sync(first, second)
+    assert f"wrote {out / 'first'}/ (one file per chapter, and first.m3u8)" in said
+    assert sorted(_tree(out)) == [
+        "first/first-01.mp3", "first/first-02.mp3", "first/first-03.mp3", "first/first.m3u8",
+        "second/second-01.mp3", "second/second-02.mp3", "second/second.m3u8", "voiceguide.m3u8",
+    ]  # fmt: skip
+    assert mutagen.File(out / "first" / "first-02.mp3", easy=True)["tracknumber"] == ["2/3"]
+    playlist = (out / "voiceguide.m3u8").read_text(encoding="utf-8").splitlines()
+    assert playlist[2::2] == [
+        "first/first-01.mp3", "first/first-02.mp3", "first/first-03.mp3",
+        "second/second-01.mp3", "second/second-02.mp3",
+    ]  # fmt: skip
+    assert playlist[3].endswith(",Warm hands: Rest your hands")
+    for line, part in zip(playlist[1::2], playlist[2::2], strict=True):  # each part's own length
+        seconds = int(line.removeprefix("#EXTINF:").split(",")[0])
+        assert abs(seconds - mutagen.File(out / part).info.length) <= 1, (line, part)
+    (out / "first" / "notes.txt").write_text("mine")  # the user's own file in a routine's folder
+
+    before = _tree(out)
+    assert (
+        sync(first, second).strip() == f"nothing to write: the 2 sessions in {out} are up to date"
+    )
+    assert _tree(out) == before
+
+    _write(sources, "first", "Warm hands", "Rub your palms together.")  # its third step goes
+    said = sync(first, second)
+    assert f"removed {out / 'first' / 'first-03.mp3'} (from an earlier export)" in said
+    assert "left 1 of 2 sessions as they were" in said
+    after = _tree(out)
+    assert {name for name in after if after[name] != before.get(name)} == {
+        "first/first-01.mp3", "first/first-02.mp3", "first/first.m3u8", "voiceguide.m3u8",
+    }  # fmt: skip
+    assert (
+        "first/first-03.mp3" not in after and after["first/notes.txt"] == before["first/notes.txt"]
+    )
+
+    third = _write(sources, "third", "Soft hands", "Open your fingers.")
+    (out / "third").mkdir()
+    (out / "third" / "third-02.mp3").write_bytes(b"the user's own file")
+    refused = run_cli(*command, str(first), str(third), "-o", str(out))
+    assert refused.exit_code == 2, refused
+    assert refused.said.strip() == (
+        f"error: {out / 'third' / 'third-02.mp3'} already exists (use --force to replace it)"
+    )
+    assert (out / "third" / "third-02.mp3").read_bytes() == b"the user's own file"

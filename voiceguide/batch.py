@@ -21,12 +21,15 @@ from voiceguide import api
 from voiceguide.errors import OptionError
 from voiceguide.export import format_named
 from voiceguide.export.manifest import Entry, Manifest, Written, remove, write_if_changed
+from voiceguide.export.metadata import export_chapters
+from voiceguide.export.split import split_folder
 from voiceguide.exporting import (
     ExportRequest,
     export_routine,
     feed_request,
     planned_paths,
     refuse_existing,
+    refuse_split_sidecars,
 )
 from voiceguide.routinefile import bundled_names
 from voiceguide.timeline import written_length_s
@@ -36,6 +39,7 @@ from voiceguide.untrusted import one_line
 PLAYLIST = "voiceguide.m3u8"  # UTF-8 titles: .m3u8
 
 Progress = Callable[[str, int, int], None]
+Part = tuple[str, str, float]  # a --split part: its file (from the folder), its title, its length
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,7 @@ class Done:
     cover: bytes  # empty: the cover written before is kept
     cover_mime: str
     changed_s: float = 0.0  # when the audio last changed (the feed's date)
+    parts: tuple[Part, ...] = ()  # --split: every part, in order (none: the one file at path)
 
 
 def export_all(
@@ -85,8 +90,7 @@ def export_all(
     routines = names or list(bundled_names())
     if folder.exists() and not folder.is_dir():
         raise OptionError(f"{folder} is a file; expected a folder for --all")
-    if request.split:
-        raise OptionError("--split goes with one routine: export them one by one")
+    refuse_split_sidecars(request)
     if feed_url is not None:
         request = feed_request(request, feed_url)
     targets = [folder / f"{Path(name).stem}{fmt.extensions[0]}" for name in routines]
@@ -119,25 +123,28 @@ def export_all(
     refuse_existing([p for p in planned if not (update and manifest.ours(p))], force=request.force)
     estimates_s = [_estimate_s(api.load(routines[i]), options) for i in todo]
     folder.mkdir(parents=True, exist_ok=True)
-    writing = dataclasses.replace(request, force=request.force or update)
+    ours = frozenset(path for path in manifest.files() if manifest.ours(path))
+    writing = dataclasses.replace(request, replaceable=ours if update else frozenset())
     done = _run_pool(
         [routines[i] for i in todo], [targets[i] for i in todo], writing, options, estimates_s, progress
     ) if todo else {}  # fmt: skip
     episodes, removed = _record(manifest, targets, keys, done)
-    shared = _write_playlist(folder, episodes, manifest, force=writing.force)
+    force = request.force or update  # the shared files are refused above unless ours
+    shared = _write_playlist(folder, episodes, manifest, force=force)
     feed = None
     if feed_url is not None:
         from voiceguide.export.feed import write_feed
 
-        feed, files = write_feed(folder, episodes, feed_url, force=writing.force)
+        feed, files = write_feed(folder, episodes, feed_url, force=force)
         for path, wrote in files:
             if path.is_file():
                 manifest.note(path)
             if wrote:
                 shared.append(path)
     manifest.save()
+    written = [split_folder(targets[i]) if request.split else targets[i] for i in todo]
     return BatchReport(
-        [targets[i] for i in todo], folder / PLAYLIST, feed,
+        written, folder / PLAYLIST, feed,
         tuple(target for i, target in enumerate(targets) if i not in todo), tuple(shared), tuple(removed),
     )  # fmt: skip
 
@@ -171,21 +178,21 @@ def _record(
             files = tuple(manifest.folder / file for file in entry.files)
             episodes.append(Done(
                 target, files, entry.title, entry.description, entry.total_s, b"", entry.cover_mime,
-                entry.changed_s,
+                entry.changed_s, entry.parts,
             ))  # fmt: skip
             continue
         exported = done[target]
         written = {manifest.relative(path): Written.of(path) for path in exported.files}
+        audio = [part for part, _, _ in exported.parts] or [name]
         before = manifest.entries.get(name)
-        same = (
-            before is not None
-            and name in before.files
-            and before.files[name].sha256 == written[name].sha256
+        same = before is not None and all(
+            file in before.files and before.files[file].sha256 == written[file].sha256
+            for file in audio
         )
         changed_s = before.changed_s if before is not None and same else now_s - number
         stale = manifest.record(name, Entry(
             key, written, changed_s, exported.title, exported.description, exported.total_s,
-            exported.cover_mime,
+            exported.cover_mime, exported.parts,
         ))  # fmt: skip
         remove(stale, manifest.folder)
         removed += stale
@@ -198,10 +205,11 @@ def _write_playlist(
 ) -> list[Path]:
     lines = ["#EXTM3U"]
     for episode in episodes:
-        lines += [
-            f"#EXTINF:{whole_seconds(episode.total_s)},{one_line(episode.title)}",
-            one_line(episode.path.name),
-        ]
+        for file, title, length_s in episode.parts or [
+            (episode.path.name, episode.title, episode.total_s)
+        ]:
+            shown = title if not episode.parts else f"{episode.title}: {title}"
+            lines += [f"#EXTINF:{whole_seconds(length_s)},{one_line(shown)}", one_line(file)]
     playlist = folder / PLAYLIST
     data = ("\n".join(lines) + "\n").encode("utf-8")
     wrote = write_if_changed(playlist, data, force=force)
@@ -307,8 +315,13 @@ def _export_one(
         name, target, request, options, progress=report,
         prepared=lambda session: rate.append(session.mix.sample_rate),
     )  # fmt: skip
-    routine, cover = exported.session.routine, exported.cover
+    routine, cover, timeline = exported.session.routine, exported.cover, exported.session.timeline
+    chapters = export_chapters(timeline) if request.split else ()  # as the parts are cut
+    parts = tuple(
+        (path.relative_to(target.parent).as_posix(), chapter.title, chapter.end_s - chapter.start_s)
+        for path, chapter in zip(exported.files[: len(chapters)], chapters, strict=True)
+    )  # (a split's files: its parts, then its playlist)
     return Done(
         target, exported.files, exported.session.title, routine.description,
-        exported.session.timeline.total_s, cover.data, cover.mime,
+        timeline.total_s, cover.data, cover.mime, parts=parts,
     )  # fmt: skip

@@ -30,6 +30,8 @@ class ExportRequest:
     cover_file: Path | None = None  # the listener's cover; None: a generated one
     split: bool = False  # one file per chapter, and an M3U
     force: bool = False
+    # files it may replace without --force: its own earlier export, unchanged since (--update)
+    replaceable: frozenset[Path] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,22 @@ def refuse_existing(paths: list[Path], *, force: bool) -> None:
     for path in paths:
         if path.exists() and not force:
             raise OptionError(f"{path} already exists (use --force to replace it)")
+
+
+def refuse_in_the_way(paths: list[Path], request: ExportRequest) -> bool:
+    """Refuse a file in the way that the request may not replace; whether the writer must
+    replace files (``--force``, or its own earlier export among ``paths``)."""
+    refuse_existing(
+        [path for path in paths if path not in request.replaceable], force=request.force
+    )
+    return request.force or any(path in request.replaceable for path in paths)
+
+
+def refuse_split_sidecars(request: ExportRequest) -> None:
+    if request.split and (request.outputs.subtitles or request.outputs.chapters_json):
+        raise OptionError(
+            "--split writes one file per chapter: --subtitles and --chapters-json go with one file"
+        )
 
 
 def refuse_the_routine(name: str, paths: list[Path]) -> None:
@@ -90,24 +108,21 @@ def export_routine(
 ) -> Exported:
     """Export the routine ``name`` (bundled name or file) to ``target``; ``prepared`` is told the
     session before the audio is written (for ``-v``)."""
-    if request.split and (request.outputs.subtitles or request.outputs.chapters_json):
-        raise OptionError(
-            "--split writes one file per chapter: --subtitles and --chapters-json go with one file"
-        )
+    refuse_split_sidecars(request)
     session_options = api.session_options_for(target, options, request.encoding)
-    refuse_existing(planned_paths(target, request), force=request.force)
+    force = refuse_in_the_way(planned_paths(target, request), request)
     refuse_the_routine(name, planned_paths(target, request))
     routine = api.load(name)
     cover = api.cover_for(routine, request.cover_file)  # a bad --cover is reported before any work
     session = api.prepare(routine, session_options, progress=progress)
     if prepared:
         prepared(session)
-    if request.split:
-        refuse_existing(
-            planned_paths(target, request, len(session.timeline.chapters)), force=request.force
+    if request.split:  # the parts, now that their number is known
+        force = refuse_in_the_way(
+            planned_paths(target, request, len(session.timeline.chapters)), request
         )
     files = api.export(
-        session, target, encoding=request.encoding, outputs=request.outputs, force=request.force,
+        session, target, encoding=request.encoding, outputs=request.outputs, force=force,
         progress=progress, cover=cover, split=request.split,
     )  # fmt: skip
     return Exported(tuple(files), session, cover)

@@ -156,7 +156,10 @@ def _export_all(
             f"nothing to write: the {sessions} sessions in {output or Path()} are up to date"
         )
         return
-    for path in [*report.files, *report.shared]:
+    for path in report.files:
+        split = f"/ (one file per chapter, and {path.name}.m3u8)" if request.split else ""
+        click.echo(f"wrote {path}{split}")
+    for path in report.shared:
         click.echo(f"wrote {path}")
     for path in report.removed:
         click.echo(f"removed {path} (from an earlier export)")

@@ -51,6 +51,7 @@ class Entry:
     description: str
     total_s: float
     cover_mime: str
+    parts: tuple[tuple[str, str, float], ...] = ()  # --split: (file, title, length) of each part
 
 
 @dataclass
@@ -68,10 +69,7 @@ class Manifest:
             text = (folder / MANIFEST).read_text(encoding="utf-8")
             data = json.loads(text)
             if data.get("version") == VERSION:
-                manifest.entries = {
-                    name: Entry(**{**entry, "files": _written(entry["files"])})
-                    for name, entry in data["entries"].items()
-                }
+                manifest.entries = {name: _entry(entry) for name, entry in data["entries"].items()}
                 manifest.shared = _written(data["shared"])
                 manifest._saved = text
         return manifest
@@ -84,6 +82,11 @@ class Manifest:
             and entry.key == key
             and all(written.unchanged(self.folder / file) for file, written in entry.files.items())
         )
+
+    def files(self) -> list[Path]:
+        """Every file this manifest says voiceguide wrote."""
+        names = [*self.shared, *(file for entry in self.entries.values() for file in entry.files)]
+        return [self.folder / name for name in names]
 
     def ours(self, path: Path) -> bool:
         """``path`` is a file this manifest says voiceguide wrote, unchanged since."""
@@ -148,6 +151,13 @@ def remove(paths: list[Path], folder: Path) -> None:
         with contextlib.suppress(OSError):
             if path.parent != folder and not any(path.parent.iterdir()):
                 path.parent.rmdir()
+
+
+def _entry(data: dict[str, Any]) -> Entry:
+    parts = tuple(
+        (str(file), str(title), float(length_s)) for file, title, length_s in data.get("parts", ())
+    )
+    return Entry(**{**data, "files": _written(data["files"]), "parts": parts})
 
 
 def _written(data: dict[str, Any]) -> dict[str, Written]:

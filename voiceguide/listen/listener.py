@@ -43,6 +43,28 @@ def voice_spans(timeline: Timeline) -> list[tuple[float, float]]:
     return [(event.start_s, event.end_s) for event in timeline.events]
 
 
+class Following:
+    """The gate and the reading for the plan the player plays now: an early start's first plan
+    gives way to better ones (drafts, then the whole session), and the guide's voice sounds, and
+    the prompter shows its lines, where the current plan has them. Made again when it changes."""
+
+    def __init__(self, plan: Callable[[], Timeline], *, voice: bool) -> None:
+        """``plan()``: the player's current plan; ``voice``: the guide speaks (no prompter)."""
+        self._plan = plan
+        self._voice = voice
+        self._lock = threading.Lock()
+        self._made: tuple[Timeline, Gate, Reading | None] | None = None
+
+    def now(self) -> tuple[Gate, Reading | None]:
+        timeline = self._plan()
+        with self._lock:
+            if self._made is None or self._made[0] is not timeline:
+                gate = Gate(voice_spans(timeline) if self._voice else [])
+                self._made = (timeline, gate, None if self._voice else Reading.of(timeline))
+            _, gate, reading = self._made
+        return gate, reading
+
+
 class Listener:
     def __init__(
         self,
@@ -51,19 +73,22 @@ class Listener:
         gate: Gate,
         reading: Reading | None = None,
         decoder: DecoderProcess | None = None,
+        *,
+        following: Following | None = None,
     ) -> None:
         """``reading``: the lines a caregiver reads aloud (``--prompter``), by session time;
-        ``decoder``: the recognizer's helper process, stopped with the listener."""
+        ``decoder``: the recognizer's helper process, stopped with the listener; ``following``:
+        the gate and reading of the player's current plan, instead of ``gate`` and ``reading``."""
         self._player = player
         self._decoder = decoder
         self._recognizer = recognizer
-        self._gate = gate
+        self._now = following.now if following else (lambda: (gate, reading))
         self._samples: queue.Queue[bytes | None] = queue.Queue(maxsize=200)  # 20 s at most
         self._heard_s = 0.0
         self.heard: list[Heard] = []  # what was acted on (for tests and -v)
         recognizer.accept = self._open  # what the gate shuts out is not even decoded
-        if reading is not None:
-            recognizer.reading = lambda end_s: reading.around(self._session_s(end_s))
+        if self._now()[1] is not None:
+            recognizer.reading = self._reading
         self._thread = threading.Thread(target=self._run, name="voiceguide-listen", daemon=True)
         self._thread.start()
         self._microphone: Microphone | None = None
@@ -88,7 +113,13 @@ class Listener:
         if self._player.playing_at_s() is None:  # paused or waiting at a hold: the guide is silent
             return True
         session_end_s = self._session_s(end_s)
-        return self._gate.open(session_end_s - (end_s - start_s), session_end_s)
+        gate, _ = self._now()
+        return gate.open(session_end_s - (end_s - start_s), session_end_s)
+
+    def _reading(self, end_s: float) -> tuple[str, ...]:
+        """The lines a caregiver may have been reading when the microphone heard ``end_s``."""
+        reading = self._now()[1]
+        return reading.around(self._session_s(end_s)) if reading is not None else ()
 
     def _session_s(self, heard_s: float) -> float:
         """Where the session was when the microphone heard ``heard_s`` (while paused or waiting:
@@ -114,15 +145,16 @@ class Listener:
 
 def start_listening(
     player: Listening,
-    timeline: Timeline,
+    plan: Callable[[], Timeline],
     *,
     voice: bool,
     texts: list[str],
     tell: Callable[[str], object] | None = None,
 ) -> tuple[Listener | None, str]:
     """Listen for commands (after the wake word when ``voice`` is off: a caregiver reads the lines
-    aloud then, and those must not be commands). The listener, or None, and the start line;
-    ``tell`` is told once if the microphone goes away during the session."""
+    aloud then, and those must not be commands). ``plan()``: the plan the player plays now (the
+    gate and the reading follow it). The listener, or None, and the start line; ``tell`` is told
+    once if the microphone goes away during the session."""
     import importlib.util
 
     if importlib.util.find_spec("pocketsphinx") is None:
@@ -132,9 +164,9 @@ def start_listening(
     except EngineError as error:
         return None, f"voice commands off: {error}"
     recognizer = Recognizer(texts, wake=not voice, decider=decoder)
-    gate = Gate(voice_spans(timeline) if voice else [])
-    reading = None if voice else Reading((line.start_s, line.text) for line in timeline.lines)
-    listener = Listener(player, recognizer, gate, reading, decoder)
+    following = Following(plan, voice=voice)
+    gate, reading = following.now()
+    listener = Listener(player, recognizer, gate, reading, decoder, following=following)
     try:
         listener._microphone = Microphone(listener.take, tell)
     except MicrophoneError as error:

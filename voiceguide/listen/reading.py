@@ -5,8 +5,9 @@ reading fits them far better than it fits the wake word and a command, and a com
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable
+
+from voiceguide.timeline import Timeline, showing_at
 
 BEFORE = 2  # lines before the prompter's current one
 AFTER = 1  # lines after it
@@ -19,7 +20,13 @@ class Reading:
         self._starts = [start_s for start_s, _ in ordered]
         self._texts = [text for _, text in ordered]
 
+    @classmethod
+    def of(cls, timeline: Timeline) -> Reading:
+        """The lines the prompter shows for ``timeline``."""
+        return cls((line.start_s, line.text) for line in timeline.lines)
+
     def around(self, session_s: float) -> tuple[str, ...]:
-        """The lines someone reading the prompter may be saying at ``session_s``."""
-        current = bisect.bisect_right(self._starts, session_s) - 1
+        """The lines someone reading the prompter may be saying at ``session_s`` (the line
+        showing then by the prompter's own rule, :func:`voiceguide.timeline.showing_at`)."""
+        current = showing_at(self._starts, session_s)
         return tuple(self._texts[max(0, current - BEFORE) : max(0, current + 1 + AFTER)])

@@ -109,6 +109,10 @@ class Controller:
         self._lock = threading.Lock()
         self._upgrade = upgrade
         self.failure: BaseException | None = None  # the upgrade failed: the player stops
+        # The plan being played now: the one place the player publishes it. An early start's
+        # first plan gives way to better ones (drafts, then the whole session, in _take_upgrade);
+        # every reader of where the lines are (the status, the prompter, the remote page, the
+        # listener's gate and reading) reads it here (or with seen()), never a plan it was given.
         self.timeline = timeline
         self._sound = Sound(renderer)
         ready = upgrade.ready_until if upgrade else None
@@ -267,10 +271,18 @@ class Controller:
         return Layout.of(timeline, self.rate, total, ready, holds_wait=self._holds_wait)
 
     # -- what to show ---------------------------------------------------------------------------
-    def status(self) -> Status:
+    def seen(self) -> tuple[Status, Timeline]:
+        """Where the player is, and the plan that position is in, read together (a plan that
+        lands in between cannot pair one plan's position with another's lines)."""
         with self._lock:
             t, timeline = self._t, self.timeline
             full = t.position < self._full_volume_until
+        return self._status(t, timeline, full), timeline
+
+    def status(self) -> Status:
+        return self.seen()[0]
+
+    def _status(self, t: Transport, timeline: Timeline, full: bool) -> Status:
         position_s = t.position / self.rate
         index = t.layout.chapter_at(t.position)
         chapter = timeline.chapters[index] if timeline.chapters else None

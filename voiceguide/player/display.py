@@ -7,7 +7,6 @@ terminal's own font size makes it large."""
 
 from __future__ import annotations
 
-import bisect
 import shutil
 import textwrap
 import time
@@ -62,15 +61,16 @@ class Prompter:
         self.follow(timeline)
 
     def follow(self, timeline: Timeline) -> None:
-        """Show ``timeline``'s lines (an early start's plan gives way to better ones)."""
+        """Show ``timeline``'s lines (an early start's plan gives way to better ones: the
+        player's :meth:`~voiceguide.player.controller.Controller.seen`)."""
         if getattr(self, "timeline", None) is timeline:
             return
         self.timeline = timeline
         self.events = timeline.lines
-        self.starts = [event.start_s for event in self.events]
         self.total_s = timeline.total_s
         self.shown = ""
-        self._note: tuple[str, float] = ("", 0.0)  # a note, and until when it shows
+        if not hasattr(self, "_note"):  # a note being shown stays when a better plan lands
+            self._note: tuple[str, float] = ("", 0.0)  # a note, and until when it shows
 
     def note(self, text: str) -> None:
         self._note = (text, time.monotonic() + NOTE_S)
@@ -79,7 +79,7 @@ class Prompter:
         """The screen's lines, each with whether it is the line to say now (bold): at most
         ``rows - 1`` lines of at most ``columns - 1`` characters."""
         width = max(10, columns - 1)
-        index = bisect.bisect_right(self.starts, status.position_s) - 1
+        index = self.timeline.line_at(status.position_s)
         current = self.events[index].text if index >= 0 else "(get ready)"
         upcoming = self.events[index + 1] if index + 1 < len(self.events) else None
         head = [_fit(f"{status.chapter_title}  {status.clock()}", width), ""]

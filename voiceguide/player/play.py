@@ -5,6 +5,7 @@ the media buttons released and the terminal restored."""
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -84,7 +85,7 @@ def play(
         texts = [event.text for event in timeline.events]
         with quiet_stderr():  # libasound's probing noise
             listener, line = start_listening(
-                controller, timeline, voice=not options.prompter, texts=texts,
+                controller, lambda: controller.timeline, voice=not options.prompter, texts=texts,
                 tell=lambda gone: out.write(gone + "\n"),
             )  # fmt: skip
         if listener is None and reader is None and not options.remote:
@@ -102,6 +103,9 @@ def play(
             keys = [*keys, stop_key] if stop_key else keys
             interrupted = stop_key == "ctrl-c"
         backend.start(controller.pull, mix_renderer.mix.sample_rate, CHANNELS)
+        threading.Thread(  # the breath tones and chimes, now that the sound has begun
+            target=mix_renderer.make_cues, name="voiceguide-cues", daemon=True
+        ).start()
         for key in keys:
             controller.handle(key)
         while not controller.finished and backend.alive:
@@ -141,9 +145,9 @@ def _status(
     controller: Controller, display: StatusLine | Prompter, note: Callable[[], str] | None
 ) -> Status:
     """The status to show; the prompter follows the plan as better drafts land."""
+    status, timeline = controller.seen()
     if isinstance(display, Prompter):
-        display.follow(controller.timeline)
-    status = controller.status()
+        display.follow(timeline)
     return replace(status, note=note()) if note else status
 
 

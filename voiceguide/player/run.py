@@ -65,8 +65,14 @@ def _prepare_and_play(
     behind = Pace()  # the lines still spoken once play has begun, for the status line
     lines = Lines(_say, f"preparing {routine.title}: ")
 
-    def renderer(session: api.Session) -> tuple[MixRenderer, Timeline]:
-        return MixRenderer(session.mix, voice=not play_options.prompter), session.timeline
+    def renderer(session: api.Session, *, now: bool = True) -> tuple[MixRenderer, Timeline]:
+        """The session's renderer, its tones made on this thread (``now``: a better plan's, on
+        the thread that made it) or later (the first plan's: play makes them once the sound has
+        begun, so that the first sound does not wait for a chime heard minutes later)."""
+        made = MixRenderer(session.mix, voice=not play_options.prompter)
+        if now:
+            made.make_cues()
+        return made, session.timeline
 
     def prepare(progress: api.Progress) -> api.Session | api.EarlyStart:
         def both(stage: str, done: int, total: int) -> None:
@@ -100,7 +106,7 @@ def _prepare_and_play(
         start_s = start(session.timeline) if start else 0.0
         try:
             report = play(
-                *renderer(session), play_options, upgrade=upgrade, reader=reader, keys=keys,
+                *renderer(session, now=False), play_options, upgrade=upgrade, reader=reader, keys=keys,
                 opened=opened, start_s=start_s, note=_still(behind) if upgrade else None,
             )  # fmt: skip
         finally:

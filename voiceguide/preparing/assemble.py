@@ -21,13 +21,17 @@ if TYPE_CHECKING:
 
 def load_bed(settings: Settings) -> Bed | None:
     """The soundscape the settings name; one the routine named is reported at its line."""
+    from voiceguide.cache import CacheRoom
     from voiceguide.sound.beds import load_bed as load
 
     bedding = settings.bed.value
     if bedding is None:
         return None
     try:
-        return load(bedding.name, folder=bedding.folder, sample_rate=settings.sample_rate)
+        return load(
+            bedding.name, folder=bedding.folder, sample_rate=settings.sample_rate,
+            cache_root=CacheRoom(settings.cache_dir).root,  # (the user's own by default)
+        )  # fmt: skip
     except InputError as error:
         where = bedding.where
         if where is None:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from voiceguide.preparing.assemble import assemble, first_start, load_bed
 from voiceguide.preparing.model import Progress, Session, SessionOptions
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from voiceguide.sound.beds import Bed
     from voiceguide.speech import Samples
 
+T = TypeVar("T")
 LEVEL_SPAN_S = 120.0  # an early start's level is measured on at most this much of its start
 
 
@@ -96,12 +97,18 @@ def prepare_to_play(
     from voiceguide.errors import VoiceguideError
 
     settings = resolve(routine, options)
-    bed = load_bed(settings)
-    voiced = voicing(routine, settings)
-    spoken = [line for line in voiced.lines if line.recording is None]
-    clips = cached_clips(
-        voiced.choice.engine, voiced.voice, spoken, voiced.cache, sample_rate=settings.sample_rate
-    )
+    bedding = in_background(lambda: load_bed(settings), name="voiceguide-soundscape")
+    try:  # (the soundscape is decoded and measured on the other core meanwhile)
+        voiced = voicing(routine, settings)
+        spoken = [line for line in voiced.lines if line.recording is None]
+        clips = cached_clips(
+            voiced.choice.engine, voiced.voice, spoken, voiced.cache,
+            sample_rate=settings.sample_rate,
+        )  # fmt: skip
+    except VoiceguideError:
+        bedding.result()  # a soundscape's mistake is said first, as without the thread
+        raise
+    bed = bedding.result()
     recorded = [line for line in voiced.lines if line.recording is not None]
     clips.update(speak(routine, settings, voiced, recorded, None))
     pending = [line for line in voiced.lines if line not in clips]
@@ -230,11 +237,13 @@ class Drafter:
 
 
 def in_background(
-    work: Callable[[], Session], threads: list[threading.Thread] | None = None
-) -> Future[Session]:
+    work: Callable[[], T],
+    threads: list[threading.Thread] | None = None,
+    name: str = "voiceguide-prepare",
+) -> Future[T]:
     """``work()`` on a daemon thread (a player stopped early does not wait for it); cancelling
     the future before the thread starts skips the work."""
-    future: Future[Session] = Future()
+    future: Future[T] = Future()
 
     def run() -> None:
         if not future.set_running_or_notify_cancel():
@@ -244,7 +253,7 @@ def in_background(
         except BaseException as error:  # handed to whoever waits on the future
             future.set_exception(error)
 
-    thread = threading.Thread(target=run, name="voiceguide-prepare", daemon=True)
+    thread = threading.Thread(target=run, name=name, daemon=True)
     if threads is not None:
         threads.append(thread)
     thread.start()

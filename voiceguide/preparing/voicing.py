@@ -145,15 +145,15 @@ def recorded_files(found: tuple[Path, Lookup] | None) -> dict[str, str]:
 
 def recordings_lookup(routine: Routine, settings: Settings) -> tuple[Path, Lookup] | None:
     """The recordings folder and which of its files say which line (None: no folder given)."""
+    folder = settings.recordings.value
+    if folder is None:  # (the recordings room is imported only when there are recordings)
+        return None
     from voiceguide.recordings.folder import recording_files
     from voiceguide.recordings.length import take_seconds
     from voiceguide.recordings.lines import routine_lines
     from voiceguide.recordings.lookup import match_recordings
     from voiceguide.recordings.manifest import read_manifest
 
-    folder = settings.recordings.value
-    if folder is None:
-        return None
     if not folder.is_dir():
         raise OptionError(f"{folder}: expected a folder of recorded lines")
     files = recording_files(folder)

@@ -65,9 +65,9 @@ class Hub:
         self.done, self.done_count = DONE.get(action, action), self.done_count + 1
 
     def screen(self) -> Screen:
-        status = self.controller.status()
-        if self.controller.timeline is not self.lines.timeline:  # an early start's has landed
-            self.lines = Lines(self.controller.timeline)
+        status, timeline = self.controller.seen()  # the plan being played now, with the status
+        if timeline is not self.lines.timeline:  # an early start's better plan has landed
+            self.lines = Lines(timeline)
         return screen(status, self.lines, self.done, self.done_count)
 
 

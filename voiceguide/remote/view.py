@@ -4,7 +4,6 @@ player's status. Pure: the page and the tests read the same :class:`Screen`."""
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -41,10 +40,8 @@ class Shown(Protocol):
 class Controlled(Protocol):
     """What the page drives (:class:`voiceguide.player.controller.Controller`)."""
 
-    @property
-    def timeline(self) -> Timeline: ...  # the whole session's, once an early start's has landed
     def perform(self, action: str, *, heard: bool = False) -> str: ...
-    def status(self) -> Shown: ...
+    def seen(self) -> tuple[Shown, Timeline]: ...  # the status, in the plan being played now
     def observe(self, observer: Callable[[str], None]) -> None: ...
 
 
@@ -75,13 +72,12 @@ class Lines:
     def __init__(self, timeline: Timeline) -> None:
         self.timeline = timeline
         self.events = timeline.lines
-        self.starts = [event.start_s for event in self.events]
         self.total_s = timeline.total_s
         self.steps = max(1, len(timeline.chapters))
 
     def at(self, position_s: float) -> tuple[str, str, float | None]:
         """The line to say at ``position_s``, the next one, and the seconds until it (None: none)."""
-        index = bisect.bisect_right(self.starts, position_s) - 1
+        index = self.timeline.line_at(position_s)
         now = self.events[index].text if index >= 0 else GET_READY
         if index + 1 >= len(self.events):
             return now, "", None

@@ -8,7 +8,7 @@ player starts or jumps anywhere this way).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from voiceguide.render.ducking import Ducking
 from voiceguide.sound.beds import Bed
-from voiceguide.sound.cues import breath_cue, chime
+from voiceguide.sound.cues import breath_cue, breath_cue_frames, chime, chime_frames
 from voiceguide.timeline import CueEvent, Line, Timeline
 
 Samples = npt.NDArray[np.float32]
@@ -61,18 +61,49 @@ def cue_samples(cue: CueEvent, sample_rate: int) -> Samples:
     return breath_cue(cue.kind, round(cue.duration_s, 4), sample_rate)
 
 
-class _Layer:
-    """Mono sounds placed at sample positions, added into blocks."""
+def cue_frames(cue: CueEvent, sample_rate: int) -> int:
+    """How long :func:`cue_samples` is, without making it."""
+    if cue.kind == "chime":
+        return chime_frames(cue.name, sample_rate)
+    return breath_cue_frames(round(cue.duration_s, 4), sample_rate)
 
-    def __init__(self, starts: list[int], sounds: list[Samples], gains: list[float]) -> None:
+
+class _Layer:
+    """Mono sounds placed at sample positions, added into blocks. Each sound is made by
+    ``make(index)`` when a block first needs it (or by :meth:`make_all`), and kept."""
+
+    def __init__(
+        self,
+        starts: list[int],
+        lengths: Sequence[int],
+        make: Callable[[int], Samples],
+        gains: list[float],
+    ) -> None:
         order = sorted(range(len(starts)), key=starts.__getitem__)
         self.starts = [starts[i] for i in order]
-        self.sounds = [sounds[i] for i in order]
+        self.ends = [starts[i] + lengths[i] for i in order]
         self.gains = [gains[i] for i in order]
-        self.ends = [
-            start + len(sound) for start, sound in zip(self.starts, self.sounds, strict=True)
-        ]
-        self.longest = max((len(sound) for sound in sounds), default=0)
+        self._order = order
+        self._make = make
+        self._sounds: list[Samples | None] = [None] * len(order)
+        self.longest = max(lengths, default=0)
+
+    @classmethod
+    def of(cls, starts: list[int], sounds: list[Samples], gains: list[float]) -> _Layer:
+        """A layer of sounds already made."""
+        return cls(starts, [len(sound) for sound in sounds], sounds.__getitem__, gains)
+
+    def sound(self, index: int) -> Samples:
+        """The ``index``-th sound in start order (made now if not yet: safe from any thread, a
+        sound made twice at once is the same sound)."""
+        made = self._sounds[index]
+        if made is None:
+            made = self._sounds[index] = self._make(self._order[index])
+        return made
+
+    def make_all(self) -> None:
+        for index in range(len(self._sounds)):
+            self.sound(index)
 
     def add_into(self, mono: np.ndarray, block_start: int) -> None:
         block_end = block_start + len(mono)
@@ -84,7 +115,7 @@ class _Layer:
             if self.ends[index] <= block_start:
                 continue
             lo, hi = max(start, block_start), min(self.ends[index], block_end)
-            segment = self.sounds[index][lo - start : hi - start]
+            segment = self.sound(index)[lo - start : hi - start]
             gain = self.gains[index]
             mono[lo - block_start : hi - block_start] += (
                 segment if gain == 1.0 else segment * np.float32(gain)
@@ -103,15 +134,17 @@ class MixRenderer:
         timeline = mix.timeline
         self.mix = mix
         events = timeline.events if voice else ()
-        self._voice = _Layer(
+        self._voice = _Layer.of(
             [round(event.start_s * rate) for event in events],
             [mix.clips[event.line] for event in events],
             [db_to_gain(event.gain_db) for event in events],
         )
-        self._cues = _Layer(
-            [round(cue.start_s * rate) for cue in timeline.cues],
-            [cue_samples(cue, rate) for cue in timeline.cues],
-            [1.0] * len(timeline.cues),
+        cues = timeline.cues
+        self._cues = _Layer(  # the tones are made when first heard, or by make_cues
+            [round(cue.start_s * rate) for cue in cues],
+            [cue_frames(cue, rate) for cue in cues],
+            lambda index: cue_samples(cues[index], rate),
+            [1.0] * len(cues),
         )
         self.bed_db = 0.0  # the listener's own soundscape level (the player's [ and ] keys)
         self._bed_gain = 1.0  # the level applied now, gliding toward bed_db's
@@ -123,6 +156,11 @@ class MixRenderer:
     @property
     def total_frames(self) -> int:
         return self.mix.total_frames
+
+    def make_cues(self) -> None:
+        """Make every breath tone and chime now (the player does so on another thread, so that
+        its first sound need not wait for them and no block waits while one is made)."""
+        self._cues.make_all()
 
     def block(self, block_start: int, block_end: int) -> np.ndarray:
         """The session's audio from ``block_start`` to ``block_end`` (frames), ``(frames, 2)`` float32."""

@@ -8,6 +8,8 @@ beginning with an equal-power fade so it loops without a seam.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from voiceguide.sound.loudness import integrated_lufs
 
 Samples = npt.NDArray[np.float32]
 
+LOUDNESS_METHOD = 1  # bump when a loop or its measurement changes: the cached loudness goes
 MAX_LOOP_S = 180.0  # a longer file is cut here (a 3-minute loop is long enough not to be noticed)
 CROSSFADE_S = 3.0
 MIN_LOOP_S = 2.0
@@ -65,34 +68,52 @@ def bundled_soundscapes() -> list[SoundscapeInfo]:
     ]
 
 
-def load_bed(name_or_path: str, *, folder: Path, sample_rate: int) -> Bed:
-    """A bundled soundscape by name, or an audio file (relative paths resolve against ``folder``)."""
+def load_bed(
+    name_or_path: str, *, folder: Path, sample_rate: int, cache_root: Path | None = None
+) -> Bed:
+    """A bundled soundscape by name, or an audio file (relative paths resolve against ``folder``).
+    ``cache_root``: where its measured loudness is kept (measured every time without)."""
     names = {info.name for info in bundled_soundscapes()}
     if name_or_path in names:
         path = bundled_dir() / f"{name_or_path}.flac"
         samples, rate = soundfile.read(path, dtype="float32", always_2d=True)
         loop = _loop_at_rate(samples, rate, sample_rate)  # bundled beds are exact loops already
-        return Bed(
-            name_or_path,
-            loop,
-            integrated_lufs(loop, sample_rate),
-            f"bundled {name_or_path} {path.stat().st_size}",
-        )
+        identity = f"bundled {name_or_path} {path.stat().st_size}"
+        return Bed(name_or_path, loop, _loudness(loop, sample_rate, identity, cache_root), identity)
     path = (folder / name_or_path).expanduser()
     if not path.suffix and "/" not in name_or_path:
         raise InputError(
             f"no soundscape named '{name_or_path}'; bundled: {', '.join(sorted(names))} (or give a file)"
         )
     samples, rate = decode_file(path, max_s=MAX_LOOP_S, what="soundscape")
+    info = path.stat()
+    identity = f"file {path.resolve()} {info.st_size} {info.st_mtime_ns}"
     loop = _seamless(_at_rate(samples, rate, sample_rate), sample_rate)
-    loudness = integrated_lufs(loop, sample_rate)
+    loudness = _loudness(loop, sample_rate, identity, cache_root)
     if not math.isfinite(loudness):
         raise InputError(f"{path}: the file is silent")
     loop = _tame_peaks(loop, sample_rate, loudness)
-    info = path.stat()
-    return Bed(
-        path.name, loop, loudness, f"file {path.resolve()} {info.st_size} {info.st_mtime_ns}"
-    )
+    return Bed(path.name, loop, loudness, identity)
+
+
+def _loudness(loop: Samples, sample_rate: int, identity: str, cache_root: Path | None) -> float:
+    """The loop's integrated loudness, kept in the cache room by what the loop is made from (a
+    warm start need not measure it again: about a tenth of a second)."""
+    if cache_root is None:
+        return integrated_lufs(loop, sample_rate)
+    from voiceguide.cache import CacheRoom
+
+    room = CacheRoom(cache_root)
+    key = hashlib.sha256(f"{LOUDNESS_METHOD}|{identity}|{sample_rate}".encode()).hexdigest()
+    stored = (room.get("loudness", key) or b"").decode("ascii", "replace")
+    with contextlib.suppress(ValueError):
+        known = float(stored)
+        if -100.0 <= known <= 10.0:  # a hostile or damaged entry is measured again
+            return known
+    measured = integrated_lufs(loop, sample_rate)
+    if math.isfinite(measured):
+        room.put("loudness", key, repr(measured).encode("ascii"))
+    return measured
 
 
 def _at_rate(samples: np.ndarray, rate: int, sample_rate: int) -> Samples:

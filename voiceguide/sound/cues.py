@@ -22,6 +22,19 @@ CHIMES = ("bell", "bowl")
 CHIME_PEAK = 0.1  # about -20 dBFS peak, below a voice clip's peaks (-8 dBTP)
 
 BreathKind = str  # "inhale" | "hold" | "exhale"
+CHIME_LENGTH_S = {"bell": 4.0, "bowl": 6.0}
+
+
+def breath_cue_frames(duration_s: float, sample_rate: int) -> int:
+    """How long :func:`breath_cue` is, in frames, without making it."""
+    return max(1, round(duration_s * sample_rate))
+
+
+def chime_frames(name: str, sample_rate: int) -> int:
+    """How long :func:`chime` is, in frames, without making it."""
+    if name not in CHIME_LENGTH_S:
+        raise ValueError(f"unknown chime {name!r}")
+    return round(CHIME_LENGTH_S[name] * sample_rate)
 
 
 def _swell(frames: int, sample_rate: int, attack_s: float, release_s: float) -> np.ndarray:
@@ -52,7 +65,7 @@ def _glide(frames: int, sample_rate: int, start_hz: float, end_hz: float) -> np.
 def breath_cue(kind: BreathKind, duration_s: float, sample_rate: int) -> Samples:
     """The sound of one breath phase: rising for ``inhale``, falling for ``exhale``, a faint
     sustain for ``hold``. It starts with the phase and swells, so the onset is on time."""
-    frames = max(1, round(duration_s * sample_rate))
+    frames = breath_cue_frames(duration_s, sample_rate)
     if kind == "inhale":
         tone = _glide(frames, sample_rate, BREATH_LOW_HZ, BREATH_HIGH_HZ)
         envelope = _swell(frames, sample_rate, 0.04, duration_s * 0.45) * _bloom(frames, 0.35)
@@ -83,34 +96,18 @@ def _bloom(frames: int, peak_at: float) -> np.ndarray:
 @lru_cache(maxsize=8)
 def chime(name: str, sample_rate: int) -> Samples:
     """A soft struck sound: ``bell`` (bright, 4 s) or ``bowl`` (low singing bowl, 6 s)."""
+    frames = chime_frames(name, sample_rate)
     if name == "bell":
-        fundamental_hz, partials, length_s = (
-            880.0,
-            ((1.0, 1.0, 3.0), (2.76, 0.35, 1.6), (5.40, 0.12, 0.8)),
-            4.0,
-        )
-    elif name == "bowl":
-        fundamental_hz, partials, length_s = (
-            220.0,
-            ((1.0, 1.0, 5.5), (2.71, 0.5, 3.5), (5.15, 0.2, 2.0)),
-            6.0,
-        )
+        fundamental_hz, partials = 880.0, ((1.0, 1.0, 3.0), (2.76, 0.35, 1.6), (5.40, 0.12, 0.8))
     else:
-        raise ValueError(f"unknown chime {name!r}")
-    frames = round(length_s * sample_rate)
+        fundamental_hz, partials = 220.0, ((1.0, 1.0, 5.5), (2.71, 0.5, 3.5), (5.15, 0.2, 2.0))
     t = np.arange(frames) / sample_rate
     sound = np.zeros(frames)
     for ratio, amplitude, decay_s in partials:
         # a slight beating between two close partials makes it shimmer like a real bell
-        sound += (
-            amplitude * np.exp(-t / (decay_s / 3)) * np.sin(2 * np.pi * fundamental_hz * ratio * t)
-        )
-        sound += (
-            0.3
-            * amplitude
-            * np.exp(-t / (decay_s / 3))
-            * np.sin(2 * np.pi * fundamental_hz * ratio * 1.002 * t)
-        )
+        decay = np.exp(-t / (decay_s / 3))
+        sound += amplitude * decay * np.sin(2 * np.pi * fundamental_hz * ratio * t)
+        sound += 0.3 * amplitude * decay * np.sin(2 * np.pi * fundamental_hz * ratio * 1.002 * t)
     sound *= _swell(frames, sample_rate, 0.006, 0.5)  # soft strike (no click), silent end
     result: Samples = (sound / np.max(np.abs(sound)) * CHIME_PEAK).astype(np.float32)
     return result

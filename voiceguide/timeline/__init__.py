@@ -17,6 +17,7 @@ from voiceguide.timeline.model import (
     PlanOptions,
     Timeline,
     VoiceEvent,
+    showing_at,
     written_length_s,
 )
 from voiceguide.timeline.script import format_timeline
@@ -36,6 +37,7 @@ __all__ = [
     "fixed_time_problems",
     "format_timeline",
     "plan",
+    "showing_at",
     "spoken_lines",
     "step_of_lines",
     "written_length_s",

@@ -140,6 +140,12 @@ class Timeline:
         caregiver reads aloud), and what the script lists."""
         return tuple(event for event in self.events if event.kind != "breath")
 
+    def line_at(self, t_s: float) -> int:
+        """The index in :attr:`lines` of the line showing at ``t_s``: the one rule of "which line
+        now" that the prompter, the remote page and the listener's reading all follow (see
+        :func:`showing_at`)."""
+        return showing_at([line.start_s for line in self.lines], t_s)
+
     def chapter_at(self, t_s: float) -> int:
         """The index of the chapter that ``t_s`` (seconds into the session) is in: the last one
         that starts at or before it. A chapter's start is its own (as are the
@@ -179,6 +185,13 @@ class Timeline:
             "cues": _rounded([asdict(cue) for cue in self.cues]),
             "holds": _rounded([asdict(hold) for hold in self.holds]),
         }
+
+
+def showing_at(starts: Sequence[float], at_s: float) -> int:
+    """Which line shows at ``at_s``, given the lines' sorted ``starts``: the last one started at
+    or before it (its start included), until the next starts; -1 before the first (the
+    prompter's "get ready")."""
+    return bisect.bisect_right(starts, at_s) - 1
 
 
 def last_at_or_before(starts: Sequence[float], at: float) -> int:
