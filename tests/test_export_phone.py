@@ -15,12 +15,12 @@ import pytest
 import soundfile
 from mutagen.flac import Picture
 
-from tests.conftest import FAKE, PIPER_DESK, run_cli
+from tests.conftest import FAKE, run_cli
 from voiceguide import api
 from voiceguide.export.cover import SIZE_PX, generated_cover
 from voiceguide.sound.beds import find_ffmpeg
 
-pytestmark = [pytest.mark.real, pytest.mark.xdist_group(PIPER_DESK)]
+pytestmark = pytest.mark.real  # its own group (a module fixture), not desk-break's: that one is big
 
 MINUTES = "4"
 COVERED = [".mp3", ".ogg", ".opus", ".m4a", ".flac"]
